@@ -1,0 +1,198 @@
+"""The dd-pipeline command line. It parses arguments and calls the same functions the assets call."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dd_pipeline.errors import InputProblem, ProblemList
+from dd_pipeline.settings import PROJECT_ROOT, Settings
+
+EXIT_INPUT = 2
+EXIT_FAILURE = 1
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Engagement Model Due Diligence for strategic alliances: score the gaps between your organization "
+    "and a prospective partner, and draft mitigations, clauses and a 100-day launch plan.",
+)
+out = Console(highlight=False)
+if not out.is_terminal:
+    out = Console(highlight=False, width=140)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DealOption = Annotated[str | None, typer.Option("--deal", "-d", help="Only this deal (its folder name).")]
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _print_problems(problems: list[InputProblem], title: str) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if errors:
+        err.print(f"[bold red]{title}: {len(errors)} problem{'s' if len(errors) != 1 else ''}[/]")
+        for p in errors:
+            err.print(f"  [red]x[/] {_escape(str(p))}")
+    for p in warnings:
+        err.print(f"  [yellow]![/] warning: {_escape(str(p))}")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _load_playbook(settings: Settings):  # type: ignore[no-untyped-def]
+    from dd_pipeline.playbook import load_playbook
+
+    try:
+        return load_playbook(settings.assets_dir)
+    except ProblemList as exc:
+        _print_problems(exc.problems, "The playbook in assets/ cannot be used")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _select_deals(settings: Settings, deal: str | None) -> list[str]:
+    from dd_pipeline.intake import deal_ids
+    from dd_pipeline.models import DEAL_ID_PATTERN
+
+    if deal is not None:
+        if not DEAL_ID_PATTERN.match(deal):
+            err.print(f"[red]x[/] deal id {deal!r} is not valid: use lowercase letters, digits, '-' and '_' "
+                      "(the name of a folder in inputs/deals/)")
+            raise typer.Exit(EXIT_INPUT)
+        if not settings.deal_dir(deal).is_dir():
+            known = ", ".join(deal_ids(settings)) or "none"
+            err.print(f"[red]x[/] no deal folder inputs/deals/{deal}/ (deals found: {known})")
+            raise typer.Exit(EXIT_INPUT)
+        return [deal]
+    found = deal_ids(settings)
+    if not found:
+        err.print(f"[red]x[/] no deal folders in {settings.deals_dir}; create one with dd-pipeline init-deal")
+        raise typer.Exit(EXIT_INPUT)
+    return found
+
+
+@app.command()
+def validate(deal: DealOption = None) -> None:
+    """Check the playbook and the inputs without running the pipeline."""
+    from dd_pipeline.intake import read_inputs
+
+    settings = _settings()
+    playbook = _load_playbook(settings)
+    deals = _select_deals(settings, deal)
+    bad = 0
+    home_reported = False
+    for deal_id in deals:
+        inputs = read_inputs(settings, deal_id, playbook)
+        problems = inputs.intake.problems if home_reported else inputs.problems
+        home_reported = True
+        if any(p.severity == "error" for p in problems):
+            bad += 1
+            _print_problems(problems, f"{deal_id}")
+        else:
+            _print_problems(problems, deal_id)
+            out.print(f"[green]ok[/] {deal_id}: {len(inputs.intake.answers)} answers, "
+                      f"{len(inputs.intake.evidence)} evidence notes")
+    if bad:
+        err.print(f"{bad} of {len(deals)} deal(s) have input problems; nothing was run.")
+        raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def run(
+    deal: DealOption = None,
+    top: Annotated[int, typer.Option(help="Rows of the gap table to print per deal.")] = 10,
+) -> None:
+    """Run the pipeline for all deals (or one) and write outputs/<deal_id>/."""
+    settings = _settings()
+    _load_playbook(settings)
+    deals = _select_deals(settings, deal)
+
+    from dd_pipeline.defs.runner import ensure_dagster_home, materialize_deals
+
+    ensure_dagster_home(PROJECT_ROOT / ".dagster_home")
+    import dagster as dg
+
+    instance = dg.DagsterInstance.get()
+    total = len(deals)
+    position = {d: i + 1 for i, d in enumerate(deals)}
+
+    def progress(deal_id: str, message: str) -> None:
+        if not deal_id:
+            out.print(f"[dim]{message}...[/]")
+        elif message == "running":
+            out.print(f"[{position[deal_id]}/{total}] {deal_id}: reading inputs, scoring, writing outputs...")
+
+    summary = materialize_deals(settings, deals, instance, progress)
+    if not summary.playbook_ok:
+        err.print(f"[red]x[/] the playbook could not be loaded: {_escape(summary.playbook_failure)}")
+        raise typer.Exit(EXIT_INPUT)
+
+    from dd_pipeline.reporting.terminal import deal_report, input_problems
+
+    for outcome in summary.deals:
+        if outcome.status == "done":
+            deal_report(out, settings, outcome.deal_id, top, outcome.seconds)
+        elif outcome.status == "blocked":
+            problems = input_problems(settings, outcome.deal_id)
+            _print_problems(problems, f"{outcome.deal_id} was not scored; its previous outputs are unchanged")
+        else:
+            err.print(f"[red]x[/] {outcome.deal_id} failed: {_escape(outcome.failure)}; "
+                      "its previous outputs are unchanged")
+    done = sum(d.status == "done" for d in summary.deals)
+    blocked = sum(d.status == "blocked" for d in summary.deals)
+    failed = sum(d.status == "failed" for d in summary.deals)
+    line = f"{done} deal(s) done"
+    if blocked:
+        line += f", {blocked} blocked by input problems"
+    if failed:
+        line += f", {failed} failed"
+    out.print(f"\n{line}. Outputs: {settings.outputs_dir}")
+    if failed:
+        raise typer.Exit(EXIT_FAILURE)
+    if blocked:
+        raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def schemas(
+    check: Annotated[bool, typer.Option(help="Only check that schemas/ is up to date.")] = False,
+) -> None:
+    """Write the JSON Schema of every input and playbook file into schemas/."""
+    from dd_pipeline.schemas import stale_schemas, write_schemas
+
+    folder = PROJECT_ROOT / "schemas"
+    if check:
+        stale = stale_schemas(folder)
+        if stale:
+            err.print("[red]x[/] out of date: " + ", ".join(stale) + " (run dd-pipeline schemas)")
+            raise typer.Exit(EXIT_FAILURE)
+        out.print("schemas/ is up to date")
+        return
+    for path in write_schemas(folder):
+        out.print(f"wrote {path.relative_to(PROJECT_ROOT)}")
+
+
+def main() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted; outputs already written are complete, the rest are unchanged")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Typed resources: where the warehouse and the project folders are."""
+
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from dd_pipeline.settings import Settings
+from dd_pipeline.warehouse.connection import connect
+
+
+class WarehouseResource(dg.ConfigurableResource):  # type: ignore[misc]
+    """The DuckDB warehouse file. Connections are opened per step and closed at once."""
+
+    path: str
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        with connect(Path(self.path), read_only=read_only) as con:
+            yield con
+
+
+class ProjectResource(dg.ConfigurableResource):  # type: ignore[misc]
+    """The playbook (assets/), inputs/ and outputs/ folders."""
+
+    assets_dir: str
+    inputs_dir: str
+    outputs_dir: str
+
+    @property
+    def settings(self) -> Settings:
+        outputs = Path(self.outputs_dir)
+        return Settings(Path(self.assets_dir), Path(self.inputs_dir), outputs, outputs / "warehouse.duckdb")
+
+    @property
+    def base(self) -> Path:
+        """The folder that holds inputs/: error messages show paths relative to it."""
+        return Path(self.inputs_dir).parent
+
+
+def resources_for(settings: Settings) -> dict[str, object]:
+    return {
+        "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
+        "project": ProjectResource(
+            assets_dir=str(settings.assets_dir),
+            inputs_dir=str(settings.inputs_dir),
+            outputs_dir=str(settings.outputs_dir),
+        ),
+    }

@@ -1,0 +1,130 @@
+"""Materialize the graph in-process for the command line: the playbook once, then each deal's partition."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from dd_pipeline.settings import Settings
+
+from . import all_assets, all_checks
+from .partitions import DEALS
+from .resources import resources_for
+
+DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+
+
+@dataclass
+class DealOutcome:
+    deal_id: str
+    status: str  # "done", "blocked" (input checks failed) or "failed"
+    seconds: float
+    failure: str = ""
+
+
+@dataclass
+class RunSummary:
+    playbook_ok: bool = True
+    playbook_failure: str = ""
+    deals: list[DealOutcome] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.playbook_ok and all(d.status == "done" for d in self.deals)
+
+
+def ensure_dagster_home(default: Path) -> Path:
+    """DAGSTER_HOME, or ``default`` when unset; a dagster.yaml with telemetry off is written if missing."""
+    home = Path(os.environ.get("DAGSTER_HOME") or default).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    return home
+
+
+def _quiet_dagster() -> None:
+    for name in ("dagster", "dagster.builtin", "great_expectations"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def materialize_deals(
+    settings: Settings,
+    deal_ids: list[str],
+    instance: dg.DagsterInstance,
+    on_event: Callable[[str, str], None] = lambda deal, message: None,
+) -> RunSummary:
+    """Load the playbook, then run every deal's partition; one deal's failure does not stop the others."""
+    _quiet_dagster()
+    resources = resources_for(settings)
+    assets = all_assets()
+    checks = all_checks()
+    summary = RunSummary()
+
+    on_event("", "loading the playbook")
+    unpartitioned = [a for a in assets if a.partitions_def is None]
+    result = dg.materialize(unpartitioned, instance=instance, resources=resources, raise_on_error=False)
+    if not result.success:
+        summary.playbook_ok = False
+        summary.playbook_failure = _failure_text(result)
+        return summary
+
+    known = set(instance.get_dynamic_partitions(DEALS.name))
+    new = [d for d in deal_ids if d not in known]
+    if new:
+        instance.add_dynamic_partitions(DEALS.name, new)
+    partitioned = [a for a in assets if a.partitions_def is not None]
+    for deal_id in deal_ids:
+        on_event(deal_id, "running")
+        started = time.perf_counter()
+        result = dg.materialize(
+            [*assets, *checks],
+            selection=dg.AssetSelection.assets(*partitioned),
+            partition_key=deal_id,
+            instance=instance,
+            resources=resources,
+            raise_on_error=False,
+            tags={"dd/deal": deal_id, "dd/trigger": "cli"},
+        )
+        elapsed = time.perf_counter() - started
+        if result.success:
+            summary.deals.append(DealOutcome(deal_id, "done", elapsed))
+        elif _blocked(result):
+            summary.deals.append(DealOutcome(deal_id, "blocked", elapsed))
+        else:
+            summary.deals.append(DealOutcome(deal_id, "failed", elapsed, _failure_text(result)))
+        on_event(deal_id, summary.deals[-1].status)
+    return summary
+
+
+def _blocked(result: dg.ExecuteInProcessResult) -> bool:
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data.evaluation  # type: ignore[union-attr]
+            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                return True
+    return False
+
+
+def _failure_text(result: dg.ExecuteInProcessResult) -> str:
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error  # type: ignore[union-attr]
+            if error is None:
+                continue
+            # A dagster.Failure carries the plain description; other errors their message.
+            text = error.message.strip()
+            cause = error.cause
+            while cause is not None:
+                text = cause.message.strip()
+                cause = cause.cause
+            return text
+    return "the run failed"

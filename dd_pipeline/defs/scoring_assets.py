@@ -1,0 +1,227 @@
+"""Assets from the playbook and the deal folders to scored gaps."""
+
+
+import dagster as dg
+
+from dd_pipeline.errors import ProblemList
+from dd_pipeline.intake import read_inputs
+from dd_pipeline.playbook import Playbook, load_playbook
+from dd_pipeline.quality.expectations import answer_rules, evidence_rules, validate
+from dd_pipeline.reporting.gap_tables import write_gap_tables
+from dd_pipeline.scoring import rescore
+from dd_pipeline.warehouse.connection import frame
+from dd_pipeline.warehouse.store import promote_deal, stage_deal, store_playbook
+
+from .partitions import DEALS, WAREHOUSE_POOL
+from .resources import ProjectResource, WarehouseResource
+
+SCORING_GROUP = "scoring"
+
+
+def current_playbook(project: ProjectResource, warehouse: WarehouseResource) -> Playbook:
+    """The playbook from assets/, which must be the one the warehouse holds."""
+    playbook = load_playbook(project.settings.assets_dir)
+    with warehouse.connect() as con:
+        row = con.execute("SELECT fingerprint FROM playbook_meta").fetchone()
+    if row is None or row[0] != playbook.fingerprint:
+        raise dg.Failure(
+            description="assets/ changed since the playbook was loaded into the warehouse: "
+            "materialize the 'playbook' asset first (dd-pipeline run does this).",
+        )
+    return playbook
+
+
+@dg.asset(group_name="playbook", pool=WAREHOUSE_POOL, kinds={"duckdb", "yaml"})
+def playbook(project: ProjectResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The framework, challenges, mitigation and clause libraries and launch-plan seed from assets/."""
+    try:
+        pb = load_playbook(project.settings.assets_dir)
+    except ProblemList as exc:
+        raise dg.Failure(description="The playbook in assets/ has problems:\n" + str(exc)) from None
+    with warehouse.connect() as con:
+        store_playbook(con, pb)
+    return dg.MaterializeResult(
+        metadata={
+            "fingerprint": pb.fingerprint,
+            "dimensions": len(pb.dimensions),
+            "challenges": len(pb.challenges),
+            "mitigations": len(pb.mitigations),
+            "clauses": len(pb.clauses),
+            "workstreams": len(pb.launch_plan.workstreams),
+        },
+        data_version=dg.DataVersion(pb.fingerprint),
+    )
+
+
+@dg.asset(
+    partitions_def=DEALS, deps=[playbook], group_name=SCORING_GROUP, pool=WAREHOUSE_POOL, kinds={"duckdb"},
+)
+def deal_inputs(
+    context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    """The deal folder and home profile, read and checked row by row; bad rows go to quarantine."""
+    deal_id = context.partition_key
+    pb = current_playbook(project, warehouse)
+    inputs = read_inputs(project.settings, deal_id, pb)
+    with warehouse.connect() as con:
+        stage_deal(con, deal_id, inputs.intake, inputs.home, inputs.home_intake, inputs.fingerprint)
+    errors = inputs.errors
+    warnings = [p for p in inputs.problems if p.severity == "warning"]
+    return dg.MaterializeResult(
+        metadata={
+            "answers": len(inputs.intake.answers),
+            "evidence": len(inputs.intake.evidence),
+            "errors": len(errors),
+            "warnings": len(warnings),
+            "quarantined rows": len(inputs.intake.quarantine) + len(inputs.home_intake.quarantine),
+            "input fingerprint": inputs.fingerprint,
+            "problems": dg.MetadataValue.md("\n".join(f"- {p}" for p in inputs.problems[:50]) or "none"),
+        },
+        data_version=dg.DataVersion(inputs.fingerprint or "invalid"),
+    )
+
+
+@dg.asset_check(asset=deal_inputs, blocking=True, description="Inputs are usable: no errors in any file, "
+                "and the Great Expectations suites for answers and evidence pass.")
+def deal_inputs_are_valid(
+    context: dg.AssetCheckExecutionContext, project: ProjectResource, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
+    deal_id = _check_partition(context)
+    with warehouse.connect() as con:
+        problems = frame(con, "SELECT * FROM input_problems WHERE deal_id = ? AND severity = 'error' "
+                              "ORDER BY file, row_number, field", [deal_id])
+        answers = frame(con, """
+            SELECT s.*, (s.raw_value - d.scale_min) / (d.scale_max - d.scale_min) AS norm_value
+            FROM staged_answers s LEFT JOIN playbook_dimensions d USING (dimension_id) WHERE s.deal_id = ?""",
+            [deal_id])
+        evidence = frame(con, "SELECT * FROM staged_evidence WHERE deal_id = ?", [deal_id])
+        dimension_ids = [r[0] for r in con.execute("SELECT dimension_id FROM playbook_dimensions").fetchall()]
+    outcomes = validate("answers", answers, answer_rules(dimension_ids))
+    if not evidence.empty:
+        outcomes += validate("evidence", evidence, evidence_rules(dimension_ids))
+    failed = [o for o in outcomes if not o.passed and o.severity == "error"]
+    passed = problems.empty and not failed
+    lines = [f"- {r.file}{'' if r.row_number is None or r.row_number != r.row_number else f', row {r.row_number}'}"
+             f"{', ' + r.field if r.field else ''}: {r.value or ''} {r.message}" for r in problems.itertuples()]
+    lines += [f"- {o.table}.{o.column}: {o.message} ({o.unexpected_count} rows, e.g. {', '.join(o.examples)})"
+              for o in failed]
+    return dg.AssetCheckResult(
+        passed=passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "input errors": len(problems),
+            "expectations": len(outcomes),
+            "expectations failed": len(failed),
+            "details": dg.MetadataValue.md("\n".join(lines[:100]) or "all checks passed"),
+        },
+    )
+
+
+@dg.asset_check(asset=deal_inputs, description="Enough people and enough coverage on each side (warning).")
+def deal_inputs_are_thick_enough(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> dg.AssetCheckResult:
+    deal_id = _check_partition(context)
+    with warehouse.connect() as con:
+        warnings = frame(con, "SELECT field, value, message FROM input_problems WHERE deal_id = ? "
+                              "AND severity = 'warning' ORDER BY field", [deal_id])
+    return dg.AssetCheckResult(
+        passed=warnings.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"warnings": dg.MetadataValue.md(
+            "\n".join(f"- {r.field}: {r.value} {r.message}" for r in warnings.itertuples()) or "none")},
+    )
+
+
+def _check_partition(context: dg.AssetCheckExecutionContext) -> str:
+    return context.op_execution_context.partition_key
+
+
+@dg.asset(
+    partitions_def=DEALS, deps=[deal_inputs], group_name=SCORING_GROUP, pool=WAREHOUSE_POOL, kinds={"duckdb"},
+)
+def answers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """The accepted answers (one row per respondent, organization rated and dimension) and evidence."""
+    deal_id = context.partition_key
+    with warehouse.connect() as con:
+        deal = promote_deal(con, deal_id)
+        counts = con.execute("""
+            SELECT count(*), count(*) FILTER (WHERE status = 'answered'),
+                   count(DISTINCT respondent_id) FILTER (WHERE respondent_side = 'home'),
+                   count(DISTINCT respondent_id) FILTER (WHERE respondent_side = 'partner')
+            FROM answers WHERE deal_id = ?""", [deal_id]).fetchone()
+    assert counts is not None
+    return dg.MaterializeResult(metadata={
+        "partner": deal.partner, "alliance type": deal.alliance_type, "rows": counts[0], "answered": counts[1],
+        "home respondents": counts[2], "partner respondents": counts[3],
+    })
+
+
+def _scoring_asset(table: str, upstream: list[dg.AssetsDefinition], description: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=table, partitions_def=DEALS, deps=upstream, group_name=SCORING_GROUP, pool=WAREHOUSE_POOL,
+        kinds={"duckdb"}, description=description,
+    )
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            rows = rescore(con, context.partition_key, table)
+            metadata: dict[str, object] = {"rows": rows}
+            metadata.update(_summary(con, table, context.partition_key))
+        return dg.MaterializeResult(metadata=metadata)
+
+    return _asset
+
+
+def _summary(con, table: str, deal_id: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    if table == "gaps":
+        top = frame(con, "SELECT rank, dimension_name, band, severity FROM gaps WHERE deal_id = ? AND rank <= 5 "
+                         "ORDER BY rank", [deal_id])
+        return {"top gaps": dg.MetadataValue.md(
+            "\n".join(f"{r.rank}. {r.dimension_name}: {r.band} ({r.severity})" for r in top.itertuples()))}
+    if table == "deal_scores":
+        row = con.execute("SELECT risk_index, band, critical_gaps, high_gaps FROM deal_scores WHERE deal_id = ?",
+                          [deal_id]).fetchone()
+        if row:
+            return {"risk index": row[0], "band": row[1] or "not scored", "critical gaps": row[2],
+                    "high gaps": row[3]}
+    if table == "likely_challenges":
+        top = frame(con, "SELECT challenge_id, title, likelihood FROM likely_challenges WHERE deal_id = ? "
+                         "AND rank <= 5 ORDER BY rank", [deal_id])
+        return {"most likely": dg.MetadataValue.md(
+            "\n".join(f"- {r.challenge_id} {r.title} ({r.likelihood})" for r in top.itertuples()))}
+    return {}
+
+
+gaps = _scoring_asset("gaps", [answers], "Home vs partner score, gap, weight, confidence, severity and band "
+                      "per dimension.")
+category_scores = _scoring_asset("category_scores", [gaps], "Severity rolled up per category.")
+deal_scores = _scoring_asset("deal_scores", [gaps], "The engagement-risk index of the deal.")
+perception_gaps = _scoring_asset("perception_gaps", [answers], "How each side sees itself vs how the other "
+                                 "side sees it.")
+internal_disagreement = _scoring_asset("internal_disagreement", [answers], "Spread among one organization's "
+                                       "own divisions.")
+likely_challenges = _scoring_asset("likely_challenges", [gaps], "Which of the Top 21 execution challenges "
+                                   "the gaps make likely.")
+
+
+@dg.asset(
+    partitions_def=DEALS, group_name="reports", kinds={"csv"}, pool=WAREHOUSE_POOL,
+    deps=[gaps, category_scores, deal_scores, perception_gaps, internal_disagreement, likely_challenges],
+)
+def gap_reports(
+    context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    """gaps.csv, category_scores.csv, perception_gaps.csv, internal_disagreement.csv, challenges.csv."""
+    deal_id = context.partition_key
+    folder = project.settings.deal_outputs(deal_id)
+    with warehouse.connect(read_only=True) as con:
+        written = write_gap_tables(con, deal_id, folder)
+    return dg.MaterializeResult(metadata={
+        "folder": dg.MetadataValue.path(str(folder)),
+        "files": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in written)),
+    })
+
+
+SCORING_ASSETS = [playbook, deal_inputs, answers, gaps, category_scores, deal_scores, perception_gaps,
+                  internal_disagreement, likely_challenges, gap_reports]
+SCORING_CHECKS = [deal_inputs_are_valid, deal_inputs_are_thick_enough]

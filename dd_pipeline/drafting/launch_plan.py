@@ -1,0 +1,146 @@
+"""The 100-day launch plan: the seed workstreams, the tasks selected mitigations add, and the committee
+meetings the governance clause sets up, scheduled in business days from the effective date.
+
+The schedule is deterministic and no task starts before the tasks it depends on have ended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dd_pipeline.matching import MatchResult
+from dd_pipeline.models import CADENCE_BUSINESS_DAYS, Deal
+from dd_pipeline.playbook import Playbook
+
+
+@dataclass
+class PlanTask:
+    id: str
+    workstream: str
+    workstream_name: str
+    title: str
+    owner: str
+    owner_role: str
+    start_day: int  # business days after the effective date (0 = the effective date)
+    duration_days: int
+    depends_on: list[str]
+    milestone: bool
+    origin: str  # "seed", "mitigation:<id>" or "governance"
+    gaps: list[str] = field(default_factory=list)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    end_calendar_day: int = 0
+    milestone_day: int | None = None
+    kind: str = "task"  # task or meeting
+
+
+def first_business_day(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def add_business_days(start: dt.date, days: int) -> dt.date:
+    """The business day ``days`` business days after ``start`` (itself a business day)."""
+    day = start
+    remaining = days
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            remaining -= 1
+    return day
+
+
+def business_days_within(start: dt.date, calendar_days: int) -> int:
+    """How many business days after ``start`` still fall within ``calendar_days`` calendar days."""
+    count = 0
+    day = start
+    end = start + dt.timedelta(days=calendar_days)
+    while True:
+        day += dt.timedelta(days=1)
+        if day > end:
+            return count
+        if day.weekday() < 5:
+            count += 1
+
+
+def _order(tasks: dict[str, PlanTask]) -> list[str]:
+    """Dependencies first; ties broken by start day and id so the order never depends on input order."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(task_id: str, path: tuple[str, ...]) -> None:
+        if state.get(task_id) == 2:
+            return
+        if state.get(task_id) == 1:
+            raise ValueError("launch-plan tasks depend on each other in a circle: " + " -> ".join(path))
+        state[task_id] = 1
+        for dep in sorted(tasks[task_id].depends_on, key=lambda d: (tasks[d].start_day, d)):
+            visit(dep, (*path, dep))
+        state[task_id] = 2
+        order.append(task_id)
+
+    for task_id in sorted(tasks, key=lambda t: (tasks[t].start_day, t)):
+        visit(task_id, (task_id,))
+    return order
+
+
+def build_plan(playbook: Playbook, deal: Deal, matches: MatchResult) -> list[PlanTask]:
+    seed = playbook.launch_plan
+    names = {w.id: w.name for w in seed.workstreams}
+    tasks: dict[str, PlanTask] = {}
+    for ws in seed.workstreams:
+        for t in ws.tasks:
+            tasks[t.id] = PlanTask(t.id, ws.id, ws.name, t.title, t.owner, t.owner_role, t.start_day,
+                                   t.duration_days, list(t.depends_on), t.milestone, "seed")
+    for match in matches.selected:
+        for t in match.mitigation.tasks:
+            if t.id in tasks:
+                existing = tasks[t.id]
+                existing.gaps.extend(d for d in match.dimensions if d not in existing.gaps)
+                continue
+            tasks[t.id] = PlanTask(t.id, t.workstream, names.get(t.workstream, t.workstream), t.title, t.owner,
+                                   t.owner_role, t.start_day, t.duration_days, list(t.depends_on), t.milestone,
+                                   f"mitigation:{match.mitigation.id}", list(match.dimensions))
+
+    day0 = first_business_day(deal.effective_date)
+    end_of: dict[str, int] = {}
+    for task_id in _order(tasks):
+        task = tasks[task_id]
+        start = max([task.start_day, *(end_of[d] + 1 for d in task.depends_on)])
+        task.start_day = start
+        end_of[task_id] = start + task.duration_days - 1
+        _place(task, day0, deal.effective_date, end_of[task_id], seed.milestone_days)
+
+    meetings = _meetings(deal, day0, seed.horizon_days, seed.milestone_days)
+    ordered = sorted(tasks.values(), key=lambda t: (t.start_day, t.workstream, t.id))
+    return ordered + meetings
+
+
+def _place(task: PlanTask, day0: dt.date, effective: dt.date, end_day: int, marks: list[int]) -> None:
+    task.start = add_business_days(day0, task.start_day)
+    task.end = add_business_days(day0, end_day)
+    task.end_calendar_day = (task.end - effective).days
+    if task.milestone:
+        task.milestone_day = next((m for m in sorted(marks) if task.end_calendar_day <= m), None)
+
+
+def _meetings(deal: Deal, day0: dt.date, horizon: int, marks: list[int]) -> list[PlanTask]:
+    """Committee meetings within the horizon, at the cadence the governance clause sets."""
+    gov = deal.governance
+    last = business_days_within(day0, horizon - (day0 - deal.effective_date).days)
+    meetings = []
+    for slug, committee, cadence, first in (("steering", gov.steering_committee, gov.steering_cadence, 10),
+                                            ("operating", gov.operating_committee, gov.operating_cadence, 5)):
+        step = CADENCE_BUSINESS_DAYS[cadence]
+        day, n = first, 1
+        while day <= last:
+            task = PlanTask(f"{slug}_meeting_{n}", "governance_meetings", "Committee meetings",
+                            f"{committee} meeting {n}", "joint", committee, day, 1, [], False, "governance",
+                            kind="meeting")
+            _place(task, day0, deal.effective_date, day, marks)
+            meetings.append(task)
+            day += step
+            n += 1
+    return sorted(meetings, key=lambda t: (t.start_day, t.id))

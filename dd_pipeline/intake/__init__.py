@@ -1,0 +1,75 @@
+"""Reading deal folders and the home profile into validated records."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from dd_pipeline.errors import InputProblem
+from dd_pipeline.intake.deal_folder import DealIntake, Intake, read_deal, read_home
+from dd_pipeline.models import DEAL_ID_PATTERN, HomeOrganization
+from dd_pipeline.playbook import Playbook
+from dd_pipeline.settings import Settings
+
+__all__ = ["DealInputs", "deal_ids", "fingerprint", "read_inputs"]
+
+
+@dataclass
+class DealInputs:
+    deal_id: str
+    home: HomeOrganization | None
+    home_intake: Intake
+    intake: DealIntake
+    fingerprint: str
+
+    @property
+    def problems(self) -> list[InputProblem]:
+        return [*self.home_intake.problems, *self.intake.problems]
+
+    @property
+    def errors(self) -> list[InputProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def deal_ids(settings: Settings) -> list[str]:
+    """The deal folders under inputs/deals/, sorted (folders starting with '.' or '_' are skipped)."""
+    if not settings.deals_dir.is_dir():
+        return []
+    return sorted(
+        p.name for p in settings.deals_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+    )
+
+
+def fingerprint(*folders: Path) -> str:
+    """A content hash of the files in ``folders`` (names and bytes, not modification times)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def read_inputs(settings: Settings, deal_id: str, playbook: Playbook) -> DealInputs:
+    """Everything one deal's run reads from inputs/, with every problem found."""
+    base = settings.inputs_dir.parent
+    home, home_intake = read_home(settings.home_dir, base, playbook)
+    if not DEAL_ID_PATTERN.match(deal_id) or "/" in deal_id or deal_id in (".", ".."):
+        intake = DealIntake()
+        intake.problems.append(InputProblem("deal id", None, None, repr(deal_id),
+                                            "is not a valid deal id: use lowercase letters, digits, '-' and '_'"))
+        return DealInputs(deal_id, home, home_intake, intake, "")
+    deal_dir = settings.deal_dir(deal_id)
+    if not deal_dir.is_dir():
+        intake = DealIntake()
+        intake.problems.append(InputProblem(str(deal_dir.relative_to(base)) if deal_dir.is_relative_to(base)
+                                            else str(deal_dir), None, None, None,
+                                            "does not exist: no deal folder with that id"))
+        return DealInputs(deal_id, home, home_intake, intake, "")
+    intake = read_deal(deal_dir, base, playbook, home_intake)
+    return DealInputs(deal_id, home, home_intake, intake, fingerprint(settings.home_dir, deal_dir))

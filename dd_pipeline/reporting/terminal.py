@@ -1,0 +1,57 @@
+"""What the command line prints after a run: the ranked gaps of each deal."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from dd_pipeline.errors import InputProblem
+from dd_pipeline.settings import Settings
+from dd_pipeline.warehouse.connection import connect, frame
+
+BAND_STYLE = {"critical": "bold red", "high": "red", "moderate": "yellow", "low": "green"}
+
+
+def _num(value: object, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "-"
+    return f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+
+
+def deal_report(console: Console, settings: Settings, deal_id: str, top: int, seconds: float) -> None:
+    with connect(settings.warehouse_path, read_only=True) as con:
+        deal = con.execute("SELECT partner, alliance_type FROM deals WHERE deal_id = ?", [deal_id]).fetchone()
+        score = con.execute("SELECT risk_index, band, critical_gaps, high_gaps, dimensions_scored, "
+                            "dimensions_total FROM deal_scores WHERE deal_id = ?", [deal_id]).fetchone()
+        gaps = frame(con, """
+            SELECT rank, dimension_name, category_id, home_score, partner_score, scale_min, scale_max,
+                   severity, band, confidence
+            FROM gaps WHERE deal_id = ? AND rank <= ? ORDER BY rank""", [deal_id, top])
+    assert deal is not None and score is not None
+    band = score[1] or "not scored"
+    console.print()
+    console.print(
+        f"[bold]{escape(deal_id)}[/] - {escape(deal[0])} ({deal[1]}): engagement-risk index "
+        f"[{BAND_STYLE.get(band, '')}]{_num(score[0])} {band}[/], {score[2]} critical and {score[3]} high gaps, "
+        f"{score[4]} of {score[5]} dimensions scored [dim]({seconds:.1f} s)[/]"
+    )
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    for name, justify in (("#", "right"), ("dimension", "left"), ("category", "left"), ("home", "right"),
+                          ("partner", "right"), ("scale", "center"), ("severity", "right"), ("band", "left"),
+                          ("confidence", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for r in gaps.itertuples():
+        table.add_row(str(r.rank), escape(r.dimension_name), r.category_id, _num(r.home_score),
+                      _num(r.partner_score), f"{int(r.scale_min)}-{int(r.scale_max)}", _num(r.severity),
+                      f"[{BAND_STYLE.get(r.band, '')}]{r.band}[/]", _num(r.confidence, 2))
+    console.print(table)
+    console.print(f"[dim]outputs: {settings.deal_outputs(deal_id)}[/]")
+
+
+def input_problems(settings: Settings, deal_id: str) -> list[InputProblem]:
+    with connect(settings.warehouse_path, read_only=True) as con:
+        rows = con.execute("SELECT file, row_number, field, value, message, severity FROM input_problems "
+                           "WHERE deal_id = ? ORDER BY severity, file, row_number NULLS FIRST, field",
+                           [deal_id]).fetchall()
+    return [InputProblem(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]

@@ -1,0 +1,60 @@
+"""JSON Schema of every file format, generated from models.py into schemas/ (checked in)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from dd_pipeline.models import (
+    Answer,
+    ChallengeFile,
+    ClauseFile,
+    Deal,
+    DimensionFile,
+    Evidence,
+    HomeOrganization,
+    LaunchPlanSeed,
+    MitigationFile,
+    ScoringRules,
+)
+from dd_pipeline.playbook import _CategoryFile
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "deal.schema.json": Deal,
+    "home_organization.schema.json": HomeOrganization,
+    "answer_row.schema.json": Answer,
+    "evidence_row.schema.json": Evidence,
+    "framework_categories.schema.json": _CategoryFile,
+    "framework_dimensions.schema.json": DimensionFile,
+    "framework_scoring.schema.json": ScoringRules,
+    "challenges.schema.json": ChallengeFile,
+    "mitigations.schema.json": MitigationFile,
+    "clauses.schema.json": ClauseFile,
+    "launch_plan_seed.schema.json": LaunchPlanSeed,
+}
+
+
+def schema_text(model: type[BaseModel]) -> str:
+    return json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in SCHEMAS.items():
+        path = folder / name
+        path.write_text(schema_text(model), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def stale_schemas(folder: Path) -> list[str]:
+    """Names of schema files that are missing or differ from what the models generate."""
+    stale = []
+    for name, model in SCHEMAS.items():
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != schema_text(model):
+            stale.append(name)
+    return stale

@@ -1,0 +1,53 @@
+"""Scoring in DuckDB: gaps, rollups, perception gaps, internal disagreement, likely challenges.
+
+Each function replaces one deal's rows of one table with the result of its named query in
+warehouse/sql/, inside one transaction, so a rerun gives the same rows and a failure changes nothing.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from dd_pipeline.warehouse.connection import run_named, transaction
+
+SCORING_STEPS = (
+    ("gaps", "gaps"),
+    ("category_scores", "category_scores"),
+    ("deal_scores", "deal_scores"),
+    ("perception_gaps", "perception_gaps"),
+    ("internal_disagreement", "internal_disagreement"),
+    ("likely_challenges", "likely_challenges"),
+)
+
+
+def rescore(con: duckdb.DuckDBPyConnection, deal_id: str, table: str) -> int:
+    """Recompute ``table`` for one deal; returns the number of rows written."""
+    with transaction(con):
+        con.execute(f"DELETE FROM {table} WHERE deal_id = ?", [deal_id])
+        run_named(con, table, [deal_id])
+    row = con.execute(f"SELECT count(*) FROM {table} WHERE deal_id = ?", [deal_id]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def score_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> dict[str, int]:
+    """Every scoring table for one deal, in dependency order (for callers outside Dagster)."""
+    return {table: rescore(con, deal_id, query) for table, query in SCORING_STEPS}
+
+
+def ingest_and_score(con: duckdb.DuckDBPyConnection, settings, playbook, deal_id: str):  # type: ignore[no-untyped-def]
+    """Read, stage, accept and score one deal with the same functions the assets call, without Dagster.
+
+    Raises ProblemList when the deal's inputs have errors (nothing is accepted then).
+    """
+    from dd_pipeline.errors import ProblemList
+    from dd_pipeline.intake import read_inputs
+    from dd_pipeline.warehouse.store import promote_deal, stage_deal, store_playbook
+
+    store_playbook(con, playbook)
+    inputs = read_inputs(settings, deal_id, playbook)
+    stage_deal(con, deal_id, inputs.intake, inputs.home, inputs.home_intake, inputs.fingerprint)
+    if inputs.errors:
+        raise ProblemList(inputs.errors)
+    promote_deal(con, deal_id)
+    score_deal(con, deal_id)
+    return inputs

@@ -1,0 +1,1 @@
+"""DuckDB: connection, DDL, and the named queries in sql/."""

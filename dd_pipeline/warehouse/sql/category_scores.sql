@@ -1,0 +1,22 @@
+-- Per deal and category: the weighted mean severity of its scored dimensions, its worst gap, counts.
+INSERT INTO category_scores
+WITH rules AS ({rules}),
+g AS (SELECT * FROM gaps WHERE deal_id = $1),
+agg AS (
+    SELECT c.category_id, c.name, c.sort_order,
+           count(g.severity) AS scored, count(g.dimension_id) AS total,
+           avg(g.home_norm) AS home_mean, avg(g.partner_norm) AS partner_mean, avg(g.abs_gap) AS mean_abs_gap,
+           sum(g.severity * g.weight) / nullif(sum(g.weight) FILTER (WHERE g.severity IS NOT NULL), 0) AS score,
+           max(g.severity) AS max_severity,
+           count(*) FILTER (WHERE g.band = 'critical') AS critical_gaps,
+           count(*) FILTER (WHERE g.band = 'high') AS high_gaps,
+           arg_max(g.dimension_id, (g.severity, g.weight, g.dimension_id)) FILTER (WHERE g.severity IS NOT NULL)
+               AS top_dimension
+    FROM playbook_categories c LEFT JOIN g ON g.category_id = c.category_id
+    GROUP BY c.category_id, c.name, c.sort_order
+)
+SELECT $1, category_id, name, scored, total, round(home_mean, 4), round(partner_mean, 4),
+       round(mean_abs_gap, 4), round(score, 1), max_severity, band_of(round(score, 1), b_mod, b_high, b_crit),
+       critical_gaps, high_gaps, top_dimension
+FROM agg CROSS JOIN rules
+ORDER BY sort_order;

@@ -1,0 +1,163 @@
+"""Writing the playbook and a deal's inputs into the warehouse."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+
+from dd_pipeline.intake.deal_folder import DealIntake, Intake
+from dd_pipeline.models import Deal, HomeOrganization
+from dd_pipeline.playbook import Playbook
+from dd_pipeline.warehouse.connection import replace_rows, run_named, transaction
+
+
+def store_playbook(con: duckdb.DuckDBPyConnection, pb: Playbook) -> None:
+    """Replace the playbook tables with ``pb``."""
+    categories = pd.DataFrame(
+        [(c.id.value, c.name, c.description, i) for i, c in enumerate(pb.categories)],
+        columns=["category_id", "name", "description", "sort_order"],
+    )
+    dimensions = pd.DataFrame(
+        [
+            (d.id, d.category.value, d.name, d.question, d.scale.kind.value, float(d.scale.min),
+             float(d.scale.max), d.scale.labels[d.scale.min], d.scale.labels[d.scale.max], d.direction.value,
+             d.perspective.value, d.weight, d.why, d.source, i)
+            for i, d in enumerate(pb.dimensions)
+        ],
+        columns=["dimension_id", "category_id", "name", "question", "scale_kind", "scale_min", "scale_max",
+                 "low_label", "high_label", "direction", "perspective", "default_weight", "why", "source",
+                 "sort_order"],
+    )
+    weights = pd.DataFrame(
+        [(d.id, t, w) for d in pb.dimensions for t, w in sorted(d.weights.items())],
+        columns=["dimension_id", "alliance_type", "weight"],
+    )
+    challenges = pd.DataFrame(
+        [(c.id, c.group.value, c.title, c.description, c.costliest, c.source) for c in pb.challenges],
+        columns=["challenge_id", "challenge_group", "title", "description", "costliest", "source"],
+    )
+    links = pd.DataFrame(
+        sorted({(d.id, c) for d in pb.dimensions for c in d.challenges}),
+        columns=["dimension_id", "challenge_id"],
+    )
+    s = pb.scoring
+    rules = pd.DataFrame(
+        [
+            ("full_at_respondents", s.confidence.full_at_respondents),
+            ("spread_penalty", s.confidence.spread_penalty),
+            ("severity_floor", s.confidence.severity_floor),
+            ("band_moderate", s.bands.moderate),
+            ("band_high", s.bands.high),
+            ("band_critical", s.bands.critical),
+            ("agreement_red", s.agreement.red_at_or_below),
+            ("agreement_green", s.agreement.green_at_or_above),
+            ("top_k", s.risk_index.top_k),
+            ("top_share", s.risk_index.top_share),
+            ("disagreement_threshold", s.disagreement_threshold),
+            ("perception_threshold", s.perception_threshold),
+            ("immature_uplift", s.immature_uplift),
+        ],
+        columns=["name", "value"],
+    ).astype({"value": "float64"})
+    tables = {
+        "playbook_categories": categories,
+        "playbook_dimensions": dimensions,
+        "playbook_dimension_weights": weights,
+        "playbook_challenges": challenges,
+        "playbook_dimension_challenges": links,
+        "playbook_rules": rules,
+    }
+    with transaction(con):
+        for table, df in tables.items():
+            con.execute(f"DELETE FROM {table}")
+            if not df.empty:
+                con.register("_incoming", df)
+                con.execute(f"INSERT INTO {table} ({', '.join(df.columns)}) "
+                            f"SELECT {', '.join(df.columns)} FROM _incoming")
+                con.unregister("_incoming")
+        con.execute("DELETE FROM playbook_meta")
+        con.execute("INSERT INTO playbook_meta VALUES (?, ?)", [pb.fingerprint, str(pb.root.name)])
+
+
+ANSWER_FIELDS = ["source_file", "source_row", "respondent_id", "respondent_side", "division", "level",
+                 "rated_side", "dimension_id", "status", "raw_value", "comment"]
+EVIDENCE_FIELDS = ["source_file", "source_row", "dimension_id", "about_side", "kind", "observation", "source",
+                   "recorded_on"]
+
+
+def _records(deal_id: str, items: list, fields: list[str]) -> pd.DataFrame:  # type: ignore[type-arg]
+    df = pd.DataFrame([[getattr(i, f) for f in fields] for i in items], columns=fields)
+    df.insert(0, "deal_id", deal_id)
+    if "raw_value" in df:
+        df["raw_value"] = df["raw_value"].astype("float64")
+    if "source_row" in df:
+        df["source_row"] = df["source_row"].astype("int64")
+    return df
+
+
+def stage_deal(
+    con: duckdb.DuckDBPyConnection,
+    deal_id: str,
+    intake: DealIntake,
+    home: HomeOrganization | None,
+    home_intake: Intake | None,
+    fingerprint: str,
+) -> None:
+    """Record what the last read of the deal folder produced: staged rows, problems, quarantine."""
+    problems = [*(home_intake.problems if home_intake else []), *intake.problems]
+    quarantine = [*(home_intake.quarantine if home_intake else []), *intake.quarantine]
+    problem_df = pd.DataFrame(
+        [(deal_id, p.file, p.row, p.field, p.value, p.message, p.severity) for p in problems],
+        columns=["deal_id", "file", "row_number", "field", "value", "message", "severity"],
+    ).astype({"row_number": "Int64"})
+    quarantine_df = pd.DataFrame(
+        [(deal_id, q.source_file, q.source_row, q.field, q.value, q.reason) for q in quarantine],
+        columns=["deal_id", "source_file", "source_row", "field", "value", "reason"],
+    ).astype({"source_row": "Int64"})
+    deal_df = pd.DataFrame(
+        [(deal_id, intake.deal.model_dump_json() if intake.deal else None,
+          home.model_dump_json() if home else None, fingerprint)],
+        columns=["deal_id", "deal_json", "home_json", "input_fingerprint"],
+    )
+    with transaction(con):
+        replace_rows(con, "staged_answers", deal_id, _records(deal_id, intake.answers, ANSWER_FIELDS))
+        replace_rows(con, "staged_evidence", deal_id, _records(deal_id, intake.evidence, EVIDENCE_FIELDS))
+        replace_rows(con, "staged_deals", deal_id, deal_df)
+        replace_rows(con, "input_problems", deal_id, problem_df)
+        replace_rows(con, "quarantine", deal_id, quarantine_df)
+
+
+def promote_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> Deal:
+    """Accept the staged inputs of a deal whose checks passed: deals, answers and evidence tables."""
+    row = con.execute("SELECT deal_json, home_json, input_fingerprint FROM staged_deals WHERE deal_id = ?",
+                      [deal_id]).fetchone()
+    if row is None or row[0] is None:
+        raise LookupError(f"deal {deal_id} has no staged inputs; run its deal_inputs step first")
+    deal = Deal.model_validate_json(row[0])
+    home = HomeOrganization.model_validate_json(row[1])
+    deal_df = pd.DataFrame([{
+        "deal_id": deal_id, "partner": deal.partner, "partner_short": deal.partner_label,
+        "home_name": home.name, "home_short": home.short_name, "alliance_type": deal.alliance_type,
+        "term_sheet_date": deal.term_sheet_date, "effective_date": deal.effective_date,
+        "description": deal.description, "deal_json": json.dumps(json.loads(row[0]), sort_keys=True),
+        "home_json": row[1],
+        "input_fingerprint": row[2],
+    }])
+    with transaction(con):
+        replace_rows(con, "deals", deal_id, deal_df)
+        con.execute("DELETE FROM answers WHERE deal_id = ?", [deal_id])
+        run_named(con, "promote_answers", [deal_id])
+        con.execute("DELETE FROM evidence WHERE deal_id = ?", [deal_id])
+        con.execute("INSERT INTO evidence SELECT * FROM staged_evidence WHERE deal_id = ? "
+                    "ORDER BY source_file, source_row", [deal_id])
+    return deal
+
+
+def load_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> tuple[Deal, HomeOrganization]:
+    """The accepted deal and home organization of a scored deal."""
+    row = con.execute("SELECT deal_json, home_json FROM deals WHERE deal_id = ?", [deal_id]).fetchone()
+    if row is None:
+        raise LookupError(f"deal {deal_id} has not been scored yet")
+    return Deal.model_validate_json(row[0]), HomeOrganization.model_validate_json(row[1])
