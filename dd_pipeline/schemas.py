@@ -40,12 +40,20 @@ def schema_text(model: type[BaseModel]) -> str:
     return json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
 
 
+def _documents() -> dict[str, str]:
+    from dd_pipeline.warehouse.connection import ddl
+
+    docs = {name: schema_text(model) for name, model in SCHEMAS.items()}
+    docs["warehouse.sql"] = ddl()
+    return docs
+
+
 def write_schemas(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, model in SCHEMAS.items():
+    for name, text in _documents().items():
         path = folder / name
-        path.write_text(schema_text(model), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 
@@ -53,8 +61,8 @@ def write_schemas(folder: Path) -> list[Path]:
 def stale_schemas(folder: Path) -> list[str]:
     """Names of schema files that are missing or differ from what the models generate."""
     stale = []
-    for name, model in SCHEMAS.items():
+    for name, text in _documents().items():
         path = folder / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != schema_text(model):
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
             stale.append(name)
     return stale

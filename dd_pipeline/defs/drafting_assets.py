@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dd_pipeline.drafting.clauses import draft_clauses
+from dd_pipeline.drafting.clauses import draft_clauses, effective_context
 from dd_pipeline.drafting.documents import NoteFacts, write_clause_documents
 from dd_pipeline.drafting.launch_plan import build_plan
 from dd_pipeline.drafting.plan_files import mitigations_csv, write_plan_files
@@ -111,9 +111,10 @@ def launch_plan(
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
     with warehouse.connect() as con:
-        deal, _ = load_deal(con, deal_id)
+        deal, home = load_deal(con, deal_id)
         result = load_matches(con, deal_id, pb)
-        tasks = build_plan(pb, deal, result)
+        context = effective_context(pb, deal, home, result)
+        tasks = build_plan(pb, deal, result, {k: context[k] for k in ("steering_cadence", "operating_cadence")})
         store_plan(con, deal_id, tasks)
     paths = write_plan_files(project.settings.deal_outputs(deal_id), deal, tasks)
     work = [t for t in tasks if t.kind == "task"]

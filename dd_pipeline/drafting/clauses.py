@@ -20,7 +20,8 @@ from dd_pipeline.matching import MatchResult
 from dd_pipeline.models import Clause, Deal, HomeOrganization
 from dd_pipeline.playbook import Playbook
 
-TIER_BODIES = ("the Alliance Managers", "{operating}", "{steering}", "the Chief Executive Officers")
+TIER_BODIES = ("{operating}", "{steering}", "the Chief Executive Officers",
+               "a senior executive of each Party designated for the purpose")
 
 
 @dataclass
@@ -104,15 +105,37 @@ def select_clauses(playbook: Playbook, alliance_type: str, matches: MatchResult)
     return [(c, *chosen[c.id]) for c in playbook.clauses if c.id in chosen]
 
 
+def mitigation_parameters(matches: MatchResult) -> dict[str, Any]:
+    """Parameters set by selected mitigations; the best-ranked mitigation to set one wins."""
+    values: dict[str, Any] = {}
+    for match in matches.selected:
+        for name, value in match.mitigation.parameters.items():
+            values.setdefault(name, value)
+    return values
+
+
+def effective_context(
+    playbook: Playbook, deal: Deal, home: HomeOrganization, matches: MatchResult
+) -> dict[str, Any]:
+    """The standard names after mitigations and the deal's clause_parameters have had their say.
+
+    A mitigation may change a standard value (e.g. committees meet more often when communication norms
+    differ); the deal's own clause_parameters win over everything.
+    """
+    context = standard_context(deal, home, playbook)
+    for source in (mitigation_parameters(matches), deal.clause_parameters):
+        for name, value in source.items():
+            if name in context:
+                context[name] = value
+    return context
+
+
 def draft_clauses(
     playbook: Playbook, deal: Deal, home: HomeOrganization, matches: MatchResult
 ) -> ClauseDraft:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
-    base = standard_context(deal, home, playbook)
-    from_mitigations: dict[str, Any] = {}
-    for match in matches.selected:  # best-ranked first: the first to set a parameter wins
-        for name, value in match.mitigation.parameters.items():
-            from_mitigations.setdefault(name, value)
+    base = effective_context(playbook, deal, home, matches)
+    from_mitigations = mitigation_parameters(matches)
 
     drafted: list[DraftedClause] = []
     problems: list[ClauseProblem] = []
@@ -131,8 +154,8 @@ def draft_clauses(
                 missing.append(param.name)
                 problems.append(ClauseProblem(
                     clause.id, clause.title, param.name,
-                    f"parameter '{param.name}' ({param.description}) has no value; set it in deal.yaml under "
-                    f"clause_parameters: (e.g. {param.name}: ...)"))
+                    f"not drafted: parameter '{param.name}' ({param.description.rstrip('.')}) has no value; "
+                    f"set it in deal.yaml under clause_parameters, e.g. '{param.name}: ...'"))
                 continue
             context[param.name] = value
             used[param.name] = value

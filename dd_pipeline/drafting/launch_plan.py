@@ -86,7 +86,10 @@ def _order(tasks: dict[str, PlanTask]) -> list[str]:
     return order
 
 
-def build_plan(playbook: Playbook, deal: Deal, matches: MatchResult) -> list[PlanTask]:
+def build_plan(
+    playbook: Playbook, deal: Deal, matches: MatchResult, cadences: dict[str, str] | None = None
+) -> list[PlanTask]:
+    """``cadences`` may override steering_cadence / operating_cadence (see drafting.clauses.effective_context)."""
     seed = playbook.launch_plan
     names = {w.id: w.name for w in seed.workstreams}
     tasks: dict[str, PlanTask] = {}
@@ -113,7 +116,7 @@ def build_plan(playbook: Playbook, deal: Deal, matches: MatchResult) -> list[Pla
         end_of[task_id] = start + task.duration_days - 1
         _place(task, day0, deal.effective_date, end_of[task_id], seed.milestone_days)
 
-    meetings = _meetings(deal, day0, seed.horizon_days, seed.milestone_days)
+    meetings = _meetings(deal, day0, seed.horizon_days, seed.milestone_days, cadences or {})
     ordered = sorted(tasks.values(), key=lambda t: (t.start_day, t.workstream, t.id))
     return ordered + meetings
 
@@ -126,14 +129,18 @@ def _place(task: PlanTask, day0: dt.date, effective: dt.date, end_day: int, mark
         task.milestone_day = next((m for m in sorted(marks) if task.end_calendar_day <= m), None)
 
 
-def _meetings(deal: Deal, day0: dt.date, horizon: int, marks: list[int]) -> list[PlanTask]:
+def _meetings(
+    deal: Deal, day0: dt.date, horizon: int, marks: list[int], cadences: dict[str, str]
+) -> list[PlanTask]:
     """Committee meetings within the horizon, at the cadence the governance clause sets."""
     gov = deal.governance
     last = business_days_within(day0, horizon - (day0 - deal.effective_date).days)
     meetings = []
-    for slug, committee, cadence, first in (("steering", gov.steering_committee, gov.steering_cadence, 10),
-                                            ("operating", gov.operating_committee, gov.operating_cadence, 5)):
-        step = CADENCE_BUSINESS_DAYS[cadence]
+    steering = cadences.get("steering_cadence", gov.steering_cadence)
+    operating = cadences.get("operating_cadence", gov.operating_cadence)
+    for slug, committee, cadence, first in (("steering", gov.steering_committee, steering, 10),
+                                            ("operating", gov.operating_committee, operating, 5)):
+        step = CADENCE_BUSINESS_DAYS.get(str(cadence), CADENCE_BUSINESS_DAYS["monthly"])
         day, n = first, 1
         while day <= last:
             task = PlanTask(f"{slug}_meeting_{n}", "governance_meetings", "Committee meetings",

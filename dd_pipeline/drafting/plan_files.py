@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 from dd_pipeline.drafting.launch_plan import PlanTask
@@ -76,8 +77,12 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask]) -> bytes:
     for col, width in zip("ABCDE", (14, 12, 34, 70, 28), strict=True):
         marks.column_dimensions[col].width = width
 
+    # ExcelWriter rather than wb.save(): save() stamps the file with the current time.
+    from openpyxl.writer.excel import ExcelWriter
+
     buffer = io.BytesIO()
-    wb.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).write_data()
     return normalize_zip(buffer.getvalue())
 
 

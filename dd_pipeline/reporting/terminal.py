@@ -28,6 +28,16 @@ def deal_report(console: Console, settings: Settings, deal_id: str, top: int, se
             SELECT rank, dimension_name, category_id, home_score, partner_score, scale_min, scale_max,
                    severity, band, confidence
             FROM gaps WHERE deal_id = ? AND rank <= ? ORDER BY rank""", [deal_id, top])
+        drafting = con.execute("""
+            SELECT (SELECT count(DISTINCT mitigation_id) FROM mitigation_matches
+                    WHERE deal_id = $1 AND status = 'selected'),
+                   (SELECT count(*) FROM uncovered_gaps WHERE deal_id = $1),
+                   (SELECT count(*) FROM clauses WHERE deal_id = $1),
+                   (SELECT count(*) FILTER (WHERE kind = 'task') FROM launch_tasks WHERE deal_id = $1),
+                   (SELECT count(*) FILTER (WHERE milestone) FROM launch_tasks WHERE deal_id = $1)""",
+                               [deal_id]).fetchone()
+        clause_problems = con.execute("SELECT clause_id, message FROM clause_problems WHERE deal_id = ? "
+                                      "ORDER BY clause_id", [deal_id]).fetchall()
     assert deal is not None and score is not None
     band = score[1] or "not scored"
     console.print()
@@ -46,6 +56,11 @@ def deal_report(console: Console, settings: Settings, deal_id: str, top: int, se
                       _num(r.partner_score), f"{int(r.scale_min)}-{int(r.scale_max)}", _num(r.severity),
                       f"[{BAND_STYLE.get(r.band, '')}]{r.band}[/]", _num(r.confidence, 2))
     console.print(table)
+    if drafting:
+        console.print(f"{drafting[0]} mitigations selected, {drafting[1]} high gap(s) uncovered; {drafting[2]} "
+                      f"clauses drafted; launch plan of {drafting[3]} tasks with {drafting[4]} milestones")
+    for clause_id, message in clause_problems:
+        console.print(f"[yellow]![/] clause {escape(clause_id)} {escape(message)}")
     console.print(f"[dim]outputs: {settings.deal_outputs(deal_id)}[/]")
 
 

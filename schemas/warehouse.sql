@@ -1,0 +1,105 @@
+-- dd-pipeline warehouse. Playbook tables are replaced whole; deal tables are replaced per deal
+-- (delete-then-insert inside one transaction), history tables are append-only.
+
+CREATE TABLE IF NOT EXISTS playbook_categories (
+    category_id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR, sort_order INTEGER);
+CREATE TABLE IF NOT EXISTS playbook_dimensions (
+    dimension_id VARCHAR PRIMARY KEY, category_id VARCHAR, name VARCHAR, question VARCHAR,
+    scale_kind VARCHAR, scale_min DOUBLE, scale_max DOUBLE, low_label VARCHAR, high_label VARCHAR,
+    direction VARCHAR, perspective VARCHAR, default_weight DOUBLE, why VARCHAR, source VARCHAR,
+    sort_order INTEGER);
+CREATE TABLE IF NOT EXISTS playbook_dimension_weights (
+    dimension_id VARCHAR, alliance_type VARCHAR, weight DOUBLE, PRIMARY KEY (dimension_id, alliance_type));
+CREATE TABLE IF NOT EXISTS playbook_challenges (
+    challenge_id VARCHAR PRIMARY KEY, challenge_group VARCHAR, title VARCHAR, description VARCHAR,
+    costliest BOOLEAN, source VARCHAR);
+CREATE TABLE IF NOT EXISTS playbook_dimension_challenges (
+    dimension_id VARCHAR, challenge_id VARCHAR, PRIMARY KEY (dimension_id, challenge_id));
+CREATE TABLE IF NOT EXISTS playbook_rules (name VARCHAR PRIMARY KEY, value DOUBLE);
+CREATE TABLE IF NOT EXISTS playbook_meta (fingerprint VARCHAR, loaded_from VARCHAR);
+
+CREATE TABLE IF NOT EXISTS deals (
+    deal_id VARCHAR PRIMARY KEY, partner VARCHAR, partner_short VARCHAR, home_name VARCHAR,
+    home_short VARCHAR, alliance_type VARCHAR, term_sheet_date DATE, effective_date DATE,
+    description VARCHAR, deal_json VARCHAR, home_json VARCHAR, input_fingerprint VARCHAR);
+
+-- Staged inputs: what the last read of a deal folder produced, before the checks pass.
+CREATE TABLE IF NOT EXISTS staged_answers (
+    deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, respondent_id VARCHAR,
+    respondent_side VARCHAR, division VARCHAR, level VARCHAR, rated_side VARCHAR, dimension_id VARCHAR,
+    status VARCHAR, raw_value DOUBLE, comment VARCHAR);
+CREATE TABLE IF NOT EXISTS staged_evidence (
+    deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, dimension_id VARCHAR, about_side VARCHAR,
+    kind VARCHAR, observation VARCHAR, source VARCHAR, recorded_on DATE);
+CREATE TABLE IF NOT EXISTS staged_deals (deal_id VARCHAR PRIMARY KEY, deal_json VARCHAR,
+    home_json VARCHAR, input_fingerprint VARCHAR);
+CREATE TABLE IF NOT EXISTS input_problems (
+    deal_id VARCHAR, file VARCHAR, row_number INTEGER, field VARCHAR, value VARCHAR, message VARCHAR,
+    severity VARCHAR);
+CREATE TABLE IF NOT EXISTS quarantine (
+    deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, field VARCHAR, value VARCHAR, reason VARCHAR);
+
+-- Accepted facts.
+CREATE TABLE IF NOT EXISTS answers (
+    deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, respondent_id VARCHAR,
+    respondent_side VARCHAR, division VARCHAR, level VARCHAR, rated_side VARCHAR, dimension_id VARCHAR,
+    status VARCHAR, raw_value DOUBLE, norm_value DOUBLE, comment VARCHAR);
+CREATE TABLE IF NOT EXISTS evidence (
+    deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, dimension_id VARCHAR, about_side VARCHAR,
+    kind VARCHAR, observation VARCHAR, source VARCHAR, recorded_on DATE);
+
+-- Scores.
+CREATE TABLE IF NOT EXISTS gaps (
+    deal_id VARCHAR, dimension_id VARCHAR, category_id VARCHAR, dimension_name VARCHAR,
+    direction VARCHAR, scale_min DOUBLE, scale_max DOUBLE,
+    home_score DOUBLE, partner_score DOUBLE, home_norm DOUBLE, partner_norm DOUBLE,
+    home_n INTEGER, partner_n INTEGER, home_sd DOUBLE, partner_sd DOUBLE,
+    home_basis VARCHAR, partner_basis VARCHAR, home_answers VARCHAR, partner_answers VARCHAR,
+    signed_gap DOUBLE, abs_gap DOUBLE, effective_gap DOUBLE, weight DOUBLE,
+    home_confidence DOUBLE, partner_confidence DOUBLE, confidence DOUBLE,
+    severity DOUBLE, band VARCHAR, band_rank INTEGER, rank INTEGER,
+    home_rag VARCHAR, partner_rag VARCHAR, evidence_count INTEGER);
+CREATE TABLE IF NOT EXISTS category_scores (
+    deal_id VARCHAR, category_id VARCHAR, category_name VARCHAR, dimensions_scored INTEGER,
+    dimensions_total INTEGER, home_mean DOUBLE, partner_mean DOUBLE, mean_abs_gap DOUBLE,
+    score DOUBLE, max_severity DOUBLE, band VARCHAR, critical_gaps INTEGER, high_gaps INTEGER,
+    top_dimension VARCHAR);
+CREATE TABLE IF NOT EXISTS deal_scores (
+    deal_id VARCHAR PRIMARY KEY, risk_index DOUBLE, band VARCHAR, top_mean DOUBLE, weighted_mean DOUBLE,
+    dimensions_scored INTEGER, dimensions_total INTEGER, critical_gaps INTEGER, high_gaps INTEGER,
+    home_respondents INTEGER, partner_respondents INTEGER);
+CREATE TABLE IF NOT EXISTS perception_gaps (
+    deal_id VARCHAR, dimension_id VARCHAR, rated_side VARCHAR, self_view DOUBLE, other_view DOUBLE,
+    self_norm DOUBLE, other_norm DOUBLE, difference DOUBLE, self_n INTEGER, other_n INTEGER,
+    flagged BOOLEAN);
+CREATE TABLE IF NOT EXISTS internal_disagreement (
+    deal_id VARCHAR, side VARCHAR, dimension_id VARCHAR, divisions INTEGER, respondents INTEGER,
+    lowest_division VARCHAR, lowest_mean DOUBLE, highest_division VARCHAR, highest_mean DOUBLE,
+    spread DOUBLE, respondent_sd DOUBLE, flagged BOOLEAN);
+CREATE TABLE IF NOT EXISTS likely_challenges (
+    deal_id VARCHAR, challenge_id VARCHAR, title VARCHAR, challenge_group VARCHAR, costliest BOOLEAN,
+    likelihood DOUBLE, band VARCHAR, driving_dimensions VARCHAR, high_gaps INTEGER, rank INTEGER);
+
+-- Mitigations, clauses and the launch plan: each row names what it came from (traceability).
+CREATE TABLE IF NOT EXISTS mitigation_matches (
+    deal_id VARCHAR, rank INTEGER, mitigation_id VARCHAR, status VARCHAR, dimension_id VARCHAR,
+    reason VARCHAR, worst_severity DOUBLE);
+CREATE TABLE IF NOT EXISTS uncovered_gaps (
+    deal_id VARCHAR, dimension_id VARCHAR, band VARCHAR, severity DOUBLE);
+CREATE TABLE IF NOT EXISTS clauses (
+    deal_id VARCHAR, number INTEGER, clause_id VARCHAR, title VARCHAR, text VARCHAR, reasons VARCHAR,
+    mitigations VARCHAR, dimensions VARCHAR, parameters_json VARCHAR);
+CREATE TABLE IF NOT EXISTS clause_problems (
+    deal_id VARCHAR, clause_id VARCHAR, title VARCHAR, parameter VARCHAR, message VARCHAR);
+CREATE TABLE IF NOT EXISTS launch_tasks (
+    deal_id VARCHAR, task_id VARCHAR, kind VARCHAR, workstream VARCHAR, title VARCHAR, owner VARCHAR,
+    owner_role VARCHAR, start_date DATE, end_date DATE, start_business_day INTEGER, end_business_day INTEGER,
+    end_calendar_day INTEGER, depends_on VARCHAR, milestone BOOLEAN, milestone_day INTEGER, origin VARCHAR,
+    addresses_gaps VARCHAR);
+
+-- Band of a 0..100 severity, given the lower bounds of moderate, high and critical.
+CREATE OR REPLACE MACRO band_of(s, b_mod, b_high, b_crit) AS
+    CASE WHEN s IS NULL THEN NULL WHEN s >= b_crit THEN 'critical' WHEN s >= b_high THEN 'high'
+         WHEN s >= b_mod THEN 'moderate' ELSE 'low' END;
+CREATE OR REPLACE MACRO band_rank(b) AS
+    CASE b WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'moderate' THEN 1 WHEN 'low' THEN 0 END;
