@@ -22,16 +22,26 @@ SCORING_STEPS = (
 
 def rescore(con: duckdb.DuckDBPyConnection, deal_id: str, table: str) -> int:
     """Recompute ``table`` for one deal; returns the number of rows written."""
+    return rescore_many(con, [deal_id], table)
+
+
+def rescore_many(con: duckdb.DuckDBPyConnection, deal_ids: list[str], table: str) -> int:
+    """Recompute ``table`` for several deals in one statement (a portfolio rerun)."""
     with transaction(con):
-        con.execute(f"DELETE FROM {table} WHERE deal_id = ?", [deal_id])
-        run_named(con, table, [deal_id])
-    row = con.execute(f"SELECT count(*) FROM {table} WHERE deal_id = ?", [deal_id]).fetchone()
+        con.execute(f"DELETE FROM {table} WHERE list_contains(?, deal_id)", [deal_ids])
+        run_named(con, table, [deal_ids])
+    row = con.execute(f"SELECT count(*) FROM {table} WHERE list_contains(?, deal_id)", [deal_ids]).fetchone()
     return int(row[0]) if row else 0
 
 
 def score_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> dict[str, int]:
     """Every scoring table for one deal, in dependency order (for callers outside Dagster)."""
-    return {table: rescore(con, deal_id, query) for table, query in SCORING_STEPS}
+    return score_deals(con, [deal_id])
+
+
+def score_deals(con: duckdb.DuckDBPyConnection, deal_ids: list[str]) -> dict[str, int]:
+    """Every scoring table for a set of deals, in dependency order."""
+    return {table: rescore_many(con, deal_ids, query) for table, query in SCORING_STEPS}
 
 
 def ingest_and_score(con: duckdb.DuckDBPyConnection, settings, playbook, deal_id: str):  # type: ignore[no-untyped-def]

@@ -58,7 +58,10 @@ CREATE TABLE IF NOT EXISTS gaps (
     signed_gap DOUBLE, abs_gap DOUBLE, effective_gap DOUBLE, weight DOUBLE,
     home_confidence DOUBLE, partner_confidence DOUBLE, confidence DOUBLE,
     severity DOUBLE, band VARCHAR, band_rank INTEGER, rank INTEGER,
-    home_rag VARCHAR, partner_rag VARCHAR, evidence_count INTEGER);
+    home_rag VARCHAR, partner_rag VARCHAR, evidence_count INTEGER,
+    -- an alliance manager's override (inputs/deals/<id>/overrides.yaml); the computed values are kept
+    overridden BOOLEAN DEFAULT false, computed_severity DOUBLE, computed_band VARCHAR,
+    override_reason VARCHAR, override_author VARCHAR, override_date DATE);
 CREATE TABLE IF NOT EXISTS category_scores (
     deal_id VARCHAR, category_id VARCHAR, category_name VARCHAR, dimensions_scored INTEGER,
     dimensions_total INTEGER, home_mean DOUBLE, partner_mean DOUBLE, mean_abs_gap DOUBLE,
@@ -96,6 +99,24 @@ CREATE TABLE IF NOT EXISTS launch_tasks (
     owner_role VARCHAR, start_date DATE, end_date DATE, start_business_day INTEGER, end_business_day INTEGER,
     end_calendar_day INTEGER, depends_on VARCHAR, milestone BOOLEAN, milestone_day INTEGER, origin VARCHAR,
     addresses_gaps VARCHAR);
+
+-- History: one snapshot per deal per run, appended and never overwritten.
+CREATE TABLE IF NOT EXISTS run_history (
+    run_id VARCHAR, deal_id VARCHAR, sequence INTEGER, recorded_at TIMESTAMP, input_fingerprint VARCHAR,
+    playbook_fingerprint VARCHAR, output_fingerprint VARCHAR, risk_index DOUBLE, band VARCHAR,
+    critical_gaps INTEGER, high_gaps INTEGER, uncovered_gaps INTEGER, clauses INTEGER, tasks INTEGER);
+CREATE TABLE IF NOT EXISTS history_gaps (
+    run_id VARCHAR, deal_id VARCHAR, dimension_id VARCHAR, home_score DOUBLE, partner_score DOUBLE,
+    severity DOUBLE, band VARCHAR, overridden BOOLEAN);
+CREATE TABLE IF NOT EXISTS history_category_scores (
+    run_id VARCHAR, deal_id VARCHAR, category_id VARCHAR, score DOUBLE, band VARCHAR);
+CREATE TABLE IF NOT EXISTS history_mitigations (
+    run_id VARCHAR, deal_id VARCHAR, mitigation_id VARCHAR, status VARCHAR, dimensions VARCHAR);
+CREATE TABLE IF NOT EXISTS history_clauses (
+    run_id VARCHAR, deal_id VARCHAR, clause_id VARCHAR, title VARCHAR, text_sha VARCHAR, reasons VARCHAR);
+CREATE TABLE IF NOT EXISTS history_tasks (
+    run_id VARCHAR, deal_id VARCHAR, task_id VARCHAR, title VARCHAR, kind VARCHAR, start_date DATE,
+    end_date DATE, origin VARCHAR);
 
 -- Band of a 0..100 severity, given the lower bounds of moderate, high and critical.
 CREATE OR REPLACE MACRO band_of(s, b_mod, b_high, b_crit) AS

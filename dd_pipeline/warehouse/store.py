@@ -148,7 +148,7 @@ def promote_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> Deal:
     with transaction(con):
         replace_rows(con, "deals", deal_id, deal_df)
         con.execute("DELETE FROM answers WHERE deal_id = ?", [deal_id])
-        run_named(con, "promote_answers", [deal_id])
+        run_named(con, "promote_answers", [[deal_id]])
         con.execute("DELETE FROM evidence WHERE deal_id = ?", [deal_id])
         con.execute("INSERT INTO evidence SELECT * FROM staged_evidence WHERE deal_id = ? "
                     "ORDER BY source_file, source_row", [deal_id])

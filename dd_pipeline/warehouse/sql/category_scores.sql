@@ -1,9 +1,11 @@
 -- Per deal and category: the weighted mean severity of its scored dimensions, its worst gap, counts.
+-- $1 = the list of deal ids.
 INSERT INTO category_scores
 WITH rules AS ({rules}),
-g AS (SELECT * FROM gaps WHERE deal_id = $1),
+deal AS (SELECT deal_id FROM deals WHERE list_contains($1, deal_id)),
+g AS (SELECT * FROM gaps WHERE list_contains($1, deal_id)),
 agg AS (
-    SELECT c.category_id, c.name, c.sort_order,
+    SELECT deal.deal_id, c.category_id, c.name, c.sort_order,
            count(g.severity) AS scored, count(g.dimension_id) AS total,
            avg(g.home_norm) AS home_mean, avg(g.partner_norm) AS partner_mean, avg(g.abs_gap) AS mean_abs_gap,
            sum(g.severity * g.weight) / nullif(sum(g.weight) FILTER (WHERE g.severity IS NOT NULL), 0) AS score,
@@ -12,11 +14,12 @@ agg AS (
            count(*) FILTER (WHERE g.band = 'high') AS high_gaps,
            arg_max(g.dimension_id, (g.severity, g.weight, g.dimension_id)) FILTER (WHERE g.severity IS NOT NULL)
                AS top_dimension
-    FROM playbook_categories c LEFT JOIN g ON g.category_id = c.category_id
-    GROUP BY c.category_id, c.name, c.sort_order
+    FROM deal CROSS JOIN playbook_categories c
+    LEFT JOIN g ON g.deal_id = deal.deal_id AND g.category_id = c.category_id
+    GROUP BY deal.deal_id, c.category_id, c.name, c.sort_order
 )
-SELECT $1, category_id, name, scored, total, round(home_mean, 4), round(partner_mean, 4),
+SELECT deal_id, category_id, name, scored, total, round(home_mean, 4), round(partner_mean, 4),
        round(mean_abs_gap, 4), round(score, 1), max_severity, band_of(round(score, 1), b_mod, b_high, b_crit),
        critical_gaps, high_gaps, top_dimension
 FROM agg CROSS JOIN rules
-ORDER BY sort_order;
+ORDER BY deal_id, sort_order;

@@ -1,25 +1,34 @@
 -- One engagement-risk index per deal: top_share x the mean of the top_k severities
--- + (1 - top_share) x the weight-averaged severity of all scored dimensions.
+-- + (1 - top_share) x the weight-averaged severity of all scored dimensions. $1 = the list of deal ids.
 INSERT INTO deal_scores
 WITH rules AS ({rules}),
-g AS (SELECT * FROM gaps WHERE deal_id = $1),
-top AS (SELECT avg(severity) AS top_mean FROM g, rules WHERE rank <= top_k),
+deal AS (SELECT deal_id FROM deals WHERE list_contains($1, deal_id)),
+g AS (SELECT * FROM gaps WHERE list_contains($1, deal_id)),
+top AS (SELECT g.deal_id, avg(severity) AS top_mean FROM g, rules WHERE rank <= top_k GROUP BY ALL),
 whole AS (
-    SELECT sum(severity * weight) / nullif(sum(weight) FILTER (WHERE severity IS NOT NULL), 0) AS weighted_mean,
+    SELECT deal_id,
+           sum(severity * weight) / nullif(sum(weight) FILTER (WHERE severity IS NOT NULL), 0) AS weighted_mean,
            count(severity) AS scored, count(*) AS total,
            count(*) FILTER (WHERE band = 'critical') AS critical_gaps,
            count(*) FILTER (WHERE band = 'high') AS high_gaps
-    FROM g
+    FROM g GROUP BY ALL
 ),
 people AS (
-    SELECT count(DISTINCT respondent_id) FILTER (WHERE respondent_side = 'home') AS home_people,
+    SELECT deal_id,
+           count(DISTINCT respondent_id) FILTER (WHERE respondent_side = 'home') AS home_people,
            count(DISTINCT respondent_id) FILTER (WHERE respondent_side = 'partner') AS partner_people
-    FROM answers WHERE deal_id = $1
+    FROM answers WHERE list_contains($1, deal_id) GROUP BY ALL
 ),
 idx AS (
-    SELECT round(top_share * top_mean + (1 - top_share) * weighted_mean, 1) AS risk_index, *
-    FROM top, whole, people, rules
+    SELECT deal.deal_id, round(top_share * top_mean + (1 - top_share) * weighted_mean, 1) AS risk_index,
+           top_mean, weighted_mean, scored, total, critical_gaps, high_gaps, home_people, partner_people,
+           b_mod, b_high, b_crit
+    FROM deal
+    LEFT JOIN top USING (deal_id) LEFT JOIN whole USING (deal_id) LEFT JOIN people USING (deal_id)
+    CROSS JOIN rules
 )
-SELECT $1, risk_index, band_of(risk_index, b_mod, b_high, b_crit), round(top_mean, 1), round(weighted_mean, 1),
-       scored, total, critical_gaps, high_gaps, home_people, partner_people
-FROM idx;
+SELECT deal_id, risk_index, band_of(risk_index, b_mod, b_high, b_crit), round(top_mean, 1),
+       round(weighted_mean, 1), coalesce(scored, 0), coalesce(total, 0), coalesce(critical_gaps, 0),
+       coalesce(high_gaps, 0), coalesce(home_people, 0), coalesce(partner_people, 0)
+FROM idx
+ORDER BY deal_id;
