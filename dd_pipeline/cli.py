@@ -184,6 +184,20 @@ def schemas(
         out.print(f"wrote {path.relative_to(PROJECT_ROOT)}")
 
 
+def _load_commands() -> None:
+    """Import the modules in dd_pipeline/commands/, which add their commands to ``app``."""
+    import importlib
+    import pkgutil
+
+    import dd_pipeline.commands as commands
+
+    for module in sorted(m.name for m in pkgutil.iter_modules(commands.__path__)):
+        importlib.import_module(f"dd_pipeline.commands.{module}")
+
+
+_load_commands()
+
+
 def main() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
