@@ -476,3 +476,26 @@ class Evidence(Strict):
     observation: str = Field(min_length=1, max_length=2000)
     source: str = Field(min_length=1, max_length=200)
     recorded_on: dt.date | None = None
+
+
+class Override(Strict):
+    """An alliance manager's correction of one dimension's gap, with a reason that stays on record."""
+
+    dimension: Identifier
+    severity: float | None = Field(None, ge=0, le=100, description="Set the severity to this value.")
+    adjust: float | None = Field(None, ge=-100, le=100, description="Add this to the computed severity.")
+    band: Band | None = Field(None, description="Set the band, whatever the severity.")
+    reason: str = Field(min_length=10, max_length=2000, description="Why: stays on record in every output.")
+    author: str = Field(min_length=1, max_length=120)
+    date: dt.date
+
+    @model_validator(mode="after")
+    def _one_change(self) -> Override:
+        given = [n for n in ("severity", "adjust", "band") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of severity, adjust or band")
+        return self
+
+
+class OverrideFile(Strict):
+    overrides: list[Override] = Field(default_factory=list)

@@ -146,3 +146,45 @@ def test_rollups_follow_the_formulas(builder, playbook):
     assert cats.loc["capabilities"].score != cats.loc["capabilities"].score  # empty, not 0
     assert list(gaps.sort_values("rank").dropna(subset=["rank"]).index[:1]) == [
         scored.sort_values(["severity", "weight"], ascending=False).index[0]]
+
+
+def write_overrides(builder, text: str) -> None:
+    (builder.settings.deal_dir("d1") / "overrides.yaml").write_text(text, encoding="utf-8")
+
+
+def test_override_sets_severity_keeps_the_computed_value_and_reranks(builder, playbook):
+    home = {"decision_style": [4, 4, 4], "conflict_style": [4, 4, 4]}
+    partner = {"decision_style": [1, 1, 1], "conflict_style": [3, 3, 3]}
+    builder.home_answers(home)
+    builder.deal("d1", partner)
+    write_overrides(builder, """
+overrides:
+  - dimension: decision_style
+    severity: 10
+    reason: Both decision styles were mapped in a joint workshop and a protocol is agreed.
+    author: Ann Home
+    date: 2027-02-01
+""")
+    with connect(builder.settings.warehouse_path) as con:
+        ingest_and_score(con, builder.settings, playbook, "d1")
+        gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = 'd1'").set_index("dimension_id")
+    ds = gaps.loc["decision_style"]
+    assert bool(ds.overridden) and ds.severity == 10 and ds.band == "low"
+    assert ds.computed_band == "critical" and ds.computed_severity > 70
+    assert ds.override_author == "Ann Home" and "joint workshop" in ds.override_reason
+    assert gaps.loc["conflict_style"]["rank"] == 1  # the override moved decision_style down the ranking
+    assert not bool(gaps.loc["conflict_style"].overridden)
+
+
+def test_override_without_a_reason_is_refused(builder, playbook):
+    builder.home_answers({"decision_style": [4, 4, 4]})
+    builder.deal("d1", {"decision_style": [1, 1, 1]})
+    write_overrides(builder, "overrides:\n  - dimension: decision_style\n    band: low\n    author: Ann\n"
+                             "    date: 2027-02-01\n")
+    from dd_pipeline.errors import ProblemList
+
+    with connect(builder.settings.warehouse_path) as con, pytest.raises(ProblemList) as caught:
+        ingest_and_score(con, builder.settings, playbook, "d1")
+    assert [str(p) for p in caught.value.problems] == [
+        "inputs/deals/d1/overrides.yaml, overrides[0].reason: is missing or too short: every override needs a "
+        "reason (at least 10 characters) that stays on record"]

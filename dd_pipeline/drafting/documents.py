@@ -36,7 +36,9 @@ class NoteFacts:
             lines.append(
                 f"{g['dimension_name']}: {g['band']} gap (severity {g['severity']:.1f}); home {g['home_score']:.1f}, "
                 f"partner {g['partner_score']:.1f} on {int(g['scale_min'])}-{int(g['scale_max'])}"
-                + (" [overridden]" if "overridden" in g and bool(g["overridden"]) else "")
+                + (f" [overridden by {g['override_author']} on {g['override_date']}: {g['override_reason']}; "
+                   f"computed {g['computed_band']} ({g['computed_severity']:.1f})]"
+                   if "overridden" in g and g["overridden"] is True else "")
             )
         return lines
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from dd_pipeline.errors import InputProblem, ProblemList
+from dd_pipeline.intake.overrides import read_overrides
 from dd_pipeline.intake.tables import Row, display_path, read_table
 from dd_pipeline.models import (
     ANSWER_COLUMNS,
@@ -87,6 +88,7 @@ class Intake:
 @dataclass
 class DealIntake(Intake):
     deal: Deal | None = None
+    overrides: list = field(default_factory=list)  # list[OverrideRecord]
 
 
 def answer_files(folder: Path) -> list[Path]:
@@ -170,6 +172,8 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
         general = [a for a in home.answers if (a.respondent_id, a.rated_side, a.dimension_id) not in specific]
         intake.answers = general + intake.answers
     _read_evidence(deal_dir / "evidence.csv", base, playbook, intake)
+    intake.overrides, override_problems = read_overrides(deal_dir, base, playbook)
+    intake.problems.extend(override_problems)
 
     if files and not any(a.respondent_side == "partner" for a in intake.answers):
         intake.problems.append(InputProblem(shown, None, "respondent_side", None,

@@ -14,7 +14,8 @@ SELECT g.rank, g.dimension_id AS dimension, g.dimension_name AS name, g.category
        g.band, g.severity, g.home_score, g.partner_score, d.scale_min, d.scale_max, g.direction,
        g.signed_gap, g.effective_gap, g.weight, g.confidence, g.home_n, g.partner_n, g.home_sd, g.partner_sd,
        g.home_basis, g.partner_basis, g.home_rag, g.partner_rag, g.evidence_count,
-       g.home_answers, g.partner_answers
+       g.home_answers, g.partner_answers, g.overridden, g.computed_severity, g.computed_band,
+       g.override_reason, g.override_author, g.override_date
 FROM gaps g JOIN playbook_dimensions d USING (dimension_id)
 WHERE g.deal_id = ?
 ORDER BY g.rank NULLS LAST, d.sort_order

@@ -26,7 +26,7 @@ def deal_report(console: Console, settings: Settings, deal_id: str, top: int, se
                             "dimensions_total FROM deal_scores WHERE deal_id = ?", [deal_id]).fetchone()
         gaps = frame(con, """
             SELECT rank, dimension_name, category_id, home_score, partner_score, scale_min, scale_max,
-                   severity, band, confidence
+                   severity, band, confidence, overridden
             FROM gaps WHERE deal_id = ? AND rank <= ? ORDER BY rank""", [deal_id, top])
         drafting = con.execute("""
             SELECT (SELECT count(DISTINCT mitigation_id) FROM mitigation_matches
@@ -54,7 +54,8 @@ def deal_report(console: Console, settings: Settings, deal_id: str, top: int, se
     for r in gaps.itertuples():
         table.add_row(str(r.rank), escape(r.dimension_name), r.category_id, _num(r.home_score),
                       _num(r.partner_score), f"{int(r.scale_min)}-{int(r.scale_max)}", _num(r.severity),
-                      f"[{BAND_STYLE.get(r.band, '')}]{r.band}[/]", _num(r.confidence, 2))
+                      f"[{BAND_STYLE.get(r.band, '')}]{r.band}[/]" + (" (overridden)" if r.overridden is True else ""),
+                      _num(r.confidence, 2))
     console.print(table)
     if drafting:
         console.print(f"{drafting[0]} mitigations selected, {drafting[1]} high gap(s) uncovered; {drafting[2]} "

@@ -72,5 +72,13 @@ def run_named(con: duckdb.DuckDBPyConnection, name: str, params: Sequence[object
     con.execute(query_text(name), list(params))
 
 
+def run_script(con: duckdb.DuckDBPyConnection, name: str, params: Sequence[object] = ()) -> None:
+    """Run the statements of sql/<name>.sql one by one (they are separated by a ';' at the end of a line)."""
+    for statement in query_text(name).split(";\n"):
+        body = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--")).strip()
+        if body:
+            con.execute(body, list(params) if "$1" in body else [])
+
+
 def frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
     return con.execute(sql, list(params)).df()

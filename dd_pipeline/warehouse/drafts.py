@@ -16,7 +16,8 @@ from dd_pipeline.warehouse.connection import frame, replace_rows, transaction
 
 GAPS_FOR_DRAFTING = """
 SELECT g.dimension_id, g.dimension_name, g.band, g.severity, g.home_score, g.partner_score,
-       g.scale_min, g.scale_max
+       g.scale_min, g.scale_max, g.overridden, g.computed_severity, g.computed_band, g.override_reason,
+       g.override_author, g.override_date
 FROM gaps g WHERE g.deal_id = ? ORDER BY g.dimension_id
 """
 

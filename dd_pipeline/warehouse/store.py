@@ -83,6 +83,8 @@ def store_playbook(con: duckdb.DuckDBPyConnection, pb: Playbook) -> None:
 
 ANSWER_FIELDS = ["source_file", "source_row", "respondent_id", "respondent_side", "division", "level",
                  "rated_side", "dimension_id", "status", "raw_value", "comment"]
+OVERRIDE_FIELDS = ["dimension_id", "severity", "adjust", "band", "reason", "author", "date", "source_file",
+                   "position"]
 EVIDENCE_FIELDS = ["source_file", "source_row", "dimension_id", "about_side", "kind", "observation", "source",
                    "recorded_on"]
 
@@ -125,6 +127,10 @@ def stage_deal(
         replace_rows(con, "staged_answers", deal_id, _records(deal_id, intake.answers, ANSWER_FIELDS))
         replace_rows(con, "staged_evidence", deal_id, _records(deal_id, intake.evidence, EVIDENCE_FIELDS))
         replace_rows(con, "staged_deals", deal_id, deal_df)
+        overrides = _records(deal_id, intake.overrides, OVERRIDE_FIELDS).rename(columns={"date": "override_date"})
+        for column in ("severity", "adjust"):
+            overrides[column] = overrides[column].astype("float64")
+        replace_rows(con, "staged_overrides", deal_id, overrides)
         replace_rows(con, "input_problems", deal_id, problem_df)
         replace_rows(con, "quarantine", deal_id, quarantine_df)
 
@@ -149,6 +155,9 @@ def promote_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> Deal:
         replace_rows(con, "deals", deal_id, deal_df)
         con.execute("DELETE FROM answers WHERE deal_id = ?", [deal_id])
         run_named(con, "promote_answers", [[deal_id]])
+        con.execute("DELETE FROM overrides WHERE deal_id = ?", [deal_id])
+        con.execute("INSERT INTO overrides SELECT * FROM staged_overrides WHERE deal_id = ? ORDER BY position",
+                    [deal_id])
         con.execute("DELETE FROM evidence WHERE deal_id = ?", [deal_id])
         con.execute("INSERT INTO evidence SELECT * FROM staged_evidence WHERE deal_id = ? "
                     "ORDER BY source_file, source_row", [deal_id])
