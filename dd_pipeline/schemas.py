@@ -17,6 +17,7 @@ from dd_pipeline.models import (
     HomeOrganization,
     LaunchPlanSeed,
     MitigationFile,
+    OverrideFile,
     ScoringRules,
 )
 from dd_pipeline.playbook import _CategoryFile
@@ -26,6 +27,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "home_organization.schema.json": HomeOrganization,
     "answer_row.schema.json": Answer,
     "evidence_row.schema.json": Evidence,
+    "overrides.schema.json": OverrideFile,
     "framework_categories.schema.json": _CategoryFile,
     "framework_dimensions.schema.json": DimensionFile,
     "framework_scoring.schema.json": ScoringRules,

@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS staged_evidence (
     kind VARCHAR, observation VARCHAR, source VARCHAR, recorded_on DATE);
 CREATE TABLE IF NOT EXISTS staged_deals (deal_id VARCHAR PRIMARY KEY, deal_json VARCHAR,
     home_json VARCHAR, input_fingerprint VARCHAR);
+CREATE TABLE IF NOT EXISTS staged_overrides (
+    deal_id VARCHAR, dimension_id VARCHAR, severity DOUBLE, adjust DOUBLE, band VARCHAR, reason VARCHAR,
+    author VARCHAR, override_date DATE, source_file VARCHAR, position INTEGER);
 CREATE TABLE IF NOT EXISTS input_problems (
     deal_id VARCHAR, file VARCHAR, row_number INTEGER, field VARCHAR, value VARCHAR, message VARCHAR,
     severity VARCHAR);
@@ -47,6 +50,9 @@ CREATE TABLE IF NOT EXISTS answers (
 CREATE TABLE IF NOT EXISTS evidence (
     deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, dimension_id VARCHAR, about_side VARCHAR,
     kind VARCHAR, observation VARCHAR, source VARCHAR, recorded_on DATE);
+CREATE TABLE IF NOT EXISTS overrides (
+    deal_id VARCHAR, dimension_id VARCHAR, severity DOUBLE, adjust DOUBLE, band VARCHAR, reason VARCHAR,
+    author VARCHAR, override_date DATE, source_file VARCHAR, position INTEGER);
 
 -- Scores.
 CREATE TABLE IF NOT EXISTS gaps (
