@@ -113,11 +113,25 @@ def validate(deal: DealOption = None) -> None:
 def run(
     deal: DealOption = None,
     top: Annotated[int, typer.Option(help="Rows of the gap table to print per deal.")] = 10,
+    force: Annotated[bool, typer.Option("--force", help="Rerun deals even when nothing changed.")] = False,
 ) -> None:
-    """Run the pipeline for all deals (or one) and write outputs/<deal_id>/."""
+    """Run the pipeline for all deals (or one) and write outputs/<deal_id>/.
+
+    A deal whose inputs, home profile, playbook and outputs are unchanged since its last run is skipped
+    (use --force to rerun it anyway).
+    """
     settings = _settings()
-    _load_playbook(settings)
-    deals = _select_deals(settings, deal)
+    playbook = _load_playbook(settings)
+    selected = _select_deals(settings, deal)
+    from dd_pipeline.reruns import unchanged_deals
+
+    unchanged = [] if force else unchanged_deals(settings, selected, playbook.fingerprint)
+    for deal_id in unchanged:
+        out.print(f"{deal_id}: unchanged since its last run; outputs are up to date (--force reruns it)")
+    deals = [d for d in selected if d not in unchanged]
+    if not deals:
+        out.print(f"\nNothing changed. Outputs: {settings.outputs_dir}")
+        return
 
     from dd_pipeline.defs.runner import ensure_dagster_home, materialize_deals
 
@@ -154,6 +168,8 @@ def run(
     blocked = sum(d.status == "blocked" for d in summary.deals)
     failed = sum(d.status == "failed" for d in summary.deals)
     line = f"{done} deal(s) done"
+    if unchanged:
+        line += f", {len(unchanged)} unchanged"
     if blocked:
         line += f", {blocked} blocked by input problems"
     if failed:

@@ -6,16 +6,17 @@ An error names the file and the key path (for example
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from dd_pipeline.errors import InputProblem, ProblemList
+from dd_pipeline.errors import InputProblem, ProblemList, plain_validation_message, shown
 from dd_pipeline.models import (
     AllianceType,
     Category,
@@ -71,30 +72,89 @@ class Playbook:
         return [t.id for t in self.alliance_types]
 
 
-def _location(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+class _SafeLoader(yaml.SafeLoader):
+    """YAML without Python objects, aliases or repeated keys; dates stay text so that the models parse them
+    (and say plainly when one is not a date)."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"uses the alias *{event.anchor}; write the value out in full", event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"gives '{key}' twice (first on line {seen[key]}); keep one", key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+_SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_YAML_HINTS = {
+    "mapping values are not allowed here": "a ':' inside a value needs quotes around the value",
+    "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
+    "found unhashable key": "text starting with '{' needs quotes around it",
+    "found unexpected end of stream": "a quote is opened and never closed",
+    "could not find expected ':'": "each line needs 'key: value', and quotes must be closed",
+}
+
+
+class YamlMapping(dict):  # type: ignore[type-arg]
+    """A YAML file's top-level mapping that remembers the YAML nodes, to name lines in messages."""
+
+    node: yaml.Node | None = None
 
 
 def read_yaml(path: Path, root: Path) -> object:
+    """The data in a YAML file, loaded safely; raises ProblemList with a plain message when it cannot be read."""
     rel = _rel(path, root)
-    if path.stat().st_size > MAX_ASSET_BYTES:
-        raise ProblemList([InputProblem(rel, None, None, None, f"file is larger than {MAX_ASSET_BYTES} bytes")])
+
+    def fail(message: str, line: int | None = None) -> ProblemList:
+        return ProblemList([InputProblem(rel, line, None, None, message)])
+
+    size = path.stat().st_size
+    if size > MAX_ASSET_BYTES:
+        raise fail(f"is {size:,} bytes; the limit for a YAML file is {MAX_ASSET_BYTES:,} bytes")
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise fail("is saved as UTF-16; save it as UTF-8")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ProblemList(
-            [InputProblem(rel, None, None, None, f"is not UTF-8 text (byte {exc.start})")]
-        ) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise fail(f"has the byte 0x{raw[exc.start]:02X}, which is not UTF-8 text; save the file as UTF-8",
+                   line) from None
+    loader = _SafeLoader(text)
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ProblemList([InputProblem(rel, None, None, None, f"is not valid YAML: {where}{problem}")]) from None
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or str(exc)
+        hint = _YAML_HINTS.get(problem)
+        if problem == "found unexpected end of stream" and exc.context_mark is not None:
+            mark = exc.context_mark
+        where = f" at column {mark.column + 1}" if mark else ""
+        raise fail(f"is not valid YAML{where}: {problem}" + (f"; {hint}" if hint else ""),
+                   mark.line + 1 if mark else None) from None
+    except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
+        raise fail(f"is not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if isinstance(data, dict):
+        located = YamlMapping(data)
+        located.node = node
+        return located
+    return data
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -104,27 +164,102 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _place(raw: object, loc: tuple[int | str, ...]) -> tuple[str, int | None]:
+    """The key path of ``loc`` as shown to a user (list items named by their id) and its line in the file."""
+    node = raw.node if isinstance(raw, YamlMapping) else None
+    line = None
+    data: object = raw
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+        data = _child(data, part)
+        if isinstance(data, dict):
+            label = data.get("id", data.get("name"))
+            if isinstance(part, int) and isinstance(label, str):
+                text += f" ({label})"
+        node = _child_node(node, part)
+        if node is not None:
+            line = node.start_mark.line + 1
+    return text, line
+
+
+def _child(data: object, part: int | str) -> object:
+    if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        return data[part]
+    if isinstance(data, dict):
+        return data.get(part, data.get(str(part)))
+    return None
+
+
+def _child_node(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part]
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if str(key.value) == str(part):
+                return key if not isinstance(value, yaml.ScalarNode) else value
+    return None
+
+
+def _model_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """The keys a model allows at ``loc`` (for a did-you-mean on a misspelt key)."""
+    current: object = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return []
+        current = _inner_model(current.model_fields[part].annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: object) -> object:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
 def parse_model(model: type[M], raw: object, path: Path, root: Path) -> M:
     rel = _rel(path, root)
     if raw is None:
-        raise ProblemList([InputProblem(rel, None, None, None, "is empty")])
+        raise ProblemList([InputProblem(rel, None, None, None, "is empty; expected 'key: value' lines")])
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        problems = [
-            InputProblem(rel, None, _location(err["loc"]) or None, _short(err.get("input")), err["msg"])
-            for err in exc.errors()
-        ]
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            key, line = _place(raw, loc)
+            message = plain_validation_message(err)
+            value = _short(err.get("input"))
+            if err["type"] == "extra_forbidden":
+                value = None
+                allowed = _model_keys(model, loc[:-1])
+                close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+                if close:
+                    message += f" (did you mean '{close[0]}'?)"
+                elif allowed:
+                    message += "; expected one of " + ", ".join(allowed)
+            elif err["type"] == "missing":
+                value = None
+                line = _place(raw, loc[:-1])[1] if len(loc) > 1 else None
+            problems.append(InputProblem(rel, line, key or None, value, message))
         raise ProblemList(problems) from None
 
 
 def _short(value: object) -> str | None:
     if isinstance(value, dict | list):
         return None
-    text = repr(value) if value is not None else None
-    if text and len(text) > 60:
-        text = text[:57] + "..."
-    return text
+    return shown(value) if value is not None else None
 
 
 def _files(folder: Path) -> list[Path]:
@@ -133,17 +268,34 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+def playbook_files(root: Path) -> list[Path]:
+    """Every file of the playbook, in the order load_playbook reads them."""
+    framework = root / "framework"
+    return [
+        framework / "categories.yaml", framework / "scoring.yaml", root / "challenges.yaml",
+        *_files(framework / "dimensions"), *_files(root / "mitigations"), *_files(root / "clauses"),
+        root / "launch_plan" / "seed.yaml",
+    ]
+
+
+def playbook_fingerprint(root: Path) -> str:
+    """A content hash of the playbook's files (names and bytes); cheap, no validation."""
+    digest = hashlib.sha256()
+    for path in playbook_files(root):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def load_playbook(root: Path) -> Playbook:
     """Read and cross-check every file under ``root`` (the assets/ folder)."""
     problems: list[InputProblem] = []
-    digest = hashlib.sha256()
 
     def load(model: type[M], path: Path) -> M | None:
         if not path.is_file():
             problems.append(InputProblem(_rel(path, root), None, None, None, "is missing"))
             return None
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
         try:
             return parse_model(model, read_yaml(path, root), path, root)
         except ProblemList as exc:
@@ -179,7 +331,7 @@ def load_playbook(root: Path) -> Playbook:
         mitigations=[m for _, f in mitigation_files for m in f.mitigations],
         clauses=[c for _, f in clause_files for c in f.clauses],
         launch_plan=seed,
-        fingerprint=digest.hexdigest()[:16],
+        fingerprint=playbook_fingerprint(root),
     )
     _cross_check(playbook, dimension_files, mitigation_files, clause_files, root, problems)
     if problems:

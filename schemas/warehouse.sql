@@ -106,11 +106,15 @@ CREATE TABLE IF NOT EXISTS launch_tasks (
     end_calendar_day INTEGER, depends_on VARCHAR, milestone BOOLEAN, milestone_day INTEGER, origin VARCHAR,
     addresses_gaps VARCHAR);
 
+-- The latest change report of each deal, as rows (section, change) for the dashboard.
+CREATE TABLE IF NOT EXISTS deal_changes (deal_id VARCHAR, position INTEGER, section VARCHAR, change VARCHAR);
+
 -- History: one snapshot per deal per run, appended and never overwritten.
 CREATE TABLE IF NOT EXISTS run_history (
     run_id VARCHAR, deal_id VARCHAR, sequence INTEGER, recorded_at TIMESTAMP, input_fingerprint VARCHAR,
     playbook_fingerprint VARCHAR, output_fingerprint VARCHAR, risk_index DOUBLE, band VARCHAR,
-    critical_gaps INTEGER, high_gaps INTEGER, uncovered_gaps INTEGER, clauses INTEGER, tasks INTEGER);
+    critical_gaps INTEGER, high_gaps INTEGER, uncovered_gaps INTEGER, clauses INTEGER, tasks INTEGER,
+    code_fingerprint VARCHAR);
 CREATE TABLE IF NOT EXISTS history_gaps (
     run_id VARCHAR, deal_id VARCHAR, dimension_id VARCHAR, home_score DOUBLE, partner_score DOUBLE,
     severity DOUBLE, band VARCHAR, overridden BOOLEAN);

@@ -17,7 +17,14 @@ from . import all_assets, all_checks
 from .partitions import DEALS
 from .resources import resources_for
 
-DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+# Telemetry off (partner data is confidential; nothing leaves the machine) and one writer at a time in the
+# "warehouse" pool: DuckDB allows a single writing process.
+DAGSTER_YAML = """telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+"""
 
 
 @dataclass

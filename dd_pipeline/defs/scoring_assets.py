@@ -19,15 +19,15 @@ SCORING_GROUP = "scoring"
 
 
 def current_playbook(project: ProjectResource, warehouse: WarehouseResource) -> Playbook:
-    """The playbook from assets/, which must be the one the warehouse holds."""
-    playbook = load_playbook(project.settings.assets_dir)
+    """The playbook from assets/; when the warehouse holds an older one, it is replaced first."""
+    try:
+        playbook = load_playbook(project.settings.assets_dir)
+    except ProblemList as exc:
+        raise dg.Failure(description="The playbook in assets/ has problems:\n" + str(exc)) from None
     with warehouse.connect() as con:
         row = con.execute("SELECT fingerprint FROM playbook_meta").fetchone()
-    if row is None or row[0] != playbook.fingerprint:
-        raise dg.Failure(
-            description="assets/ changed since the playbook was loaded into the warehouse: "
-            "materialize the 'playbook' asset first (dd-pipeline run does this).",
-        )
+        if row is None or row[0] != playbook.fingerprint:
+            store_playbook(con, playbook)
     return playbook
 
 
