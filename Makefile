@@ -23,10 +23,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## dev: the Dagster UI with the daemon (schedules and sensors), state kept in .dagster_home/
+## dev: the Dagster UI with the daemon (sensor and schedule), state kept in .dagster_home/
 dev: $(STAMP)
-	@mkdir -p .dagster_home && test -f .dagster_home/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > .dagster_home/dagster.yaml
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
+	$(BIN)/dd-pipeline serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
