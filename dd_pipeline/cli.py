@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from dd_pipeline.errors import InputProblem, ProblemList
 from dd_pipeline.settings import PROJECT_ROOT, Settings
@@ -142,28 +140,31 @@ def run(
     total = len(deals)
     position = {d: i + 1 for i, d in enumerate(deals)}
 
+    from dd_pipeline.reporting.terminal import deal_report, input_problems
+
     def progress(deal_id: str, message: str) -> None:
+        """Called by the runner as it goes: a line when a deal starts, its results when it ends."""
         if not deal_id:
             out.print(f"[dim]{message}...[/]")
-        elif message == "running":
-            out.print(f"[{position[deal_id]}/{total}] {deal_id}: reading inputs, scoring, writing outputs...")
+            return
+        if message == "running":
+            out.print(f"[{position[deal_id]}/{total}] {deal_id}: reading inputs, scoring, drafting...")
+            return
+        outcome = next(o for o in reversed(summary_so_far) if o.deal_id == deal_id) if summary_so_far else None
+        if message == "done" and outcome:
+            deal_report(out, settings, deal_id, top, outcome.seconds)
+        elif message == "blocked":
+            _print_problems(input_problems(settings, deal_id),
+                            f"{deal_id} was not scored; its previous outputs are unchanged")
+        elif outcome:
+            err.print(f"[red]x[/] {deal_id} failed: {_escape(outcome.failure)}; its previous outputs are unchanged")
 
-    summary = materialize_deals(settings, deals, instance, progress)
+    summary_so_far: list = []
+    summary = materialize_deals(settings, deals, instance, progress, summary_so_far)
     if not summary.playbook_ok:
         err.print(f"[red]x[/] the playbook could not be loaded: {_escape(summary.playbook_failure)}")
         raise typer.Exit(EXIT_INPUT)
 
-    from dd_pipeline.reporting.terminal import deal_report, input_problems
-
-    for outcome in summary.deals:
-        if outcome.status == "done":
-            deal_report(out, settings, outcome.deal_id, top, outcome.seconds)
-        elif outcome.status == "blocked":
-            problems = input_problems(settings, outcome.deal_id)
-            _print_problems(problems, f"{outcome.deal_id} was not scored; its previous outputs are unchanged")
-        else:
-            err.print(f"[red]x[/] {outcome.deal_id} failed: {_escape(outcome.failure)}; "
-                      "its previous outputs are unchanged")
     done = sum(d.status == "done" for d in summary.deals)
     blocked = sum(d.status == "blocked" for d in summary.deals)
     failed = sum(d.status == "failed" for d in summary.deals)

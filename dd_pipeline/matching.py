@@ -84,7 +84,9 @@ def _condition_holds(cond: SideCondition, gaps: dict[str, GapView]) -> tuple[boo
     return True, f"{cond.side} scores {value:.1f} on {gap.name if gap else cond.dimension} ({bounds})"
 
 
-def _evaluate(trigger: Trigger, gaps: dict[str, GapView], alliance_type: str) -> tuple[str | None, list[str], list[str]]:
+def _evaluate(
+    trigger: Trigger, gaps: dict[str, GapView], alliance_type: str
+) -> tuple[str | None, list[str], list[str]]:
     """(status or None, dimensions, reasons) for one trigger."""
     if trigger.alliance_types and alliance_type not in trigger.alliance_types:
         return None, [], []

@@ -138,7 +138,8 @@ def test_reruns_keep_history_skip_unchanged_and_report_changes(env):
     with connect(env.warehouse_path, read_only=True) as con:
         runs = con.execute("SELECT sequence, risk_index FROM run_history WHERE deal_id = 'helix-jv' "
                            "ORDER BY sequence").fetchall()
-        kept = con.execute("SELECT count(DISTINCT run_id) FROM history_gaps WHERE deal_id = 'helix-jv'").fetchone()
+        kept = con.execute("SELECT count(DISTINCT run_id) FROM history_gaps "
+                           "WHERE deal_id = 'helix-jv'").fetchone()
     assert [r[0] for r in runs] == [1, 2, 3, 4]
     assert runs[0][1] == runs[2][1] != runs[3][1]
     assert kept[0] == 4

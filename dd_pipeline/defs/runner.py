@@ -27,6 +27,10 @@ concurrency:
 """
 
 
+# The command line prints its own progress; Dagster's event log stays in the instance (and the UI).
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
 @dataclass
 class DealOutcome:
     deal_id: str
@@ -68,17 +72,19 @@ def materialize_deals(
     deal_ids: list[str],
     instance: dg.DagsterInstance,
     on_event: Callable[[str, str], None] = lambda deal, message: None,
+    outcomes: list[DealOutcome] | None = None,
 ) -> RunSummary:
     """Load the playbook, then run every deal's partition; one deal's failure does not stop the others."""
     _quiet_dagster()
     resources = resources_for(settings)
     assets = all_assets()
     checks = all_checks()
-    summary = RunSummary()
+    summary = RunSummary(deals=outcomes if outcomes is not None else [])
 
     on_event("", "loading the playbook")
     unpartitioned = [a for a in assets if a.partitions_def is None]
-    result = dg.materialize(unpartitioned, instance=instance, resources=resources, raise_on_error=False)
+    result = dg.materialize(unpartitioned, instance=instance, resources=resources, raise_on_error=False,
+                            run_config=QUIET)
     if not result.success:
         summary.playbook_ok = False
         summary.playbook_failure = _failure_text(result)
@@ -99,6 +105,7 @@ def materialize_deals(
             instance=instance,
             resources=resources,
             raise_on_error=False,
+            run_config=QUIET,
             tags={"dd/deal": deal_id, "dd/trigger": "cli"},
         )
         elapsed = time.perf_counter() - started
@@ -113,12 +120,9 @@ def materialize_deals(
 
 
 def _blocked(result: dg.ExecuteInProcessResult) -> bool:
-    for event in result.all_events:
-        if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data.evaluation  # type: ignore[union-attr]
-            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-                return True
-    return False
+    """True when a blocking (ERROR) check evaluated and failed: the deal's inputs stopped it."""
+    return any(not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+               for e in result.get_asset_check_evaluations())
 
 
 def _failure_text(result: dg.ExecuteInProcessResult) -> str:

@@ -89,7 +89,9 @@ def standard_context(deal: Deal, home: HomeOrganization, playbook: Playbook) -> 
     return context
 
 
-def select_clauses(playbook: Playbook, alliance_type: str, matches: MatchResult) -> list[tuple[Clause, list[str], list[str], list[str]]]:
+def select_clauses(
+    playbook: Playbook, alliance_type: str, matches: MatchResult
+) -> list[tuple[Clause, list[str], list[str], list[str]]]:
     """(clause, reasons, mitigation ids, dimension ids) in library order."""
     chosen: dict[str, tuple[list[str], list[str], list[str]]] = {}
     for clause in playbook.clauses:
