@@ -122,7 +122,14 @@ def test_clause_documents_open_and_carry_drafting_notes(builder, playbook, tmp_p
     assert headings[: len(clauses.drafted)] == [f"{c.number}. {c.clause.title}" for c in clauses.drafted]
     notes = [p.text for p in document.paragraphs if p.text.startswith("Drafting note.")]
     assert len(notes) == len(clauses.drafted)
-    decision_note = notes[[c.clause.id for c in clauses.drafted].index("decision_rights_schedule")]
+    sections: dict[str, str] = {}
+    for paragraph in document.paragraphs:
+        if paragraph.style.name == "Heading 1":
+            current = paragraph.text
+        elif headings and paragraph.text and "current" in locals():
+            sections[current] = sections.get(current, "") + "\n" + paragraph.text
+    number = [c.clause.id for c in clauses.drafted].index("decision_rights_schedule") + 1
+    decision_note = sections[f"{number}. Decision Rights Schedule"]
     assert "Decision-making style: critical gap" in decision_note
     assert "selected by mitigation 'Decision-rights mapping session'" in decision_note
     data = json.loads((tmp_path / "clauses.json").read_text(encoding="utf-8"))

@@ -50,6 +50,7 @@ class ClauseProblem:
 class ClauseDraft:
     drafted: list[DraftedClause]
     problems: list[ClauseProblem]
+    alliance_type: str = ""  # the alliance type's display name
 
 
 def _date(value: Any) -> str:
@@ -94,10 +95,10 @@ def select_clauses(
 ) -> list[tuple[Clause, list[str], list[str], list[str]]]:
     """(clause, reasons, mitigation ids, dimension ids) in library order."""
     chosen: dict[str, tuple[list[str], list[str], list[str]]] = {}
+    type_name = {t.id: t.name for t in playbook.alliance_types}.get(alliance_type, alliance_type)
     for clause in playbook.clauses:
         if alliance_type in clause.baseline_for:
-            chosen.setdefault(clause.id, ([], [], []))[0].append(
-                f"baseline for {alliance_type.replace('_', ' ')} alliances")
+            chosen.setdefault(clause.id, ([], [], []))[0].append(f"baseline for {type_name.lower()} alliances")
     for match in matches.selected:
         for clause_id in match.mitigation.clauses:
             reasons, mitigations, dims = chosen.setdefault(clause_id, ([], [], []))
@@ -175,4 +176,4 @@ def draft_clauses(
         drafted.append(DraftedClause(0, clause, text, reasons, mitigations, dims, used))
     for number, item in enumerate(drafted, start=1):
         item.number = number
-    return ClauseDraft(drafted, problems)
+    return ClauseDraft(drafted, problems, str(base["alliance_type"]))

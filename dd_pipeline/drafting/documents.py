@@ -75,7 +75,7 @@ def _title(deal: Deal, home: HomeOrganization) -> str:
 
 def clauses_markdown(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: NoteFacts) -> str:
     out = [f"# {_title(deal, home)}", "",
-           f"Deal `{deal.deal_id}` ({deal.alliance_type.replace('_', ' ')}), term sheet {deal.term_sheet_date}, "
+           f"Deal `{deal.deal_id}` ({draft.alliance_type.lower()}), term sheet {deal.term_sheet_date}, "
            f"effective {deal.effective_date}. Draft language for legal review, generated from the engagement "
            "due diligence; each clause is followed by a drafting note saying why it is here.", ""]
     for item in draft.drafted:
@@ -120,7 +120,7 @@ def clauses_json(deal: Deal, draft: ClauseDraft, facts: NoteFacts) -> str:
 def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: NoteFacts) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Cm, Pt, RGBColor
 
     doc = Document()
     stamp = dt.datetime.combine(deal.term_sheet_date, dt.time())
@@ -141,7 +141,7 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
     intro = doc.add_paragraph()
     intro.add_run("DRAFT FOR LEGAL REVIEW. ").bold = True
     intro.add_run(
-        f"Deal {deal.deal_id} ({deal.alliance_type.replace('_', ' ')}), term sheet {deal.term_sheet_date}, "
+        f"Deal {deal.deal_id} ({draft.alliance_type.lower()}), term sheet {deal.term_sheet_date}, "
         f"effective {deal.effective_date}. Each clause is followed by a drafting note naming the gaps and "
         "evidence that triggered it."
     )
@@ -149,16 +149,22 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
         doc.add_heading(f"{item.number}. {item.clause.title}", level=1)
         for para in paragraphs(item.text):
             doc.add_paragraph(para)
-        note_lines = _note(item, facts)
-        note = doc.add_paragraph()
-        label = note.add_run("Drafting note. ")
-        label.bold = True
-        label.italic = True
-        body = note.add_run(" ".join(note_lines))
-        body.italic = True
-        for run in (label, body):
-            run.font.size = Pt(9)
-            run.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+        for i, line in enumerate(_note(item, facts)):
+            label, _, body = line.partition(": ")
+            note = doc.add_paragraph()
+            note.paragraph_format.left_indent = Cm(0.75)
+            note.paragraph_format.space_after = Pt(2)
+            runs = []
+            if i == 0:
+                runs.append(note.add_run("Drafting note. "))
+            runs.append(note.add_run(f"{label}: "))
+            for run in runs:
+                run.bold = True
+            runs.append(note.add_run(body))
+            for run in runs:
+                run.italic = True
+                run.font.size = Pt(9)
+                run.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
     if draft.problems:
         doc.add_heading("Not drafted", level=1)
         for p in draft.problems:
