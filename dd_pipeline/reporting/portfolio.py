@@ -1,0 +1,126 @@
+"""The portfolio page outputs/index.html: every deal in the warehouse, riskiest first, each linked to its dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+import dd_pipeline
+from dd_pipeline.outputs import atomic_write_text
+from dd_pipeline.reporting import chart_style as style
+from dd_pipeline.reporting import figures as fx
+from dd_pipeline.reporting.dashboard import DASHBOARD, PLOTLY_JS, embed, environment, write_plotly_js
+from dd_pipeline.settings import Settings
+from dd_pipeline.warehouse.connection import frame
+
+INDEX = "index.html"
+
+DEALS_SQL = """
+WITH runs AS (
+    SELECT deal_id, recorded_at, risk_index,
+           row_number() OVER (PARTITION BY deal_id ORDER BY sequence DESC) AS k
+    FROM run_history
+),
+history AS (
+    SELECT deal_id, count(*) AS runs,
+           max(recorded_at) FILTER (WHERE k = 1) AS last_run,
+           max(risk_index) FILTER (WHERE k = 1) AS last_risk,
+           max(risk_index) FILTER (WHERE k = 2) AS previous_risk
+    FROM runs GROUP BY deal_id
+),
+errors AS (
+    SELECT deal_id, count(*) AS input_errors FROM input_problems WHERE severity = 'error' GROUP BY deal_id
+),
+uncovered AS (SELECT deal_id, count(*) AS uncovered_gaps FROM uncovered_gaps GROUP BY deal_id)
+SELECT d.deal_id, d.partner, d.partner_short, d.alliance_type, s.risk_index, s.band,
+       coalesce(s.critical_gaps, 0) AS critical_gaps, coalesce(s.high_gaps, 0) AS high_gaps,
+       coalesce(u.uncovered_gaps, 0) AS uncovered_gaps, coalesce(e.input_errors, 0) AS input_errors,
+       coalesce(h.runs, 0) AS runs, h.last_run, h.last_risk, h.previous_risk
+FROM deals d
+LEFT JOIN deal_scores s USING (deal_id)
+LEFT JOIN uncovered u USING (deal_id)
+LEFT JOIN errors e USING (deal_id)
+LEFT JOIN history h USING (deal_id)
+ORDER BY s.risk_index DESC NULLS LAST, d.deal_id
+"""
+
+NOT_SCORED_SQL = """
+SELECT s.deal_id, json_extract_string(s.deal_json, '$.partner') AS partner,
+       (SELECT count(*) FROM input_problems p WHERE p.deal_id = s.deal_id AND p.severity = 'error') AS input_errors
+FROM staged_deals s
+WHERE s.deal_id NOT IN (SELECT deal_id FROM deals)
+ORDER BY s.deal_id
+"""
+
+
+def portfolio_deals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per scored deal, riskiest first."""
+    deals = frame(con, DEALS_SQL)
+    deals["label"] = [f"{p} ({d})" for p, d in zip(deals["partner_short"], deals["deal_id"], strict=True)]
+    return deals
+
+
+def write_portfolio(con: duckdb.DuckDBPyConnection, settings: Settings,
+                    alliance_types: Mapping[str, str] | None = None) -> Path:
+    """Write outputs/index.html (and the shared plotly.min.js) from the warehouse; ``alliance_types`` gives
+    the playbook's names of the alliance types (the id in words otherwise)."""
+    deals = portfolio_deals(con)
+    not_scored = frame(con, NOT_SCORED_SQL)
+    rules = {name: float(value) for name, value in con.execute("SELECT name, value FROM playbook_rules").fetchall()}
+    types = {t: (alliance_types or {}).get(t) or t.replace("_", " ").capitalize() for t in deals["alliance_type"]}
+    linked = {d for d in deals["deal_id"] if (settings.deal_outputs(d) / DASHBOARD).is_file()}
+    page = render_portfolio(deals, not_scored, rules, types, linked)
+    write_plotly_js(settings.outputs_dir)
+    path = settings.outputs_dir / INDEX
+    atomic_write_text(path, page)
+    return path
+
+
+def render_portfolio(deals: pd.DataFrame, not_scored: pd.DataFrame, rules: Mapping[str, float],
+                     alliance_types: Mapping[str, str], linked: set[str]) -> str:
+    return environment().get_template("portfolio.html.j2").render(**portfolio_context(
+        deals, not_scored, rules, alliance_types, linked))
+
+
+def portfolio_context(deals: pd.DataFrame, not_scored: pd.DataFrame, rules: Mapping[str, float],
+                      alliance_types: Mapping[str, str], linked: set[str]) -> dict[str, Any]:
+    rows = []
+    for r in deals.itertuples():
+        band = r.band if isinstance(r.band, str) else None
+        rows.append({
+            "deal_id": r.deal_id, "partner": r.partner, "short": r.partner_short,
+            "href": f"{r.deal_id}/{DASHBOARD}" if r.deal_id in linked else None,
+            "alliance_type": alliance_types.get(r.alliance_type, r.alliance_type),
+            "risk": style.num(r.risk_index),
+            "width": 0 if style.missing(r.risk_index) else round(float(r.risk_index), 1),
+            "band": band, "critical": int(r.critical_gaps), "high": int(r.high_gaps),
+            "uncovered": int(r.uncovered_gaps), "input_errors": int(r.input_errors),
+            "last_run": "" if style.missing(r.last_run) else pd.Timestamp(r.last_run).strftime("%d %b %Y %H:%M"),
+            "change": _change(r),
+        })
+    counts = {band: sum(row["band"] == band for row in rows) for band in style.BANDS}
+    figure = embed(fx.portfolio_risk(deals, rules), "fig-portfolio") if deals["risk_index"].notna().any() else None
+    return {
+        "version": getattr(dd_pipeline, "__version__", ""), "plotly_src": PLOTLY_JS, "deals": rows,
+        "counts": counts, "critical_gaps": sum(row["critical"] for row in rows),
+        "uncovered": sum(row["uncovered"] for row in rows), "figure": figure, "chart_top": min(25, len(rows)),
+        "not_scored": [{"deal_id": r.deal_id, "partner": r.partner or "", "errors": int(r.input_errors)}
+                       for r in not_scored.itertuples()],
+        "with_errors": sum(row["input_errors"] > 0 for row in rows),
+    }
+
+
+def _change(r: Any) -> dict[str, str]:
+    """Change of the risk index between the last two recorded runs; 'first run' until there are two."""
+    if int(r.runs) < 2 or style.missing(r.previous_risk) or style.missing(r.last_risk):
+        return {"text": "first run", "kind": "none"}
+    delta = round(float(r.last_risk) - float(r.previous_risk), 1)
+    if delta > 0:
+        return {"text": f"▲ +{delta:.1f}", "kind": "up"}
+    if delta < 0:
+        return {"text": f"▼ {delta:.1f}", "kind": "down"}
+    return {"text": "no change", "kind": "none"}
