@@ -34,6 +34,7 @@ def _settings() -> Settings:
 
 
 def _print_problems(problems: list[InputProblem], title: str) -> None:
+    problems = sorted(problems, key=lambda p: (p.file, p.row or 0, p.field or ""))  # file by file, row by row
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     if errors:
@@ -57,6 +58,7 @@ def _load_playbook(settings: Settings):  # type: ignore[no-untyped-def]
         return load_playbook(settings.assets_dir)
     except ProblemList as exc:
         _print_problems(exc.problems, "The playbook in assets/ cannot be used")
+        err.print("Nothing was run; the outputs are unchanged.")
         raise typer.Exit(EXIT_INPUT) from None
 
 
@@ -81,6 +83,21 @@ def _select_deals(settings: Settings, deal: str | None) -> list[str]:
     return found
 
 
+def _expectation_problems(settings: Settings, inputs, playbook) -> list[InputProblem]:  # type: ignore[no-untyped-def]
+    """The Great Expectations suites the blocking check runs, on the rows this read accepted (errors only:
+    the thin-data warnings are already among the input problems)."""
+    import logging
+
+    from dd_pipeline.intake.tables import display_path
+    from dd_pipeline.quality.frames import frames_from_intake, input_outcomes, outcome_problems
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    frames = frames_from_intake(inputs.intake.deal, inputs.intake.answers, inputs.intake.evidence, playbook)
+    outcomes = input_outcomes(frames, list(playbook.dimension_by_id), playbook.alliance_type_ids)
+    where = display_path(settings.deal_dir(inputs.deal_id), settings.inputs_dir.parent)
+    return [p for p in outcome_problems(outcomes, where) if p.severity == "error"]
+
+
 @app.command()
 def validate(deal: DealOption = None) -> None:
     """Check the playbook and the inputs without running the pipeline."""
@@ -93,8 +110,13 @@ def validate(deal: DealOption = None) -> None:
     home_reported = False
     for deal_id in deals:
         inputs = read_inputs(settings, deal_id, playbook)
-        problems = inputs.intake.problems if home_reported else inputs.problems
+        problems = list(inputs.intake.problems if home_reported else inputs.problems)
+        if home_reported and inputs.home_intake.errors:
+            problems.append(InputProblem("inputs/home", None, None, None,
+                                         "has problems (listed above); every deal uses the home profile"))
         home_reported = True
+        if not inputs.errors:
+            problems += _expectation_problems(settings, inputs, playbook)
         if any(p.severity == "error" for p in problems):
             bad += 1
             _print_problems(problems, f"{deal_id}")
@@ -121,14 +143,20 @@ def run(
     settings = _settings()
     playbook = _load_playbook(settings)
     selected = _select_deals(settings, deal)
+    misnamed = _misnamed_deals(settings, selected, playbook)
+    selected = [d for d in selected if d not in misnamed]
     from dd_pipeline.reruns import unchanged_deals
 
     unchanged = [] if force else unchanged_deals(settings, selected, playbook.fingerprint)
     for deal_id in unchanged:
         out.print(f"{deal_id}: unchanged since its last run; outputs are up to date (--force reruns it)")
     deals = [d for d in selected if d not in unchanged]
+    if not deals and misnamed:
+        err.print(f"{len(misnamed)} deal folder(s) blocked by input problems; nothing was run.")
+        raise typer.Exit(EXIT_INPUT)
     if not deals:
         out.print(f"\nNothing changed. Outputs: {settings.outputs_dir}")
+        _print_portfolio(settings)
         return
 
     from dd_pipeline.defs.runner import ensure_dagster_home, materialize_deals
@@ -140,7 +168,7 @@ def run(
     total = len(deals)
     position = {d: i + 1 for i, d in enumerate(deals)}
 
-    from dd_pipeline.reporting.terminal import deal_report, input_problems
+    from dd_pipeline.reporting.terminal import deal_report, input_problems, quarantine_words, quarantined
 
     def progress(deal_id: str, message: str) -> None:
         """Called by the runner as it goes: a line when a deal starts, its results when it ends."""
@@ -156,6 +184,9 @@ def run(
         elif message == "blocked":
             _print_problems(input_problems(settings, deal_id),
                             f"{deal_id} was not scored; its previous outputs are unchanged")
+            set_aside = quarantine_words(*quarantined(settings, [deal_id]))
+            if set_aside:
+                err.print(f"  {set_aside} (kept with the reason in the warehouse table 'quarantine')")
         elif outcome:
             err.print(f"[red]x[/] {deal_id} failed: {_escape(outcome.failure)}; its previous outputs are unchanged")
 
@@ -166,8 +197,9 @@ def run(
         raise typer.Exit(EXIT_INPUT)
 
     done = sum(d.status == "done" for d in summary.deals)
-    blocked = sum(d.status == "blocked" for d in summary.deals)
+    blocked = sum(d.status == "blocked" for d in summary.deals) + len(misnamed)
     failed = sum(d.status == "failed" for d in summary.deals)
+    set_aside = quarantine_words(*quarantined(settings, [d.deal_id for d in summary.deals]))
     line = f"{done} deal(s) done"
     if unchanged:
         line += f", {len(unchanged)} unchanged"
@@ -175,11 +207,34 @@ def run(
         line += f", {blocked} blocked by input problems"
     if failed:
         line += f", {failed} failed"
+    if set_aside:
+        line += f"; {set_aside}"
     out.print(f"\n{line}. Outputs: {settings.outputs_dir}")
+    if summary.portfolio_failure:
+        err.print(f"[red]x[/] the portfolio page could not be written: {_escape(summary.portfolio_failure)}")
+    _print_portfolio(settings)
     if failed:
         raise typer.Exit(EXIT_FAILURE)
     if blocked:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _misnamed_deals(settings: Settings, deal_ids: list[str], playbook) -> list[str]:  # type: ignore[no-untyped-def]
+    """Folders in inputs/deals/ whose names cannot be deal ids: reported here, never run."""
+    from dd_pipeline.intake import read_inputs
+    from dd_pipeline.models import DEAL_ID_PATTERN
+
+    misnamed = [d for d in deal_ids if not DEAL_ID_PATTERN.match(d)]
+    for deal_id in misnamed:
+        _print_problems(read_inputs(settings, deal_id, playbook).intake.problems, f"{deal_id} was not run")
+    return misnamed
+
+
+def _print_portfolio(settings: Settings) -> None:
+    """The last line of a run: the portfolio page to open in a browser."""
+    page = settings.outputs_dir / "index.html"
+    if page.is_file():
+        out.print(f"Portfolio: {page}", soft_wrap=True)
 
 
 @app.command()

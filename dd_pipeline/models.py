@@ -11,7 +11,15 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 DEAL_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -416,13 +424,16 @@ class Deal(Strict):
             )
         return value
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Deal:
-        if self.effective_date < self.term_sheet_date:
+    @field_validator("effective_date")
+    @classmethod
+    def _dates_in_order(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        signed = info.data.get("term_sheet_date")
+        if signed is not None and value < signed:
             raise ValueError(
-                f"effective_date {self.effective_date} is before term_sheet_date {self.term_sheet_date}"
+                f"is before the term_sheet_date {signed}; the agreement cannot take effect before the term "
+                "sheet is signed"
             )
-        return self
+        return value
 
     @property
     def partner_label(self) -> str:

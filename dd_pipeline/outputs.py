@@ -12,14 +12,20 @@ from pathlib import Path
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+TEMP_SUFFIX = ".tmp"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader sees either the old file or the new one, never a part."""
+    """Write ``data`` to ``path`` so that a reader sees either the old file or the new one, never a part.
+
+    The temporary file is hidden (its name starts with '.') and carries the writer's process id, so that
+    one left behind by a killed run is recognised and removed by the next write into the same folder.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temporaries(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -30,6 +36,45 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _sync_folder(path.parent)
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete temporary files in ``folder`` whose writing process no longer runs; returns them."""
+    removed = []
+    for candidate in folder.glob(f".*{TEMP_SUFFIX}"):
+        parts = candidate.name.split(".")
+        pid = parts[-3] if len(parts) >= 5 else ""
+        if pid.isdigit() and not _running(int(pid)):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (a no-op where folders cannot be opened, as on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TypeVar, get_args
 
 import yaml
+from jinja2 import StrictUndefined, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ValidationError
 
 from dd_pipeline.errors import InputProblem, ProblemList, plain_validation_message, shown
@@ -28,9 +30,9 @@ from dd_pipeline.models import (
     DimensionFile,
     LaunchPlanSeed,
     Mitigation,
-    Strict,
     MitigationFile,
     ScoringRules,
+    Strict,
 )
 
 MAX_ASSET_BYTES = 2_000_000
@@ -72,6 +74,14 @@ class Playbook:
         return [t.id for t in self.alliance_types]
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that this tool refuses, with its own plain message."""
+
+    def __init__(self, message: str, mark: yaml.Mark, key: str | None = None):
+        super().__init__(problem=message, problem_mark=mark)
+        self.key = key
+
+
 class _SafeLoader(yaml.SafeLoader):
     """YAML without Python objects, aliases or repeated keys; dates stay text so that the models parse them
     (and say plainly when one is not a date)."""
@@ -79,17 +89,19 @@ class _SafeLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, f"uses the alias *{event.anchor}; write the value out in full", event.start_mark)
+            raise _Refused(f"uses the alias *{event.anchor}; aliases are not accepted: write the value out "
+                           "in full", event.start_mark)
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
         seen: dict[object, int] = {}
         for key_node, _ in node.value:
             key = key_node.value
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # the constructor says plainly that such a key cannot be used
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"gives '{key}' twice (first on line {seen[key]}); keep one", key_node.start_mark)
+                raise _Refused(f"is given twice (first on line {seen[key]}); keep one", key_node.start_mark,
+                               str(key))
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
@@ -99,12 +111,13 @@ _SafeLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-_YAML_HINTS = {
+_YAML_PLAIN = {
     "mapping values are not allowed here": "a ':' inside a value needs quotes around the value",
-    "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
+    "found character '\\t' that cannot start any token": "a tab is used to indent; indent with spaces",
     "found unhashable key": "text starting with '{' needs quotes around it",
-    "found unexpected end of stream": "a quote is opened and never closed",
-    "could not find expected ':'": "each line needs 'key: value', and quotes must be closed",
+    "found unexpected end of stream": "a quote opened here is never closed",
+    "could not find expected ':'": "a line is neither 'key: value' nor a list item; check indentation and "
+                                   "quotes",
 }
 
 
@@ -115,7 +128,7 @@ class YamlMapping(dict):  # type: ignore[type-arg]
 
 
 def read_yaml(path: Path, root: Path) -> object:
-    """The data in a YAML file, loaded safely; raises ProblemList with a plain message when it cannot be read."""
+    """The data in a YAML file, loaded safely; ProblemList with a plain message when it cannot be read."""
     rel = _rel(path, root)
 
     def fail(message: str, line: int | None = None) -> ProblemList:
@@ -137,14 +150,17 @@ def read_yaml(path: Path, root: Path) -> object:
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except _Refused as exc:
+        mark = exc.problem_mark
+        raise ProblemList([InputProblem(rel, mark.line + 1 if mark else None, exc.key, None,
+                                        str(exc.problem))]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
-        hint = _YAML_HINTS.get(problem)
         if problem == "found unexpected end of stream" and exc.context_mark is not None:
             mark = exc.context_mark
         where = f" at column {mark.column + 1}" if mark else ""
-        raise fail(f"is not valid YAML{where}: {problem}" + (f"; {hint}" if hint else ""),
+        raise fail(f"is not valid YAML{where}: {_YAML_PLAIN.get(problem, problem)}",
                    mark.line + 1 if mark else None) from None
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
         raise fail(f"is not valid YAML: {exc}") from None
@@ -180,10 +196,14 @@ def _place(raw: object, loc: tuple[int | str, ...]) -> tuple[str, int | None]:
             label = data.get("id", data.get("name"))
             if isinstance(part, int) and isinstance(label, str):
                 text += f" ({label})"
-        node = _child_node(node, part)
-        if node is not None:
-            line = node.start_mark.line + 1
+        node, found = _child_node(node, part)
+        line = found or line
     return text, line
+
+
+def key_line(raw: object, *loc: int | str) -> int | None:
+    """The line of a key in a file read by read_yaml (None when it is not known)."""
+    return _place(raw, loc)[1]
 
 
 def _child(data: object, part: int | str) -> object:
@@ -194,14 +214,16 @@ def _child(data: object, part: int | str) -> object:
     return None
 
 
-def _child_node(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
+def _child_node(node: yaml.Node | None, part: int | str) -> tuple[yaml.Node | None, int | None]:
+    """The YAML node of ``part`` inside ``node`` and the line a user would look at (the key's line)."""
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part]
+        child = node.value[part]
+        return child, child.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if str(key.value) == str(part):
-                return key if not isinstance(value, yaml.ScalarNode) else value
-    return None
+                return value, key.start_mark.line + 1
+    return None, None
 
 
 def _model_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
@@ -210,7 +232,9 @@ def _model_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]
     for part in loc:
         if isinstance(part, int):
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        if part not in current.model_fields:
             return []
         current = _inner_model(current.model_fields[part].annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
@@ -236,7 +260,7 @@ def parse_model(model: type[M], raw: object, path: Path, root: Path) -> M:
         return model.model_validate(raw)
     except ValidationError as exc:
         problems = []
-        for err in exc.errors():
+        for err in _union_as_one(exc.errors()):
             loc = tuple(err["loc"])
             key, line = _place(raw, loc)
             message = plain_validation_message(err)
@@ -254,6 +278,33 @@ def parse_model(model: type[M], raw: object, path: Path, root: Path) -> M:
                 line = _place(raw, loc[:-1])[1] if len(loc) > 1 else None
             problems.append(InputProblem(rel, line, key or None, value, message))
         raise ProblemList(problems) from None
+
+
+_KINDS = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
+          "list[str]": "a list of text", "list[int]": "a list of whole numbers"}
+
+
+def _union_as_one(errors: list) -> list:  # type: ignore[type-arg]
+    """Pydantic reports a value that fits none of several kinds once per kind; a user needs one message."""
+    by_place: dict[tuple[object, ...], list] = {}  # type: ignore[type-arg]
+    for err in errors:
+        loc = tuple(err["loc"])
+        if loc and isinstance(loc[-1], str) and loc[-1] in _KINDS:
+            by_place.setdefault(loc[:-1], []).append(err)
+    merged, done = [], set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        group = by_place.get(loc[:-1]) if loc else None
+        if group and len(group) > 1 and err in group:
+            if loc[:-1] not in done:
+                done.add(loc[:-1])
+                kinds = [_KINDS[str(e["loc"][-1])] for e in group]
+                merged.append({"type": "value_error", "loc": loc[:-1], "input": err.get("input"),
+                               "msg": "is not one of the kinds of value accepted here: "
+                                      + ", ".join(kinds[:-1]) + f" or {kinds[-1]}"})
+            continue
+        merged.append(err)
+    return merged
 
 
 def _short(value: object) -> str | None:
@@ -291,13 +342,15 @@ def playbook_fingerprint(root: Path) -> str:
 def load_playbook(root: Path) -> Playbook:
     """Read and cross-check every file under ``root`` (the assets/ folder)."""
     problems: list[InputProblem] = []
+    raws: dict[Path, object] = {}
 
     def load(model: type[M], path: Path) -> M | None:
         if not path.is_file():
             problems.append(InputProblem(_rel(path, root), None, None, None, "is missing"))
             return None
         try:
-            return parse_model(model, read_yaml(path, root), path, root)
+            raws[path] = read_yaml(path, root)
+            return parse_model(model, raws[path], path, root)
         except ProblemList as exc:
             problems.extend(exc.problems)
             return None
@@ -333,7 +386,7 @@ def load_playbook(root: Path) -> Playbook:
         launch_plan=seed,
         fingerprint=playbook_fingerprint(root),
     )
-    _cross_check(playbook, dimension_files, mitigation_files, clause_files, root, problems)
+    _cross_check(playbook, dimension_files, mitigation_files, clause_files, root, problems, raws)
     if problems:
         raise ProblemList(problems)
     return playbook
@@ -346,29 +399,36 @@ def _cross_check(
     clause_files: list[tuple[Path, ClauseFile]],
     root: Path,
     problems: list[InputProblem],
+    raws: dict[Path, object],
 ) -> None:
-    """References between files: every id used is defined once."""
+    """References between files: every id used is defined once; every clause template can be read."""
     types = set(pb.alliance_type_ids)
     challenge_ids = set(pb.challenge_by_id)
     dims = set(pb.dimension_by_id)
     clause_ids = {c.id for c in pb.clauses}
+    not_a_type = "is not an alliance type; expected one of " + ", ".join(pb.alliance_type_ids)
 
-    def add(path: Path, key: str, value: str, message: str) -> None:
-        problems.append(InputProblem(_rel(path, root), None, key, repr(value), message))
+    def add(path: Path, loc: tuple[int | str, ...], value: str | None, message: str) -> None:
+        key, line = _place(raws.get(path), loc)
+        problems.append(InputProblem(_rel(path, root), line, key, shown(value) if value else None, message))
 
-    seen: dict[str, Path] = {}
+    def first_place(path: Path, loc: tuple[int | str, ...]) -> str:
+        key, line = _place(raws.get(path), loc)
+        return f"{_rel(path, root)}, line {line}" if line else f"{_rel(path, root)}, {key}"
+
+    seen: dict[str, str] = {}
     for path, dfile in dimension_files:
         for i, d in enumerate(dfile.dimensions):
-            key = f"dimensions[{i}]"
+            key = ("dimensions", i)
             if d.id in seen:
-                add(path, f"{key}.id", d.id, f"is defined twice (also in {_rel(seen[d.id], root)})")
-            seen[d.id] = path
+                add(path, (*key, "id"), d.id, f"is defined twice (first in {seen[d.id]})")
+            seen.setdefault(d.id, first_place(path, (*key, "id")))
             for t in d.weights:
                 if t not in types:
-                    add(path, f"{key}.weights", t, f"is not an alliance type (expected one of {sorted(types)})")
-            for c in d.challenges:
+                    add(path, (*key, "weights", t), t, not_a_type)
+            for j, c in enumerate(d.challenges):
                 if c not in challenge_ids:
-                    add(path, f"{key}.challenges", c, "is not a challenge id in assets/challenges.yaml")
+                    add(path, (*key, "challenges", j), c, "is not a challenge id in assets/challenges.yaml")
 
     task_ids: set[str] = set()
     ws_ids = {w.id for w in pb.launch_plan.workstreams}
@@ -377,43 +437,61 @@ def _cross_check(
     seed_path = root / "launch_plan" / "seed.yaml"
     for wi, w in enumerate(pb.launch_plan.workstreams):
         for ti, t in enumerate(w.tasks):
-            for dep in t.depends_on:
+            for di, dep in enumerate(t.depends_on):
                 if dep not in task_ids:
-                    add(seed_path, f"workstreams[{wi}].tasks[{ti}].depends_on", dep, "is not a task id")
+                    loc = ("workstreams", wi, "tasks", ti, "depends_on", di)
+                    add(seed_path, loc, dep, "is not a task id")
 
-    seen_m: dict[str, Path] = {}
+    seen_m: dict[str, str] = {}
     for path, mfile in mitigation_files:
         for i, m in enumerate(mfile.mitigations):
-            key = f"mitigations[{i}]"
+            key = ("mitigations", i)
             if m.id in seen_m:
-                add(path, f"{key}.id", m.id, f"is defined twice (also in {_rel(seen_m[m.id], root)})")
-            seen_m[m.id] = path
+                add(path, (*key, "id"), m.id, f"is defined twice (first in {seen_m[m.id]})")
+            seen_m.setdefault(m.id, first_place(path, (*key, "id")))
             for ti, trig in enumerate(m.triggers):
-                for dim in trig.dimensions + [c.dimension for c in trig.conditions]:
+                for di, dim in enumerate(trig.dimensions):
                     if dim not in dims:
-                        add(path, f"{key}.triggers[{ti}]", dim, "is not a dimension id in assets/framework/")
-                for t in trig.alliance_types:
+                        add(path, (*key, "triggers", ti, "dimensions", di), dim,
+                            "is not a dimension id in assets/framework/dimensions/")
+                for ci, cond in enumerate(trig.conditions):
+                    if cond.dimension not in dims:
+                        add(path, (*key, "triggers", ti, "conditions", ci, "dimension"), cond.dimension,
+                            "is not a dimension id in assets/framework/dimensions/")
+                for ai, t in enumerate(trig.alliance_types):
                     if t not in types:
-                        add(path, f"{key}.triggers[{ti}].alliance_types", t, "is not an alliance type")
-            for c in m.challenges:
+                        add(path, (*key, "triggers", ti, "alliance_types", ai), t, not_a_type)
+            for j, c in enumerate(m.challenges):
                 if c not in challenge_ids:
-                    add(path, f"{key}.challenges", c, "is not a challenge id in assets/challenges.yaml")
-            for c in m.clauses:
+                    add(path, (*key, "challenges", j), c, "is not a challenge id in assets/challenges.yaml")
+            for j, c in enumerate(m.clauses):
                 if c not in clause_ids:
-                    add(path, f"{key}.clauses", c, "is not a clause id in assets/clauses/")
+                    close = difflib.get_close_matches(c, clause_ids, n=1)
+                    add(path, (*key, "clauses", j), c, "is not a clause id in assets/clauses/"
+                        + (f" (did you mean '{close[0]}'?)" if close else ""))
+            own_tasks = {t.id for t in m.tasks}
             for ti, task in enumerate(m.tasks):
                 if task.workstream not in ws_ids:
-                    add(path, f"{key}.tasks[{ti}].workstream", task.workstream, "is not a workstream id")
-                for dep in task.depends_on:
-                    if dep not in task_ids and dep not in {t.id for t in m.tasks}:
-                        add(path, f"{key}.tasks[{ti}].depends_on", dep, "is not a task id")
+                    add(path, (*key, "tasks", ti, "workstream"), task.workstream,
+                        "is not a workstream id in assets/launch_plan/seed.yaml")
+                for di, dep in enumerate(task.depends_on):
+                    if dep not in task_ids and dep not in own_tasks:
+                        add(path, (*key, "tasks", ti, "depends_on", di), dep, "is not a task id")
 
-    seen_c: dict[str, Path] = {}
+    seen_c: dict[str, str] = {}
+    templates = SandboxedEnvironment(undefined=StrictUndefined)
     for path, cfile in clause_files:
         for i, c in enumerate(cfile.clauses):
+            key = ("clauses", i)
             if c.id in seen_c:
-                add(path, f"clauses[{i}].id", c.id, f"is defined twice (also in {_rel(seen_c[c.id], root)})")
-            seen_c[c.id] = path
-            for t in c.baseline_for:
+                add(path, (*key, "id"), c.id, f"is defined twice (first in {seen_c[c.id]})")
+            seen_c.setdefault(c.id, first_place(path, (*key, "id")))
+            for j, t in enumerate(c.baseline_for):
                 if t not in types:
-                    add(path, f"clauses[{i}].baseline_for", t, "is not an alliance type")
+                    add(path, (*key, "baseline_for", j), t, not_a_type)
+            try:
+                templates.parse(c.template)
+            except TemplateSyntaxError as exc:
+                add(path, (*key, "template"), None,
+                    f"cannot be used: {exc.message} (on line {exc.lineno} of the template); "
+                    "names go in {{ name }} and blocks in {% ... %}")

@@ -186,5 +186,5 @@ def test_override_without_a_reason_is_refused(builder, playbook):
     with connect(builder.settings.warehouse_path) as con, pytest.raises(ProblemList) as caught:
         ingest_and_score(con, builder.settings, playbook, "d1")
     assert [str(p) for p in caught.value.problems] == [
-        "inputs/deals/d1/overrides.yaml, overrides[0].reason: is missing or too short: every override needs a "
+        "inputs/deals/d1/overrides.yaml, line 2, overrides[0].reason: is missing or too short: every override needs a "
         "reason (at least 10 characters) that stays on record"]

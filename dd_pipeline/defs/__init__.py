@@ -9,12 +9,13 @@ from dd_pipeline.settings import Settings
 from .automation import daily_rerun_schedule, deal_folder_sensor, deal_job
 from .drafting_assets import DRAFTING_ASSETS, DRAFTING_CHECKS
 from .history_assets import HISTORY_ASSETS
+from .reporting_assets import REPORTING_ASSETS, portfolio_sensor
 from .resources import resources_for
 from .scoring_assets import SCORING_ASSETS, SCORING_CHECKS
 
 
 def all_assets() -> list[dg.AssetsDefinition]:
-    return [*SCORING_ASSETS, *DRAFTING_ASSETS, *HISTORY_ASSETS]
+    return [*SCORING_ASSETS, *DRAFTING_ASSETS, *REPORTING_ASSETS, *HISTORY_ASSETS]
 
 
 def all_checks() -> list[dg.AssetChecksDefinition]:
@@ -29,7 +30,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         assets=assets,
         asset_checks=all_checks(),
         jobs=[job],
-        sensors=[deal_folder_sensor(job)],
+        sensors=[deal_folder_sensor(job), portfolio_sensor()],
         schedules=[daily_rerun_schedule(job)],
         resources=resources_for(settings),
     )

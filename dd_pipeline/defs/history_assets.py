@@ -13,12 +13,14 @@ from dd_pipeline.warehouse.history import output_fingerprint, record_snapshot
 
 from .drafting_assets import clauses, launch_plan, mitigations
 from .partitions import DEALS, WAREHOUSE_POOL
+from .reporting_assets import dashboard
 from .resources import ProjectResource, WarehouseResource
 from .scoring_assets import gap_reports
 
 
-@dg.asset(partitions_def=DEALS, deps=[gap_reports, mitigations, clauses, launch_plan], group_name="history",
-          pool=WAREHOUSE_POOL, kinds={"duckdb", "markdown"})
+# After the dashboard: the snapshot fingerprints the deal's finished outputs, dashboard.html included.
+@dg.asset(partitions_def=DEALS, deps=[gap_reports, mitigations, clauses, launch_plan, dashboard],
+          group_name="history", pool=WAREHOUSE_POOL, kinds={"duckdb", "markdown"})
 def run_snapshot(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:

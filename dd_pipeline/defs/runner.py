@@ -44,6 +44,7 @@ class RunSummary:
     playbook_ok: bool = True
     playbook_failure: str = ""
     deals: list[DealOutcome] = field(default_factory=list)
+    portfolio_failure: str = ""
 
     @property
     def ok(self) -> bool:
@@ -82,7 +83,8 @@ def materialize_deals(
     summary = RunSummary(deals=outcomes if outcomes is not None else [])
 
     on_event("", "loading the playbook")
-    unpartitioned = [a for a in assets if a.partitions_def is None]
+    after_deals = _after_deals(assets)
+    unpartitioned = [a for a in assets if a.partitions_def is None and a not in after_deals]
     result = dg.materialize(unpartitioned, instance=instance, resources=resources, raise_on_error=False,
                             run_config=QUIET)
     if not result.success:
@@ -116,7 +118,20 @@ def materialize_deals(
         else:
             summary.deals.append(DealOutcome(deal_id, "failed", elapsed, _failure_text(result)))
         on_event(deal_id, summary.deals[-1].status)
+    if after_deals:
+        on_event("", "writing the portfolio page")
+        result = dg.materialize(after_deals, instance=instance, resources=resources, raise_on_error=False,
+                                run_config=QUIET)
+        if not result.success:
+            summary.portfolio_failure = _failure_text(result)
     return summary
+
+
+def _after_deals(assets: list[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
+    """Unpartitioned assets over all deals (the portfolio page): built once, after the deals' partitions."""
+    partitioned = {key for a in assets if a.partitions_def is not None for key in a.keys}
+    return [a for a in assets if a.partitions_def is None
+            and any(dep.asset_key in partitioned for dep in a.specs_by_key[a.key].deps)]
 
 
 def _blocked(result: dg.ExecuteInProcessResult) -> bool:

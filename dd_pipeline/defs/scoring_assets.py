@@ -3,10 +3,10 @@
 
 import dagster as dg
 
-from dd_pipeline.errors import ProblemList
+from dd_pipeline.errors import InputProblem, ProblemList
 from dd_pipeline.intake import read_inputs
 from dd_pipeline.playbook import Playbook, load_playbook
-from dd_pipeline.quality.expectations import answer_rules, evidence_rules, validate
+from dd_pipeline.quality.frames import frames_from_warehouse, input_outcomes, thin_data_outcomes
 from dd_pipeline.reporting.gap_tables import write_gap_tables
 from dd_pipeline.scoring import rescore
 from dd_pipeline.warehouse.connection import frame
@@ -82,31 +82,22 @@ def deal_inputs(
 
 
 @dg.asset_check(asset=deal_inputs, blocking=True, description="Inputs are usable: no errors in any file, "
-                "and the Great Expectations suites for answers and evidence pass.")
+                "and the Great Expectations suites for the deal, its answers, respondents and evidence pass.")
 def deal_inputs_are_valid(
     context: dg.AssetCheckExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
     deal_id = _check_partition(context)
     with warehouse.connect() as con:
-        problems = frame(con, "SELECT * FROM input_problems WHERE deal_id = ? AND severity = 'error' "
-                              "ORDER BY file, row_number, field", [deal_id])
-        answers = frame(con, """
-            SELECT s.*, (s.raw_value - d.scale_min) / (d.scale_max - d.scale_min) AS norm_value
-            FROM staged_answers s LEFT JOIN playbook_dimensions d USING (dimension_id) WHERE s.deal_id = ?""",
-            [deal_id])
-        evidence = frame(con, "SELECT * FROM staged_evidence WHERE deal_id = ?", [deal_id])
+        problems = _stored_problems(con, deal_id, "error")
+        frames = frames_from_warehouse(con, deal_id)
         dimension_ids = [r[0] for r in con.execute("SELECT dimension_id FROM playbook_dimensions").fetchall()]
-    outcomes = validate("answers", answers, answer_rules(dimension_ids))
-    if not evidence.empty:
-        outcomes += validate("evidence", evidence, evidence_rules(dimension_ids))
+    alliance_types = current_playbook(project, warehouse).alliance_type_ids
+    outcomes = input_outcomes(frames, dimension_ids, alliance_types)
     failed = [o for o in outcomes if not o.passed and o.severity == "error"]
-    passed = problems.empty and not failed
-    lines = [f"- {r.file}{'' if r.row_number is None or r.row_number != r.row_number else f', row {r.row_number}'}"
-             f"{', ' + r.field if r.field else ''}: {r.value or ''} {r.message}" for r in problems.itertuples()]
-    lines += [f"- {o.table}.{o.column}: {o.message} ({o.unexpected_count} rows, e.g. {', '.join(o.examples)})"
-              for o in failed]
+    lines = [f"- {p}" for p in problems]
+    lines += [f"- {o} ({o.unexpected_count} rows)" for o in failed]
     return dg.AssetCheckResult(
-        passed=passed,
+        passed=not problems and not failed,
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
             "input errors": len(problems),
@@ -117,20 +108,34 @@ def deal_inputs_are_valid(
     )
 
 
-@dg.asset_check(asset=deal_inputs, description="Enough people and enough coverage on each side (warning).")
+@dg.asset_check(asset=deal_inputs, description="Enough people and enough coverage on each side (warning): "
+                "at least the playbook's number of respondents rate their own organization, and enough of "
+                "the framework's dimensions have an answer.")
 def deal_inputs_are_thick_enough(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetCheckExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
     deal_id = _check_partition(context)
     with warehouse.connect() as con:
-        warnings = frame(con, "SELECT field, value, message FROM input_problems WHERE deal_id = ? "
-                              "AND severity = 'warning' ORDER BY field", [deal_id])
+        warnings = _stored_problems(con, deal_id, "warning")
+        frames = frames_from_warehouse(con, deal_id)
+    outcomes = thin_data_outcomes(frames.answers, current_playbook(project, warehouse))
+    thin = [o for o in outcomes if not o.passed]
+    lines = [f"- {o}" for o in thin] + [f"- {p}" for p in warnings]
     return dg.AssetCheckResult(
-        passed=warnings.empty,
+        passed=not thin and not warnings,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"warnings": dg.MetadataValue.md(
-            "\n".join(f"- {r.field}: {r.value} {r.message}" for r in warnings.itertuples()) or "none")},
+        metadata={
+            "expectations failed": len(thin),
+            "warnings": dg.MetadataValue.md("\n".join(lines) or "none"),
+        },
     )
+
+
+def _stored_problems(con, deal_id: str, severity: str) -> list[InputProblem]:  # type: ignore[no-untyped-def]
+    rows = con.execute("SELECT file, row_number, field, value, message, severity FROM input_problems "
+                       "WHERE deal_id = ? AND severity = ? ORDER BY file, row_number NULLS FIRST, field",
+                       [deal_id, severity]).fetchall()
+    return [InputProblem(*r) for r in rows]
 
 
 def _check_partition(context: dg.AssetCheckExecutionContext) -> str:

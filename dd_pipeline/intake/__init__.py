@@ -60,9 +60,14 @@ def read_inputs(settings: Settings, deal_id: str, playbook: Playbook) -> DealInp
     base = settings.inputs_dir.parent
     home, home_intake = read_home(settings.home_dir, base, playbook)
     if not DEAL_ID_PATTERN.match(deal_id) or "/" in deal_id or deal_id in (".", ".."):
-        intake = DealIntake()
-        intake.problems.append(InputProblem("deal id", None, None, repr(deal_id),
-                                            "is not a valid deal id: use lowercase letters, digits, '-' and '_'"))
+        if Path(deal_id).name == deal_id and deal_id not in (".", ".."):
+            # a folder in inputs/deals/ with an unusable name: the message says which folder to rename
+            intake = read_deal(settings.deal_dir(deal_id), base, playbook, home_intake)
+        else:
+            intake = DealIntake()
+            intake.problems.append(InputProblem("deal id", None, None, repr(deal_id),
+                                                "is not a valid deal id: use lowercase letters, digits, '-' "
+                                                "and '_'"))
         return DealInputs(deal_id, home, home_intake, intake, "")
     deal_dir = settings.deal_dir(deal_id)
     if not deal_dir.is_dir():

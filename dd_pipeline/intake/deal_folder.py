@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from dd_pipeline.errors import InputProblem, ProblemList
+from dd_pipeline.errors import InputProblem, ProblemList, plain_validation_message
+from dd_pipeline.errors import shown as quoted
 from dd_pipeline.intake.overrides import read_overrides
 from dd_pipeline.intake.tables import Row, display_path, read_table
+from dd_pipeline.intake.workbook import answer_rows, response_files
 from dd_pipeline.models import (
     ANSWER_COLUMNS,
     DEAL_ID_PATTERN,
@@ -23,7 +26,7 @@ from dd_pipeline.models import (
     HomeOrganization,
     Perspective,
 )
-from dd_pipeline.playbook import Playbook, parse_model, read_yaml
+from dd_pipeline.playbook import Playbook, key_line, parse_model, read_yaml
 
 ANSWER_REQUIRED = tuple(c for c in ANSWER_COLUMNS if c != "comment")
 EVIDENCE_REQUIRED = ("dimension", "about_side", "kind", "observation", "source")
@@ -63,6 +66,7 @@ class Quarantined:
     field: str | None
     value: str | None
     reason: str
+    row_values: str | None = None  # the rejected row's cells as JSON, kept even if the file changes later
 
 
 @dataclass
@@ -78,10 +82,12 @@ class Intake:
     def errors(self) -> list[InputProblem]:
         return [p for p in self.problems if p.severity == "error"]
 
-    def reject(self, problem: InputProblem) -> None:
+    def reject(self, problem: InputProblem, row: Row | None = None) -> None:
+        """Set a row (or a whole file, without ``row``) aside in quarantine, with the problem as reason."""
         self.problems.append(problem)
+        cells = json.dumps(row.values, ensure_ascii=False) if row is not None else None
         self.quarantine.append(
-            Quarantined(problem.file, problem.row, problem.field, problem.value, problem.message)
+            Quarantined(problem.file, problem.row, problem.field, problem.value, problem.message, cells)
         )
 
 
@@ -119,10 +125,13 @@ def read_home(home_dir: Path, base: Path, playbook: Playbook) -> tuple[HomeOrgan
     _read_answers(files, base, playbook, intake)
     for a in intake.answers:
         if a.respondent_side != "home" or a.rated_side != "home":
-            intake.reject(InputProblem(a.source_file, a.source_row, "respondent_side/rated_side",
-                                       f"{a.respondent_side}/{a.rated_side}",
-                                       "the home profile holds home respondents rating home only"))
+            wrong = "respondent_side" if a.respondent_side != "home" else "rated_side"
+            intake.reject(InputProblem(
+                a.source_file, a.source_row, wrong, quoted(getattr(a, wrong)),
+                "is not allowed in the home profile: inputs/home/ holds your own organization's respondents "
+                "rating your own organization (home); answers about a partner go in the deal's folder"))
     intake.answers = [a for a in intake.answers if a.respondent_side == "home" and a.rated_side == "home"]
+    intake.problems = merge_repeats(intake.problems)
     return org, intake
 
 
@@ -132,8 +141,10 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
     folder_name = deal_dir.name
     shown = display_path(deal_dir, base)
     if not DEAL_ID_PATTERN.match(folder_name):
-        intake.problems.append(InputProblem(shown, None, "deal id", folder_name,
-                                            "is not a valid deal id: use lowercase letters, digits, '-' and '_'"))
+        intake.problems.append(InputProblem(
+            shown, None, None, None,
+            "is not a valid deal id: rename the folder using lowercase letters, digits, '-' and '_' "
+            "(for example 'acme-codev')"))
         return intake
     if not deal_dir.is_dir():
         intake.problems.append(InputProblem(shown, None, None, None, "is not a folder"))
@@ -145,26 +156,32 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
                                             "is missing: every deal folder needs a deal.yaml "
                                             "(dd-pipeline init-deal writes one)"))
     else:
+        not_a_type = "is not an alliance type; expected one of " + ", ".join(playbook.alliance_type_ids)
+        raw: object = None
         try:
-            deal = parse_model(Deal, read_yaml(deal_path, base / "inputs"), deal_path, base / "inputs")
+            raw = read_yaml(deal_path, base / "inputs")
+            deal = parse_model(Deal, raw, deal_path, base / "inputs")
         except ProblemList as exc:
-            intake.problems.extend(exc.problems)
+            intake.problems.extend(
+                InputProblem(p.file, p.row, p.field, p.value, not_a_type) if p.field == "alliance_type" else p
+                for p in exc.problems)
         else:
             name = display_path(deal_path, base)
             if deal.deal_id != folder_name:
-                intake.problems.append(InputProblem(name, None, "deal_id", deal.deal_id,
-                                                    f"must equal the folder name '{folder_name}'"))
+                intake.problems.append(InputProblem(
+                    name, key_line(raw, "deal_id"), "deal_id", quoted(deal.deal_id),
+                    f"is not the folder name '{folder_name}'; the deal_id and the folder name must be the "
+                    "same"))
             if deal.alliance_type not in playbook.alliance_type_ids:
-                intake.problems.append(InputProblem(name, None, "alliance_type", deal.alliance_type,
-                                                    "is not an alliance type; expected one of "
-                                                    + ", ".join(playbook.alliance_type_ids)))
+                intake.problems.append(InputProblem(name, key_line(raw, "alliance_type"), "alliance_type",
+                                                    quoted(deal.alliance_type), not_a_type))
             intake.deal = deal
 
-    files = answer_files(deal_dir)
+    files = response_files(deal_dir)
     if not files:
         intake.problems.append(InputProblem(shown, None, None, None,
                                             "has no answers*.csv or answers*.xlsx file"))
-    _read_answers(files, base, playbook, intake, known=home.answers if home else [])
+    unreadable = _read_answers(files, base, playbook, intake, known=home.answers if home else [])
     if home is not None:
         # A deal's own answer about home replaces the general home profile's answer by the same person
         # on the same dimension (strategic importance or competitive overlap differ from deal to deal).
@@ -175,12 +192,48 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
     intake.overrides, override_problems = read_overrides(deal_dir, base, playbook)
     intake.problems.extend(override_problems)
 
-    if files and not any(a.respondent_side == "partner" for a in intake.answers):
+    intake.problems = merge_repeats(intake.problems)
+    if not files or unreadable:
+        return intake  # what follows would only repeat the problem with the files in other words
+    if not any(a.respondent_side == "partner" for a in intake.answers):
         intake.problems.append(InputProblem(shown, None, "respondent_side", None,
                                             "has no partner respondents: at least one answer must come from "
                                             "someone at the partner (respondent_side = partner)"))
+        return intake  # thin-data warnings would only repeat it
     _thin_data_warnings(intake, playbook, shown)
     return intake
+
+
+def merge_repeats(problems: list[InputProblem]) -> list[InputProblem]:
+    """One message for the same mistake on many rows of a file (a whole column with a wrong level, one
+    respondent id used for two people): the first row is named, the others listed after it. Every row
+    stays in quarantine on its own."""
+    groups: dict[tuple[object, ...], list[InputProblem]] = {}
+    for p in problems:
+        key = (p.file, p.field, p.value, p.message, p.severity) if p.row is not None else (id(p),)
+        groups.setdefault(key, []).append(p)
+    merged = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1:
+            merged.append(first)
+            continue
+        rows = _row_ranges(sorted(p.row for p in group[1:] if p.row is not None))
+        merged.append(InputProblem(first.file, first.row, first.field, first.value,
+                                   f"{first.message}; the same in rows {rows}", first.severity))
+    return merged
+
+
+def _row_ranges(rows: list[int], shown_runs: int = 8) -> str:
+    runs: list[list[int]] = []
+    for n in rows:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    text = [f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs[:shown_runs]]
+    more = sum(len(r) for r in runs[shown_runs:])
+    return ", ".join(text) + (f" and {more} more" if more else "")
 
 
 def _parse_value(text: str, dim_scale: tuple[int, int]) -> tuple[str, float | None, str | None]:
@@ -203,15 +256,18 @@ def _parse_value(text: str, dim_scale: tuple[int, int]) -> tuple[str, float | No
 
 def _read_answers(
     files: list[Path], base: Path, playbook: Playbook, intake: Intake, known: list[AnswerRecord] | None = None
-) -> None:
+) -> int:
+    """Read every answers file into ``intake``; returns how many files could not be read at all."""
+    unreadable = 0
     people: dict[str, tuple[str, str, str, str, int]] = {}
     for a in known or []:
         people.setdefault(a.respondent_id, (a.respondent_side, a.division, a.level, a.source_file, a.source_row))
     seen: dict[tuple[str, str, str], tuple[str, int]] = {}
     for path in files:
         try:
-            rows = read_table(path, base, ANSWER_COLUMNS, ANSWER_REQUIRED)
+            rows = answer_rows(path, base, playbook, intake.problems)
         except ProblemList as exc:
+            unreadable += 1
             for p in exc.problems:
                 intake.reject(p)
             continue
@@ -223,20 +279,21 @@ def _read_answers(
             first = people.setdefault(record.respondent_id, (*who, row.file, row.number))
             if first[:3] != who:
                 intake.reject(InputProblem(
-                    row.file, row.number, "respondent_id", record.respondent_id,
-                    f"is given as {'/'.join(who)} here but as {'/'.join(first[:3])} in {first[3]} row {first[4]}; "
-                    "a respondent has one side, division and level"))
+                    row.file, row.number, "respondent_id", quoted(record.respondent_id),
+                    f"is given as {'/'.join(who)} here but as {'/'.join(first[:3])} in {first[3]} row "
+                    f"{first[4]}; a respondent id names one person, with one side, division and level"), row)
                 continue
             key = (record.respondent_id, record.rated_side, record.dimension_id)
             if key in seen:
                 f, n = seen[key]
                 intake.reject(InputProblem(
-                    row.file, row.number, "dimension", record.dimension_id,
+                    row.file, row.number, "dimension", quoted(record.dimension_id),
                     f"is answered twice by {record.respondent_id} about {record.rated_side} "
-                    f"(first in {f} row {n}); keep one row"))
+                    f"(first in {f} row {n}); keep one row"), row)
                 continue
             seen[key] = (row.file, row.number)
             intake.answers.append(record)
+    return unreadable
 
 
 def _answer_from_row(row: Row, playbook: Playbook, intake: Intake) -> AnswerRecord | None:
@@ -245,25 +302,27 @@ def _answer_from_row(row: Row, playbook: Playbook, intake: Intake) -> AnswerReco
     except ValidationError as exc:
         for err in exc.errors():
             fld = str(err["loc"][0]) if err["loc"] else None
-            intake.reject(InputProblem(row.file, row.number, fld, repr(row.values.get(fld or "", "")),
-                                       _plain(err)))
+            found = row.values.get(fld or "", "")
+            if fld == "dimension" and found and err["type"] == "string_pattern_mismatch":
+                message = _not_a_dimension(found, playbook)
+            else:
+                message = _plain(err, found)
+            intake.reject(InputProblem(row.file, row.number, fld, quoted(found), message), row)
         return None
     dim = playbook.dimension_by_id.get(answer.dimension)
     if dim is None:
-        close = difflib.get_close_matches(answer.dimension, playbook.dimension_by_id, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        intake.reject(InputProblem(row.file, row.number, "dimension", repr(answer.dimension),
-                                   f"is not a dimension of the framework{hint}; "
-                                   "see assets/framework/dimensions/ for the ids"))
+        intake.reject(InputProblem(row.file, row.number, "dimension", quoted(answer.dimension),
+                                   _not_a_dimension(answer.dimension, playbook)), row)
         return None
     if dim.perspective is Perspective.self_only and answer.rated_side != answer.respondent_side:
-        intake.reject(InputProblem(row.file, row.number, "rated_side", answer.rated_side.value,
-                                   f"dimension '{dim.id}' is answered by each side about itself only"))
+        intake.reject(InputProblem(row.file, row.number, "rated_side", quoted(answer.rated_side.value),
+                                   f"is not allowed here: dimension '{dim.id}' is answered by each side "
+                                   "about itself only (rated_side = respondent_side)"), row)
         return None
     status, value, problem = _parse_value(answer.value, (dim.scale.min, dim.scale.max))
     if problem:
-        intake.reject(InputProblem(row.file, row.number, "value", repr(answer.value),
-                                   f"{problem} (dimension '{dim.id}')"))
+        intake.reject(InputProblem(row.file, row.number, "value", quoted(answer.value),
+                                   f"{problem} (dimension '{dim.id}')"), row)
         return None
     return AnswerRecord(
         source_file=row.file, source_row=row.number, respondent_id=answer.respondent_id,
@@ -273,25 +332,27 @@ def _answer_from_row(row: Row, playbook: Playbook, intake: Intake) -> AnswerReco
     )
 
 
-def _plain(err: dict) -> str:  # type: ignore[type-arg]
-    kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    if kind == "enum":
-        return f"is not allowed; expected one of {ctx.get('expected', '')}"
-    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+def _plain(err: dict, found: str) -> str:  # type: ignore[type-arg]
+    """A cell's problem in plain words; an empty cell is called empty whatever the column expects."""
+    if found.strip() == "" or err.get("type") == "missing":
+        if err.get("type") in ("enum", "literal_error"):
+            return f"is empty; expected one of {(err.get('ctx') or {}).get('expected', '')}"
         return "is empty; a value is required"
-    if kind == "string_pattern_mismatch":
-        return "has characters that are not allowed; use letters, digits, '.', '-' or '_' (at most 40)"
-    if kind == "date_from_datetime_parsing" or kind.startswith("date"):
-        return "is not a date; expected YYYY-MM-DD"
-    return str(err.get("msg", "is not valid"))
+    return plain_validation_message(err)
+
+
+def _not_a_dimension(found: str, playbook: Playbook) -> str:
+    guess = "_".join(found.strip().lower().replace("-", " ").split())
+    close = difflib.get_close_matches(guess, playbook.dimension_by_id, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"is not a dimension of the framework{hint}; see assets/framework/dimensions/ for the ids"
 
 
 def _read_evidence(path: Path, base: Path, playbook: Playbook, intake: DealIntake) -> None:
     if not path.is_file():
         return
     try:
-        rows = read_table(path, base, EVIDENCE_COLUMNS, EVIDENCE_REQUIRED)
+        rows = read_table(path, base, EVIDENCE_COLUMNS, EVIDENCE_REQUIRED, allow_empty=True)
     except ProblemList as exc:
         for p in exc.problems:
             intake.reject(p)
@@ -303,12 +364,16 @@ def _read_evidence(path: Path, base: Path, playbook: Playbook, intake: DealIntak
         except ValidationError as exc:
             for err in exc.errors():
                 fld = str(err["loc"][0]) if err["loc"] else None
-                intake.reject(InputProblem(row.file, row.number, fld, repr(row.values.get(fld or "", "")),
-                                           _plain(err)))
+                found = row.values.get(fld or "", "")
+                if fld == "dimension" and found and err["type"] == "string_pattern_mismatch":
+                    message = _not_a_dimension(found, playbook)
+                else:
+                    message = _plain(err, found)
+                intake.reject(InputProblem(row.file, row.number, fld, quoted(found), message), row)
             continue
         if ev.dimension not in playbook.dimension_by_id:
-            intake.reject(InputProblem(row.file, row.number, "dimension", repr(ev.dimension),
-                                       "is not a dimension of the framework"))
+            intake.reject(InputProblem(row.file, row.number, "dimension", quoted(ev.dimension),
+                                       _not_a_dimension(ev.dimension, playbook)), row)
             continue
         intake.evidence.append(EvidenceRecord(
             row.file, row.number, ev.dimension, ev.about_side.value, ev.kind.value, ev.observation, ev.source,
@@ -320,11 +385,11 @@ def _thin_data_warnings(intake: DealIntake, playbook: Playbook, shown: str) -> N
     rules = playbook.scoring
     for side in ("home", "partner"):
         people = {a.respondent_id for a in intake.answers if a.respondent_side == side and a.rated_side == side}
-        if 0 < len(people) < rules.thin_side_respondents:
+        if len(people) < rules.thin_side_respondents:
             intake.problems.append(InputProblem(
                 shown, None, f"{side} respondents", str(len(people)),
-                f"fewer than {rules.thin_side_respondents} {side} respondents rate their own organization; "
-                "scores on that side rest on few people", severity="warning"))
+                f"is fewer than {rules.thin_side_respondents} respondents rating their own organization; the "
+                f"{side} side's scores rest on few people", severity="warning"))
         answered = {a.dimension_id for a in intake.answers
                     if a.rated_side == side and a.status == "answered"}
         share = len(answered) / max(1, len(playbook.dimensions))

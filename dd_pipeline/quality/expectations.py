@@ -1,17 +1,29 @@
 """Great Expectations suites for the input tables, behind one small adapter.
 
 The rest of the code sees plain `CheckOutcome`s. Great Expectations is imported inside `validate`
-(it takes seconds to import), runs in an ephemeral context (no folders written) with analytics off.
+(it takes seconds to import), runs in an ephemeral context with in-memory stores (no folders written,
+no network) with analytics and progress bars off.
+
+Suites (the frames they run on are built in quality/frames.py):
+- deal: one row per deal (required fields, allowed alliance type, dates in order);
+- answers: one row per accepted answer (required fields, allowed values, each answer on its dimension's
+  scale, one answer per respondent, organization rated and dimension, at least one partner answer);
+- respondents: one row per respondent (a respondent id names one person: one side, division and level);
+- evidence: one row per evidence note;
+- thin data (warnings): respondents rating their own organization, and dimensions answered, per side.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+
+from dd_pipeline.models import DEAL_ID_PATTERN
 
 SIDES = ["home", "partner"]
 LEVELS = ["executive", "middle", "operational"]
@@ -29,6 +41,12 @@ class CheckOutcome:
     message: str
     unexpected_count: int = 0
     examples: tuple[str, ...] = ()
+    observed: str = ""
+
+    def __str__(self) -> str:
+        found = f" {', '.join(self.examples)}" if self.examples else (f" {self.observed}" if self.observed else "")
+        column = f", {self.column}" if self.column else ""
+        return f"{self.table}{column}:{found} {self.message}"
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,24 @@ class Rule:
     severity: str = "error"
 
 
+def deal_rules(alliance_types: Sequence[str]) -> list[Rule]:
+    """The deal's own record, one row: what deal.yaml must hold."""
+    rules = [Rule("ExpectTableRowCountToEqual", {"value": 1}, "every deal has exactly one deal.yaml")]
+    for column in ("deal_id", "partner", "alliance_type", "term_sheet_date", "effective_date"):
+        rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": column}, f"deal.yaml must give {column}"))
+    rules += [
+        Rule("ExpectColumnValuesToMatchRegex", {"column": "deal_id", "regex": DEAL_ID_PATTERN.pattern},
+             "is not a valid deal id: use lowercase letters, digits, '-' and '_'"),
+        Rule("ExpectColumnValuesToBeInSet", {"column": "alliance_type", "value_set": list(alliance_types)},
+             "is not an alliance type of the playbook"),
+        Rule("ExpectColumnPairValuesAToBeGreaterThanB",
+             {"column_A": "effective_date", "column_B": "term_sheet_date", "or_equal": True,
+              "ignore_row_if": "either_value_is_missing"},
+             "the effective date is before the term-sheet date"),
+    ]
+    return rules
+
+
 def answer_rules(dimension_ids: Sequence[str]) -> list[Rule]:
     rules = [
         Rule("ExpectTableRowCountToBeBetween", {"min_value": 1}, "the deal has no usable answers"),
@@ -49,6 +85,8 @@ def answer_rules(dimension_ids: Sequence[str]) -> list[Rule]:
                    "status", "source_file", "source_row"):
         rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": column}, f"{column} must be filled"))
     rules += [
+        Rule("ExpectColumnValuesToBeInTypeList", {"column": "raw_value", "type_list": ["float64", "Float64"]},
+             "answers must be numbers"),
         Rule("ExpectColumnValuesToBeInSet", {"column": "respondent_side", "value_set": SIDES},
              "respondent_side must be home or partner"),
         Rule("ExpectColumnValuesToBeInSet", {"column": "rated_side", "value_set": SIDES},
@@ -59,6 +97,14 @@ def answer_rules(dimension_ids: Sequence[str]) -> list[Rule]:
              "status must be answered, not_applicable or unknown"),
         Rule("ExpectColumnValuesToBeInSet", {"column": "dimension_id", "value_set": list(dimension_ids)},
              "dimension must be one of the framework's dimensions"),
+        Rule("ExpectColumnPairValuesAToBeGreaterThanB",
+             {"column_A": "raw_value", "column_B": "scale_min", "or_equal": True,
+              "ignore_row_if": "either_value_is_missing"},
+             "an answer lies below its dimension's scale"),
+        Rule("ExpectColumnPairValuesAToBeGreaterThanB",
+             {"column_A": "scale_max", "column_B": "raw_value", "or_equal": True,
+              "ignore_row_if": "either_value_is_missing"},
+             "an answer lies above its dimension's scale"),
         Rule("ExpectColumnValuesToBeBetween", {"column": "norm_value", "min_value": 0, "max_value": 1},
              "every answer must lie on its dimension's scale"),
         Rule("ExpectCompoundColumnsToBeUnique", {"column_list": ["respondent_id", "rated_side", "dimension_id"]},
@@ -68,6 +114,14 @@ def answer_rules(dimension_ids: Sequence[str]) -> list[Rule]:
              "at least one answer must come from the partner's side"),
     ]
     return rules
+
+
+def respondent_rules() -> list[Rule]:
+    """One row per distinct (respondent id, side, division, level) of a deal."""
+    return [
+        Rule("ExpectColumnValuesToBeUnique", {"column": "respondent_id"},
+             "a respondent id names one person, with one side, division and level"),
+    ]
 
 
 def evidence_rules(dimension_ids: Sequence[str]) -> list[Rule]:
@@ -82,15 +136,23 @@ def evidence_rules(dimension_ids: Sequence[str]) -> list[Rule]:
     ]
 
 
-def coverage_rules(dimension_count: int, min_respondents: int, min_coverage: float) -> list[Rule]:
-    """Warnings for thin data, run on one side's self-ratings."""
+def respondent_count_rules(min_respondents: int) -> list[Rule]:
+    """Warning, run on one side's answers about itself."""
     return [
         Rule("ExpectColumnUniqueValueCountToBeBetween",
              {"column": "respondent_id", "min_value": min_respondents},
-             f"fewer than {min_respondents} respondents rate this organization", "warning"),
+             f"is fewer than {min_respondents} respondents rating their own organization", "warning"),
+    ]
+
+
+def coverage_rules(dimension_count: int, min_coverage: float) -> list[Rule]:
+    """Warning, run on the answered answers about one side (by anyone)."""
+    needed = math.ceil(round(dimension_count * min_coverage, 9))
+    return [
         Rule("ExpectColumnUniqueValueCountToBeBetween",
-             {"column": "dimension_id", "min_value": int(round(dimension_count * min_coverage))},
-             f"fewer than {min_coverage:.0%} of the framework's dimensions are answered", "warning"),
+             {"column": "dimension_id", "min_value": needed},
+             f"dimensions have an answer, fewer than {needed} ({min_coverage:.0%} of the framework's "
+             f"{dimension_count})", "warning"),
     ]
 
 
@@ -98,9 +160,11 @@ def validate(table: str, frame: pd.DataFrame, rules: Sequence[Rule]) -> list[Che
     """Run ``rules`` over ``frame`` in memory; one outcome per rule."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
 
     config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False))
     context = gx.get_context(mode="ephemeral", project_config=config)
@@ -119,11 +183,22 @@ def validate(table: str, frame: pd.DataFrame, rules: Sequence[Rule]) -> list[Che
     for i, rule in enumerate(rules):
         res = by_rule[i]
         details = res.result or {}
-        examples = tuple(str(v) for v in (details.get("partial_unexpected_list") or [])[:5])
-        column = rule.kwargs.get("column") or ",".join(rule.kwargs.get("column_list", []))
+        examples = tuple(_example(v) for v in (details.get("partial_unexpected_list") or [])[:5])
+        column = (rule.kwargs.get("column") or ",".join(rule.kwargs.get("column_list", []))
+                  or ",".join(rule.kwargs[k] for k in ("column_A", "column_B") if k in rule.kwargs))
+        observed = details.get("observed_value")
         outcomes.append(CheckOutcome(
             table=table, expectation=rule.kind, column=column, passed=bool(res.success),
             severity=rule.severity, message=rule.message,
             unexpected_count=int(details.get("unexpected_count") or 0), examples=examples,
+            observed="" if observed is None else _example(observed),
         ))
     return outcomes
+
+
+def _example(value: object) -> str:
+    if isinstance(value, tuple | list):
+        return " / ".join(_example(v) for v in value)
+    if isinstance(value, pd.Timestamp) or type(value).__name__ == "datetime64":
+        return str(pd.Timestamp(value).date())  # type: ignore[arg-type]
+    return str(value)

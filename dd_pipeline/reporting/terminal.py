@@ -71,3 +71,23 @@ def input_problems(settings: Settings, deal_id: str) -> list[InputProblem]:
                            "WHERE deal_id = ? ORDER BY severity, file, row_number NULLS FIRST, field",
                            [deal_id]).fetchall()
     return [InputProblem(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+
+def quarantined(settings: Settings, deal_ids: list[str]) -> tuple[int, int]:
+    """(rows, whole files) the last read of these deals set aside in the quarantine table; a row of the
+    home profile counts once however many deals read it."""
+    if not deal_ids or not settings.warehouse_path.is_file():
+        return 0, 0
+    with connect(settings.warehouse_path, read_only=True) as con:
+        row = con.execute("""
+            SELECT count(DISTINCT (source_file, source_row)) FILTER (WHERE source_row IS NOT NULL),
+                   count(DISTINCT source_file) FILTER (WHERE source_row IS NULL)
+            FROM quarantine WHERE list_contains(?, deal_id)""", [deal_ids]).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def quarantine_words(rows: int, files: int) -> str:
+    """'3 rows and 1 file quarantined', or '' when nothing was set aside."""
+    parts = [f"{rows} row{'s' if rows != 1 else ''}"] if rows else []
+    parts += [f"{files} whole file{'s' if files != 1 else ''}"] if files else []
+    return f"{' and '.join(parts)} quarantined" if parts else ""

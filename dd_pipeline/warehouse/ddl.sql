@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS input_problems (
     severity VARCHAR);
 CREATE TABLE IF NOT EXISTS quarantine (
     deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, field VARCHAR, value VARCHAR, reason VARCHAR);
+-- The rejected row's cells as JSON (kept even when the file is corrected later); warehouses made before it
+-- gain the column here.
+ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS row_values VARCHAR;
 
 -- Accepted facts.
 CREATE TABLE IF NOT EXISTS answers (

@@ -13,8 +13,9 @@ import duckdb
 import dd_pipeline
 from dd_pipeline.warehouse.connection import transaction
 
-# Files in a deal's output folder that describe the run rather than the deal.
-RUN_FILES = ("run.json", "changes.md")
+# Files that describe the run rather than the deal: run.json and changes.md in a deal's output folder, and the
+# portfolio page outputs/index.html (it shows when each deal last ran).
+RUN_FILES = ("run.json", "changes.md", "index.html")
 
 
 @cache

@@ -115,8 +115,8 @@ def stage_deal(
         columns=["deal_id", "file", "row_number", "field", "value", "message", "severity"],
     ).astype({"row_number": "Int64"})
     quarantine_df = pd.DataFrame(
-        [(deal_id, q.source_file, q.source_row, q.field, q.value, q.reason) for q in quarantine],
-        columns=["deal_id", "source_file", "source_row", "field", "value", "reason"],
+        [(deal_id, q.source_file, q.source_row, q.field, q.value, q.reason, q.row_values) for q in quarantine],
+        columns=["deal_id", "source_file", "source_row", "field", "value", "reason", "row_values"],
     ).astype({"source_row": "Int64"})
     deal_df = pd.DataFrame(
         [(deal_id, intake.deal.model_dump_json() if intake.deal else None,

@@ -1,0 +1,124 @@
+"""The frames the expectation suites run on, built from the warehouse's staged tables (the Dagster checks)
+or straight from a read of the inputs (``dd-pipeline validate``): both give the same columns, so both
+paths run the same suites and reach the same verdict.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from dd_pipeline.errors import InputProblem
+from dd_pipeline.intake.deal_folder import AnswerRecord, EvidenceRecord
+from dd_pipeline.models import Deal
+from dd_pipeline.playbook import Playbook
+from dd_pipeline.quality.expectations import (
+    CheckOutcome,
+    answer_rules,
+    coverage_rules,
+    deal_rules,
+    evidence_rules,
+    respondent_count_rules,
+    respondent_rules,
+    validate,
+)
+
+DEAL_COLUMNS = ["deal_id", "partner", "alliance_type", "term_sheet_date", "effective_date"]
+ANSWER_COLUMNS = ["source_file", "source_row", "respondent_id", "respondent_side", "division", "level",
+                  "rated_side", "dimension_id", "status", "raw_value", "scale_min", "scale_max", "norm_value"]
+EVIDENCE_COLUMNS = ["source_file", "source_row", "dimension_id", "about_side", "kind", "observation"]
+
+
+@dataclass(frozen=True)
+class SuiteFrames:
+    deal: pd.DataFrame
+    answers: pd.DataFrame
+    evidence: pd.DataFrame
+
+
+def deal_frame(deal: Deal | None) -> pd.DataFrame:
+    row = ([deal.deal_id, deal.partner, deal.alliance_type, deal.term_sheet_date, deal.effective_date]
+           if deal else [None] * len(DEAL_COLUMNS))
+    frame = pd.DataFrame([row], columns=DEAL_COLUMNS)
+    for column in ("term_sheet_date", "effective_date"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def frames_from_intake(
+    deal: Deal | None, answers: list[AnswerRecord], evidence: list[EvidenceRecord], playbook: Playbook
+) -> SuiteFrames:
+    """The suites' frames from what one read of a deal folder accepted (before anything is stored)."""
+    scales = {d.id: (float(d.scale.min), float(d.scale.max)) for d in playbook.dimensions}
+    rows = []
+    for a in answers:
+        low, high = scales.get(a.dimension_id, (None, None))
+        norm = None
+        if a.raw_value is not None and low is not None and high is not None:
+            norm = (a.raw_value - low) / (high - low)
+        rows.append([a.source_file, a.source_row, a.respondent_id, a.respondent_side, a.division, a.level,
+                     a.rated_side, a.dimension_id, a.status, a.raw_value, low, high, norm])
+    answer_df = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+    evidence_df = pd.DataFrame([[e.source_file, e.source_row, e.dimension_id, e.about_side, e.kind, e.observation]
+                                for e in evidence], columns=EVIDENCE_COLUMNS)
+    return SuiteFrames(deal_frame(deal), _typed(answer_df), evidence_df)
+
+
+def frames_from_warehouse(con: duckdb.DuckDBPyConnection, deal_id: str) -> SuiteFrames:
+    """The suites' frames from the rows the deal_inputs step staged."""
+    row = con.execute("SELECT deal_json FROM staged_deals WHERE deal_id = ?", [deal_id]).fetchone()
+    deal = Deal.model_validate(json.loads(row[0])) if row and row[0] else None
+    answers = con.execute("""
+        SELECT s.source_file, s.source_row, s.respondent_id, s.respondent_side, s.division, s.level,
+               s.rated_side, s.dimension_id, s.status, s.raw_value, d.scale_min, d.scale_max,
+               (s.raw_value - d.scale_min) / (d.scale_max - d.scale_min) AS norm_value
+        FROM staged_answers s LEFT JOIN playbook_dimensions d USING (dimension_id)
+        WHERE s.deal_id = ? ORDER BY s.source_file, s.source_row""", [deal_id]).df()
+    evidence = con.execute(f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM staged_evidence WHERE deal_id = ? "
+                           "ORDER BY source_file, source_row", [deal_id]).df()
+    return SuiteFrames(deal_frame(deal), _typed(answers), evidence)
+
+
+def _typed(answers: pd.DataFrame) -> pd.DataFrame:
+    for column in ("raw_value", "scale_min", "scale_max", "norm_value"):
+        answers[column] = answers[column].astype("float64")
+    answers["source_row"] = answers["source_row"].astype("int64")
+    return answers
+
+
+def input_outcomes(frames: SuiteFrames, dimension_ids: Sequence[str], alliance_types: Sequence[str]
+                   ) -> list[CheckOutcome]:
+    """The blocking suites: deal, answers, respondents, evidence."""
+    respondents = frames.answers[["respondent_id", "respondent_side", "division", "level"]].drop_duplicates()
+    outcomes = validate("deal", frames.deal, deal_rules(alliance_types))
+    outcomes += validate("answers", frames.answers, answer_rules(dimension_ids))
+    outcomes += validate("respondents", respondents, respondent_rules())
+    if not frames.evidence.empty:
+        outcomes += validate("evidence", frames.evidence, evidence_rules(dimension_ids))
+    return outcomes
+
+
+def thin_data_outcomes(answers: pd.DataFrame, playbook: Playbook) -> list[CheckOutcome]:
+    """The warning suites, per side: respondents rating their own organization, and dimension coverage."""
+    rules = playbook.scoring
+    outcomes = []
+    for side in ("home", "partner"):
+        own = answers[(answers.respondent_side == side) & (answers.rated_side == side)]
+        about = answers[(answers.rated_side == side) & (answers.status == "answered")]
+        outcomes += validate(f"{side} respondents", own, respondent_count_rules(rules.thin_side_respondents))
+        outcomes += validate(f"{side} coverage", about,
+                             coverage_rules(len(playbook.dimensions), rules.thin_coverage))
+    return outcomes
+
+
+def outcome_problems(outcomes: Sequence[CheckOutcome], where: str) -> list[InputProblem]:
+    """Failed expectations as problems a user reads, in the place they concern (the deal's folder)."""
+    return [
+        InputProblem(where, None, f"{o.table}.{o.column}" if o.column else o.table,
+                     ", ".join(o.examples) or o.observed or None, o.message, o.severity)
+        for o in outcomes if not o.passed
+    ]

@@ -1,0 +1,185 @@
+"""A run killed with SIGKILL while it writes leaves complete files, a warehouse that opens and its history;
+the next run succeeds and gives the same bytes as a clean run.
+
+The command line runs in a subprocess on a private copy of the sample project, and is killed at several
+points: while it writes the warehouse, and after the first and the eighth output file of the deal have been
+replaced. A temporary file that a killed writer leaves behind is hidden (its name starts with '.') and the
+next run removes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dd_pipeline.outputs import TEMP_SUFFIX
+from dd_pipeline.settings import PROJECT_ROOT
+
+DEAL = "helix-jv"
+COMMAND = [str(Path(sys.executable).parent / "dd-pipeline"), "run", "--deal", DEAL, "--top", "1"]
+HISTORY_DEPENDENT = {"changes.md", "run.json"}  # they say what changed since the previous run
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    root = tmp_path / "project"
+    shutil.copytree(PROJECT_ROOT / "assets", root / "assets")
+    shutil.copytree(PROJECT_ROOT / "inputs", root / "inputs")
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DD_", "DAGSTER_"))}
+    env.update(DD_ASSETS=str(root / "assets"), DD_INPUTS=str(root / "inputs"), DD_OUTPUTS=str(root / "outputs"),
+               DAGSTER_HOME=str(home), DAGSTER_DISABLE_TELEMETRY="1", GX_ANALYTICS_ENABLED="False")
+    return root, env
+
+
+def _run(env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*COMMAND, *extra], env=env, capture_output=True, text=True, timeout=180)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_ino for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
+
+
+def _kill_when(env: dict[str, str], outputs: Path, replaced: int) -> int:
+    """Start a forced rerun and SIGKILL it once ``replaced`` output files of the deal have been replaced
+    (0: as soon as the warehouse is being written). Returns how many had been replaced."""
+    folder = outputs / DEAL
+    before = _inodes(folder)
+    wal = outputs / "warehouse.duckdb.wal"
+    process = subprocess.Popen([*COMMAND, "--force"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    changed = 0
+    deadline = time.monotonic() + 120
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            now = _inodes(folder)
+            changed = sum(now.get(name) != inode for name, inode in before.items())
+            if (replaced == 0 and wal.exists()) or (replaced and changed >= replaced):
+                break
+            time.sleep(0.002)
+    finally:
+        os.kill(process.pid, signal.SIGKILL) if process.poll() is None else None
+        process.wait()
+    assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
+    return changed
+
+
+def _assert_complete(folder: Path) -> None:
+    """Every file a user can see opens as what its name says."""
+    from docx import Document
+    from icalendar import Calendar
+    from openpyxl import load_workbook
+
+    for path in sorted(folder.iterdir()):
+        if not path.is_file():
+            continue
+        name = path.name
+        assert not name.endswith(TEMP_SUFFIX) or name.startswith("."), f"visible temporary file {name}"
+        if name.startswith((".", "warehouse.duckdb")):
+            continue  # hidden temporary files; the warehouse is opened by _history
+        data = path.read_bytes()
+        assert data, f"{name} is empty"
+        if name.endswith(".csv"):
+            rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+            assert rows and all(len(r) == len(rows[0]) for r in rows), name
+        elif name.endswith(".json"):
+            json.loads(data)
+        elif name.endswith((".docx", ".xlsx")):
+            assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None, name
+            load_workbook(io.BytesIO(data)) if name.endswith(".xlsx") else Document(io.BytesIO(data))
+        elif name.endswith(".ics"):
+            assert Calendar.from_ical(data).walk("VEVENT"), name
+        elif name.endswith((".md", ".html")):
+            text = data.decode("utf-8")
+            assert text.endswith("\n") and (not name.endswith(".html") or "</html>" in text), name
+
+
+def _history(warehouse: Path) -> list[tuple]:
+    """Open the warehouse read-write (as the next run will: DuckDB replays its log) and read the history."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        assert con.execute("SELECT count(*) FROM gaps WHERE deal_id = ?", [DEAL]).fetchone()[0] == 53
+        return con.execute("SELECT run_id, deal_id, sequence, input_fingerprint FROM run_history "
+                           "ORDER BY sequence").fetchall()
+    finally:
+        con.close()
+
+
+def test_killed_runs_leave_complete_outputs_and_the_next_run_repairs_everything(project):
+    root, env = project
+    outputs = root / "outputs"
+    first = _run(env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    clean = _digest(outputs / DEAL)
+    assert {"gaps.csv", "clauses.docx", "launch_plan.xlsx", "launch_plan.ics", "clauses.json"} <= set(clean)
+    history = _history(outputs / "warehouse.duckdb")
+
+    for replaced in (0, 1, 8):
+        changed = _kill_when(env, outputs, replaced)
+        assert changed >= replaced
+        _assert_complete(outputs / DEAL)
+        _assert_complete(outputs)
+        after = _history(outputs / "warehouse.duckdb")
+        assert after[: len(history)] == history  # history rows written before the kill are all there
+        history = after
+
+    finished = subprocess.Popen(["true"])  # a process that has ended: its pid stands for a killed writer
+    finished.wait()
+    stale = outputs / DEAL / f".gaps.csv.{finished.pid}.abc123{TEMP_SUFFIX}"
+    stale.write_bytes(b"half a file")
+    rerun = _run(env, "--force")
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "1 deal(s) done" in rerun.stdout
+    again = _digest(outputs / DEAL)
+    assert {k: v for k, v in again.items() if k not in HISTORY_DEPENDENT} == {
+        k: v for k, v in clean.items() if k not in HISTORY_DEPENDENT}
+    assert not [p.name for p in (outputs / DEAL).iterdir() if p.name.endswith(TEMP_SUFFIX)]  # stale one removed
+    assert _history(outputs / "warehouse.duckdb")[: len(history)] == history
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path: Path):
+    from dd_pipeline.outputs import atomic_write_bytes
+
+    target = tmp_path / "gaps.csv"
+    atomic_write_bytes(target, b"old\n")
+    blocked = tmp_path / "clauses.md"
+    blocked.mkdir()  # the rename onto a folder fails, as a full disk or a locked file would
+    with pytest.raises(OSError):
+        atomic_write_bytes(blocked, b"new\n")
+    atomic_write_bytes(target, b"new\n")
+    assert target.read_bytes() == b"new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clauses.md", "gaps.csv"]
+
+
+def test_only_temporary_files_of_ended_writers_are_removed(tmp_path: Path):
+    from dd_pipeline.outputs import remove_stale_temporaries
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    stale = tmp_path / f".gaps.csv.{ended.pid}.k2j3{TEMP_SUFFIX}"
+    live = tmp_path / f".clauses.md.{os.getpid()}.x9y8{TEMP_SUFFIX}"
+    other = tmp_path / f".notes{TEMP_SUFFIX}"  # not one of ours: no process id in its name
+    for path in (stale, live, other):
+        path.write_bytes(b"part")
+    assert remove_stale_temporaries(tmp_path) == [stale]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
