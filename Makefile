@@ -19,13 +19,22 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(BIN)/dd-pipeline run
 
-## test: the test suite
+## test: the test suite (as root with apt-get, Debian's chromium is installed first for the browser tests)
 test: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null 2>&1 \
+		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium fonts-dejavu-core >/dev/null) ; } || echo "chromium not installed: the browser tests will be skipped"
 	$(BIN)/python -m pytest
 
 ## dev: the Dagster UI with the daemon (sensor and schedule), state kept in .dagster_home/
 dev: $(STAMP)
 	$(BIN)/dd-pipeline serve
+
+## bench: benchmark from one deal to 1,000 deals x 40 respondents (bench/out/results.json and a table);
+## make bench BENCH_ARGS=--quick for a small run, BENCH_ARGS="--deals 200" etc. for other sizes
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,116 @@
+"""Whether the pandas reference and the DuckDB scoring give the same numbers.
+
+Rounded columns are compared as stored. Where they differ, the difference counts as a rounding tie (and
+not as a mismatch) only when the reference's unrounded value lies within 1e-9 of a value that rounds to
+the DuckDB figure: the two engines add the same numbers in a different order, which can move a value that
+sits exactly on a rounding boundary (x.xxxx5) by one unit in the last bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from bench.reference import (
+    CATEGORY_EXACT,
+    CATEGORY_ROUNDING,
+    DEAL_EXACT,
+    DEAL_ROUNDING,
+    GAP_EXACT,
+    GAP_ROUNDING,
+    ReferenceScores,
+)
+
+TOLERANCE = 1e-9
+
+
+@dataclass
+class TableEquality:
+    table: str
+    rows: int
+    values: int = 0
+    exact: int = 0
+    ties: int = 0
+    mismatches: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def equal(self) -> bool:
+        return self.mismatches == 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"table": self.table, "rows": self.rows, "values": self.values, "exact": self.exact,
+                "rounding_ties": self.ties, "mismatches": self.mismatches, "equal": self.equal,
+                "examples": self.examples}
+
+
+def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
+    left, right = a.astype("object"), b.astype("object")
+    missing_left, missing_right = left.isna().to_numpy(), right.isna().to_numpy()
+    values = np.array([x == y for x, y in zip(left.where(~missing_left, None), right.where(~missing_right, None),
+                                              strict=True)], dtype=bool)
+    return (missing_left & missing_right) | (~missing_left & ~missing_right & values)
+
+
+def compare_table(
+    table: str, reference: pd.DataFrame, stored: pd.DataFrame, keys: list[str],
+    rounding: dict[str, int], exact: list[str],
+) -> TableEquality:
+    result = TableEquality(table, len(stored))
+    merged = stored.merge(reference, on=keys, how="outer", suffixes=("", "_ref"), indicator=True)
+    unmatched = merged[merged["_merge"] != "both"]
+    if not unmatched.empty:
+        result.mismatches += len(unmatched)
+        result.examples += [f"row {tuple(r)} only in {'DuckDB' if m == 'left_only' else 'the reference'}"
+                            for r, m in zip(unmatched[keys].itertuples(index=False), unmatched["_merge"],
+                                            strict=True)][:5]
+    merged = merged[merged["_merge"] == "both"]
+    tie_rows = np.zeros(len(merged), dtype=bool)
+    for column, decimals in rounding.items():
+        duck = merged[column].astype("float64").to_numpy()
+        ref = merged[f"{column}_ref"].astype("float64").to_numpy()
+        raw = merged[f"{column}_unrounded"].astype("float64").to_numpy()
+        same = (np.isnan(duck) & np.isnan(ref)) | (duck == ref)
+        tie = ~same & (np.abs(raw - duck) <= 0.5 * 10.0 ** -decimals + TOLERANCE)
+        result.values += len(merged)
+        result.exact += int(same.sum())
+        result.ties += int(tie.sum())
+        tie_rows |= tie
+        _note(result, merged, keys, column, ~same & ~tie, duck, ref)
+    for column in exact:
+        same = _same(merged[column], merged[f"{column}_ref"])
+        # a band, rank or count that follows from a severity on a rounding tie moves with it
+        tie = ~same & tie_rows
+        result.values += len(merged)
+        result.exact += int(same.sum())
+        result.ties += int(tie.sum())
+        _note(result, merged, keys, column, ~same & ~tie, merged[column].to_numpy(),
+              merged[f"{column}_ref"].to_numpy())
+    return result
+
+
+def _note(result: TableEquality, merged: pd.DataFrame, keys: list[str], column: str, bad: np.ndarray,
+          duck: np.ndarray, ref: np.ndarray) -> None:
+    count = int(bad.sum())
+    if not count:
+        return
+    result.mismatches += count
+    for i in np.flatnonzero(bad)[: max(0, 5 - len(result.examples))]:
+        where = ", ".join(str(merged[k].iloc[i]) for k in keys)
+        result.examples.append(f"{where}: {column} DuckDB {duck[i]!r} vs reference {ref[i]!r}")
+
+
+def compare_scores(con: duckdb.DuckDBPyConnection, deal_ids: list[str], ref: ReferenceScores) -> list[TableEquality]:
+    """The reference's gaps, category scores and risk indices against the warehouse's, for ``deal_ids``."""
+    def stored(table: str) -> pd.DataFrame:
+        return con.execute(f"SELECT * FROM {table} WHERE list_contains(?, deal_id)", [deal_ids]).df()
+
+    return [
+        compare_table("gaps", ref.gaps, stored("gaps"), ["deal_id", "dimension_id"], GAP_ROUNDING, GAP_EXACT),
+        compare_table("category_scores", ref.category_scores, stored("category_scores"), ["deal_id", "category_id"],
+                      CATEGORY_ROUNDING, CATEGORY_EXACT),
+        compare_table("deal_scores", ref.deal_scores, stored("deal_scores"), ["deal_id"], DEAL_ROUNDING, DEAL_EXACT),
+    ]
