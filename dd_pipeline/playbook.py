@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TypeVar, get_args
 
@@ -340,7 +340,19 @@ def playbook_fingerprint(root: Path) -> str:
 
 
 def load_playbook(root: Path) -> Playbook:
-    """Read and cross-check every file under ``root`` (the assets/ folder)."""
+    """Read and cross-check every file under ``root`` (the assets/ folder).
+
+    A run asks for the playbook in many steps; files whose bytes have not changed are not parsed again.
+    """
+    return _load_cached(str(root.resolve()), playbook_fingerprint(root))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(root: str, fingerprint: str) -> Playbook:
+    return _read_playbook(Path(root))
+
+
+def _read_playbook(root: Path) -> Playbook:
     problems: list[InputProblem] = []
     raws: dict[Path, object] = {}
 

@@ -10,19 +10,33 @@ INSERT INTO gaps (
     evidence_count)
 WITH rules AS ({rules}),
 deal AS (SELECT deal_id, alliance_type FROM deals WHERE list_contains($1, deal_id)),
-answered AS (SELECT * FROM answers WHERE list_contains($1, deal_id) AND status = 'answered'),
+answered AS (
+    SELECT a.*, d.scale_min, d.scale_max
+    FROM answers a JOIN playbook_dimensions d USING (dimension_id)
+    WHERE list_contains($1, a.deal_id) AND a.status = 'answered'
+),
 views AS (
+    -- Means are taken of the whole-number answers and normalized afterwards: a sum of whole numbers is
+    -- exact in any order, so the same answers always give the same score, to the last digit.
     SELECT deal_id, dimension_id, rated_side,
            CASE WHEN respondent_side = rated_side THEN 'self' ELSE 'other' END AS basis,
-           count(*) AS n, avg(raw_value) AS mean_raw, avg(norm_value) AS mean_norm,
-           coalesce(stddev_pop(norm_value), 0) AS sd_norm,
-           string_agg(respondent_id || '=' || CAST(CAST(raw_value AS INTEGER) AS VARCHAR), '; '
-                      ORDER BY respondent_id) AS answers_text
+           count(*) AS n, avg(raw_value) AS mean_raw,
+           (avg(raw_value) - min(scale_min)) / (min(scale_max) - min(scale_min)) AS mean_norm,
+           coalesce(stddev_pop(norm_value), 0) AS sd_norm
     FROM answered GROUP BY ALL
 ),
-profile AS (
+chosen AS (
     SELECT * FROM views
     QUALIFY row_number() OVER (PARTITION BY deal_id, dimension_id, rated_side ORDER BY basis = 'self' DESC) = 1
+),
+-- The answers behind each chosen score, as text ("P01=3; P02=4"), built only for the view that is kept.
+profile AS (
+    SELECT c.*, string_agg(a.respondent_id || '=' || CAST(CAST(a.raw_value AS INTEGER) AS VARCHAR), '; '
+                           ORDER BY a.respondent_id) AS answers_text
+    FROM chosen c JOIN answered a
+      ON a.deal_id = c.deal_id AND a.dimension_id = c.dimension_id AND a.rated_side = c.rated_side
+     AND (a.respondent_side = a.rated_side) = (c.basis = 'self')
+    GROUP BY ALL
 ),
 dims AS (
     SELECT deal.deal_id, d.*, coalesce(w.weight, d.default_weight) AS weight
