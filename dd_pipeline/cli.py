@@ -159,12 +159,9 @@ def run(
         _print_portfolio(settings)
         return
 
-    from dd_pipeline.defs.runner import ensure_dagster_home, materialize_deals
+    from dd_pipeline.defs.runner import ensure_dagster_home, materialize_deals, open_instance
 
-    ensure_dagster_home(PROJECT_ROOT / ".dagster_home")
-    import dagster as dg
-
-    instance = dg.DagsterInstance.get()
+    instance = open_instance(ensure_dagster_home(PROJECT_ROOT / ".dagster_home"))
     total = len(deals)
     position = {d: i + 1 for i, d in enumerate(deals)}
 

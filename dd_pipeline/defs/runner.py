@@ -63,6 +63,21 @@ def ensure_dagster_home(default: Path) -> Path:
     return home
 
 
+def open_instance(home: Path) -> dg.DagsterInstance:
+    """The Dagster instance in ``home``, its storage created under a file lock: two commands started at
+    the same time on a new home would otherwise both try to create the same tables."""
+    import fcntl
+
+    with (home / ".dd-instance.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        instance = dg.DagsterInstance.get()
+        instance.get_runs(limit=1)
+        instance.get_dynamic_partitions(DEALS.name)
+        instance.all_instigator_state()
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    return instance
+
+
 def _quiet_dagster() -> None:
     for name in ("dagster", "dagster.builtin", "great_expectations"):
         logging.getLogger(name).setLevel(logging.ERROR)
