@@ -360,8 +360,8 @@ class Level(StrEnum):
 
 
 class Person(Strict):
-    name: str
-    role: str
+    name: str = Field(min_length=1, max_length=120)
+    role: str = Field(min_length=1, max_length=120)
     email: str | None = None
 
 

@@ -29,11 +29,13 @@ class ProjectResource(dg.ConfigurableResource):  # type: ignore[misc]
     assets_dir: str
     inputs_dir: str
     outputs_dir: str
+    warehouse_path: str = ""
 
     @property
     def settings(self) -> Settings:
         outputs = Path(self.outputs_dir)
-        return Settings(Path(self.assets_dir), Path(self.inputs_dir), outputs, outputs / "warehouse.duckdb")
+        warehouse = Path(self.warehouse_path) if self.warehouse_path else outputs / "warehouse.duckdb"
+        return Settings(Path(self.assets_dir), Path(self.inputs_dir), outputs, warehouse)
 
     @property
     def base(self) -> Path:
@@ -48,5 +50,6 @@ def resources_for(settings: Settings) -> dict[str, object]:
             assets_dir=str(settings.assets_dir),
             inputs_dir=str(settings.inputs_dir),
             outputs_dir=str(settings.outputs_dir),
+            warehouse_path=str(settings.warehouse_path),
         ),
     }
