@@ -103,7 +103,8 @@ def test_daily_schedule_requests_every_known_deal(env, dagster_home, monkeypatch
         requests = schedule.evaluate_tick(context).run_requests
         assert sorted(r.partition_key for r in requests) == SAMPLE_DEALS
     monkeypatch.setenv("DD_DAILY_RERUN", "off")
-    assert build_definitions().get_repository_def().get_schedule_def("daily_rerun").default_status == dg.DefaultScheduleStatus.STOPPED
+    stopped = build_definitions().get_repository_def().get_schedule_def("daily_rerun")
+    assert stopped.default_status == dg.DefaultScheduleStatus.STOPPED
 
 
 def outputs_digest(folder) -> dict[str, str]:
