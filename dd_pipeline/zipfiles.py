@@ -19,3 +19,32 @@ def normalize_zip(data: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, source.read(info.filename))
     return target_buffer.getvalue()
+
+
+def stamped_workbook(stamp_date, title: str):  # type: ignore[no-untyped-def]
+    """A new openpyxl workbook whose properties carry ``stamp_date`` (a date) instead of the current time."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    stamp = dt.datetime.combine(stamp_date, dt.time())
+    workbook.properties.creator = "dd-pipeline"
+    workbook.properties.lastModifiedBy = "dd-pipeline"
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    workbook.properties.title = title
+    return workbook
+
+
+def workbook_bytes(workbook) -> bytes:  # type: ignore[no-untyped-def]
+    """The workbook as XLSX bytes, the same for the same content.
+
+    openpyxl's Workbook.save() stamps the file with the current time; ExcelWriter does not.
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).write_data()
+    return normalize_zip(buffer.getvalue())

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
 from dd_pipeline.drafting.launch_plan import PlanTask
 from dd_pipeline.matching import MatchResult
 from dd_pipeline.models import Deal
 from dd_pipeline.outputs import atomic_write_bytes, atomic_write_text, csv_text, safe_cell
-from dd_pipeline.zipfiles import normalize_zip
+from dd_pipeline.zipfiles import stamped_workbook, workbook_bytes
 
 PLAN_COLUMNS = ["id", "kind", "workstream", "workstream_name", "title", "owner", "owner_role", "start_date",
                 "end_date", "start_business_day", "end_business_day", "end_calendar_day", "depends_on",
@@ -34,18 +32,11 @@ def plan_csv(tasks: list[PlanTask]) -> str:
 
 
 def plan_xlsx(deal: Deal, tasks: list[PlanTask]) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
-    wb = Workbook()
-    stamp = dt.datetime.combine(deal.term_sheet_date, dt.time())
-    wb.properties.creator = "dd-pipeline"
-    wb.properties.lastModifiedBy = "dd-pipeline"
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    wb.properties.title = f"Launch plan: {deal.partner_label}"
+    wb = stamped_workbook(deal.term_sheet_date, f"Launch plan: {deal.partner_label}")
 
     sheet = wb.active
     sheet.title = "Plan"
@@ -77,13 +68,7 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask]) -> bytes:
     for col, width in zip("ABCDE", (14, 12, 34, 70, 28), strict=True):
         marks.column_dimensions[col].width = width
 
-    # ExcelWriter rather than wb.save(): save() stamps the file with the current time.
-    from openpyxl.writer.excel import ExcelWriter
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
-    return normalize_zip(buffer.getvalue())
+    return workbook_bytes(wb)
 
 
 def plan_ics(deal: Deal, tasks: list[PlanTask]) -> bytes:

@@ -8,16 +8,13 @@ constants here are shared with that reader: a change to the layout is a new FORM
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import math
-import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dd_pipeline.models import Category, Deal, Dimension, HomeOrganization, Level, Perspective, Side
 from dd_pipeline.playbook import Playbook
-from dd_pipeline.zipfiles import normalize_zip
+from dd_pipeline.zipfiles import stamped_workbook, workbook_bytes
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -134,7 +131,6 @@ def questionnaire_xlsx(
     The same inputs give the same bytes: the document's dates are the deal's term-sheet date and every
     zip entry carries a fixed time.
     """
-    from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
     from dd_pipeline.intake.questionnaire_sheets import (
@@ -146,13 +142,7 @@ def questionnaire_xlsx(
 
     own, other = organization_names(deal, home, side)
     plans = sheet_plans(playbook)
-    wb = Workbook()
-    stamp = dt.datetime.combine(deal.term_sheet_date, dt.time())
-    wb.properties.creator = "dd-pipeline"
-    wb.properties.lastModifiedBy = "dd-pipeline"
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    wb.properties.title = f"Alliance questionnaire: {own} and {other}"
+    wb = stamped_workbook(deal.term_sheet_date, f"Alliance questionnaire: {own} and {other}")
 
     instructions: Worksheet = wb.active
     instructions.title = INSTRUCTIONS_SHEET
@@ -169,10 +159,4 @@ def questionnaire_xlsx(
     wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 0
 
-    # ExcelWriter rather than wb.save(): save() stamps the file with the current time.
-    from openpyxl.writer.excel import ExcelWriter
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
-    return normalize_zip(buffer.getvalue())
+    return workbook_bytes(wb)

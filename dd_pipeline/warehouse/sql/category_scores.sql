@@ -7,11 +7,8 @@ g AS (SELECT * FROM gaps WHERE list_contains($1, deal_id)),
 agg AS (
     SELECT deal.deal_id, c.category_id, c.name, c.sort_order,
            count(g.severity) AS scored, count(g.dimension_id) AS total,
-           -- DECIMAL sums are exact, so the means do not depend on the order rows are added in
-           avg(g.home_norm::DECIMAL(18, 4)) AS home_mean, avg(g.partner_norm::DECIMAL(18, 4)) AS partner_mean,
-           avg(g.abs_gap::DECIMAL(18, 4)) AS mean_abs_gap,
-           sum(g.severity::DECIMAL(18, 1) * g.weight::DECIMAL(18, 2))
-               / nullif(sum(g.weight::DECIMAL(18, 2)) FILTER (WHERE g.severity IS NOT NULL), 0) AS score,
+           avg(g.home_norm) AS home_mean, avg(g.partner_norm) AS partner_mean, avg(g.abs_gap) AS mean_abs_gap,
+           sum(g.severity * g.weight) / nullif(sum(g.weight) FILTER (WHERE g.severity IS NOT NULL), 0) AS score,
            max(g.severity) AS max_severity,
            count(*) FILTER (WHERE g.band = 'critical') AS critical_gaps,
            count(*) FILTER (WHERE g.band = 'high') AS high_gaps,

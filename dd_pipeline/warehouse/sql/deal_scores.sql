@@ -4,11 +4,10 @@ INSERT INTO deal_scores
 WITH rules AS ({rules}),
 deal AS (SELECT deal_id FROM deals WHERE list_contains($1, deal_id)),
 g AS (SELECT * FROM gaps WHERE list_contains($1, deal_id)),
-top AS (SELECT g.deal_id, avg(severity::DECIMAL(18, 1)) AS top_mean FROM g, rules WHERE rank <= top_k GROUP BY ALL),
+top AS (SELECT g.deal_id, avg(severity) AS top_mean FROM g, rules WHERE rank <= top_k GROUP BY ALL),
 whole AS (
     SELECT deal_id,
-           sum(severity::DECIMAL(18, 1) * weight::DECIMAL(18, 2))
-               / nullif(sum(weight::DECIMAL(18, 2)) FILTER (WHERE severity IS NOT NULL), 0) AS weighted_mean,
+           sum(severity * weight) / nullif(sum(weight) FILTER (WHERE severity IS NOT NULL), 0) AS weighted_mean,
            count(severity) AS scored, count(*) AS total,
            count(*) FILTER (WHERE band = 'critical') AS critical_gaps,
            count(*) FILTER (WHERE band = 'high') AS high_gaps
