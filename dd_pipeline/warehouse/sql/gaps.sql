@@ -10,18 +10,11 @@ INSERT INTO gaps (
     evidence_count)
 WITH rules AS ({rules}),
 deal AS (SELECT deal_id, alliance_type FROM deals WHERE list_contains($1, deal_id)),
-answered AS (
-    SELECT a.*, d.scale_min, d.scale_max
-    FROM answers a JOIN playbook_dimensions d USING (dimension_id)
-    WHERE list_contains($1, a.deal_id) AND a.status = 'answered'
-),
+answered AS (SELECT * FROM answers WHERE list_contains($1, deal_id) AND status = 'answered'),
 views AS (
-    -- Means are taken of the whole-number answers and normalized afterwards: a sum of whole numbers is
-    -- exact in any order, so the same answers always give the same score, to the last digit.
     SELECT deal_id, dimension_id, rated_side,
            CASE WHEN respondent_side = rated_side THEN 'self' ELSE 'other' END AS basis,
-           count(*) AS n, avg(raw_value) AS mean_raw,
-           (avg(raw_value) - min(scale_min)) / (min(scale_max) - min(scale_min)) AS mean_norm,
+           count(*) AS n, avg(raw_value) AS mean_raw, avg(norm_value) AS mean_norm,
            coalesce(stddev_pop(norm_value), 0) AS sd_norm
     FROM answered GROUP BY ALL
 ),
