@@ -188,3 +188,26 @@ def test_override_without_a_reason_is_refused(builder, playbook):
     assert [str(p) for p in caught.value.problems] == [
         "inputs/deals/d1/overrides.yaml, line 2, overrides[0].reason: is missing or too short: every override needs a "
         "reason (at least 10 characters) that stays on record"]
+
+
+def test_home_scores_may_come_from_the_deal_folder_alone(builder, playbook):
+    from tests.conftest import write_csv
+
+    builder.deal("d1", {"decision_style": [1, 1, 1]})
+    write_csv(builder.settings.deal_dir("d1") / "answers_home.csv",
+              [[f"H0{i}", "home", "R&D", "middle", "home", "decision_style", 4, ""] for i in (1, 2, 3)])
+    with connect(builder.settings.warehouse_path) as con:
+        inputs = ingest_and_score(con, builder.settings, playbook, "d1")
+        row = frame(con, "SELECT home_score, home_n FROM gaps WHERE deal_id = 'd1' "
+                         "AND dimension_id = 'decision_style'").iloc[0]
+    assert (row.home_score, row.home_n) == (4, 3)
+    assert [p.severity for p in inputs.problems if "inputs/home" in p.file] == ["warning"]
+
+
+def test_a_deal_with_no_answers_about_home_is_refused(builder, playbook):
+    from dd_pipeline.errors import ProblemList
+
+    builder.deal("d1", {"decision_style": [1, 1, 1]})
+    with connect(builder.settings.warehouse_path) as con, pytest.raises(ProblemList) as caught:
+        ingest_and_score(con, builder.settings, playbook, "d1")
+    assert "inputs/deals/d1, rated_side: has no answers about the home organization" in str(caught.value)

@@ -120,8 +120,11 @@ def read_home(home_dir: Path, base: Path, playbook: Playbook) -> tuple[HomeOrgan
             intake.problems.extend(exc.problems)
     files = answer_files(home_dir) if home_dir.is_dir() else []
     if not files:
+        # Home respondents may answer through each deal's questionnaires instead of a shared profile.
         intake.problems.append(InputProblem(display_path(home_dir, base), None, None, None,
-                                            "has no answers*.csv or answers*.xlsx file"))
+                                            "has no answers*.csv or answers*.xlsx file; the home organization's "
+                                            "scores come only from each deal's own answers about it",
+                                            severity="warning"))
     _read_answers(files, base, playbook, intake)
     for a in intake.answers:
         if a.respondent_side != "home" or a.rated_side != "home":
@@ -195,6 +198,10 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
     intake.problems = merge_repeats(intake.problems)
     if not files or unreadable:
         return intake  # what follows would only repeat the problem with the files in other words
+    if not any(a.rated_side == "home" for a in intake.answers):
+        intake.problems.append(InputProblem(shown, None, "rated_side", None,
+                                            "has no answers about the home organization: add inputs/home/answers.csv "
+                                            "or home respondents' questionnaires to this deal's folder"))
     if not any(a.respondent_side == "partner" for a in intake.answers):
         intake.problems.append(InputProblem(shown, None, "respondent_side", None,
                                             "has no partner respondents: at least one answer must come from "
