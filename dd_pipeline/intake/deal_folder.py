@@ -303,18 +303,23 @@ def _read_answers(
     return unreadable
 
 
+def _reject_row(exc: ValidationError, row: Row, playbook: Playbook, intake: Intake) -> None:
+    """One problem per invalid cell of a row that its model refused; the row goes to quarantine."""
+    for err in exc.errors():
+        fld = str(err["loc"][0]) if err["loc"] else None
+        found = row.values.get(fld or "", "")
+        if fld == "dimension" and found and err["type"] == "string_pattern_mismatch":
+            message = _not_a_dimension(found, playbook)
+        else:
+            message = _plain(err, found)
+        intake.reject(InputProblem(row.file, row.number, fld, quoted(found), message), row)
+
+
 def _answer_from_row(row: Row, playbook: Playbook, intake: Intake) -> AnswerRecord | None:
     try:
         answer = Answer.model_validate(row.values)
     except ValidationError as exc:
-        for err in exc.errors():
-            fld = str(err["loc"][0]) if err["loc"] else None
-            found = row.values.get(fld or "", "")
-            if fld == "dimension" and found and err["type"] == "string_pattern_mismatch":
-                message = _not_a_dimension(found, playbook)
-            else:
-                message = _plain(err, found)
-            intake.reject(InputProblem(row.file, row.number, fld, quoted(found), message), row)
+        _reject_row(exc, row, playbook, intake)
         return None
     dim = playbook.dimension_by_id.get(answer.dimension)
     if dim is None:
@@ -369,14 +374,7 @@ def _read_evidence(path: Path, base: Path, playbook: Playbook, intake: DealIntak
         try:
             ev = Evidence.model_validate(values)
         except ValidationError as exc:
-            for err in exc.errors():
-                fld = str(err["loc"][0]) if err["loc"] else None
-                found = row.values.get(fld or "", "")
-                if fld == "dimension" and found and err["type"] == "string_pattern_mismatch":
-                    message = _not_a_dimension(found, playbook)
-                else:
-                    message = _plain(err, found)
-                intake.reject(InputProblem(row.file, row.number, fld, quoted(found), message), row)
+            _reject_row(exc, row, playbook, intake)
             continue
         if ev.dimension not in playbook.dimension_by_id:
             intake.reject(InputProblem(row.file, row.number, "dimension", quoted(ev.dimension),
