@@ -133,3 +133,20 @@ def dagster_home(tmp_path: Path) -> Iterator[Path]:
         os.environ.pop("DAGSTER_HOME", None)
     else:
         os.environ["DAGSTER_HOME"] = old
+
+
+def cli_for(settings: Settings, monkeypatch):  # type: ignore[no-untyped-def]
+    """Point the command line at ``settings``' folders; returns invoke(*args) -> typer Result."""
+    from typer.testing import CliRunner
+
+    from dd_pipeline.cli import app
+
+    monkeypatch.setenv("DD_ASSETS", str(settings.assets_dir))
+    monkeypatch.setenv("DD_INPUTS", str(settings.inputs_dir))
+    monkeypatch.setenv("DD_OUTPUTS", str(settings.outputs_dir))
+    runner = CliRunner()
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    return invoke

@@ -5,23 +5,14 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from typer.testing import CliRunner
 
-from dd_pipeline.cli import app
 from dd_pipeline.warehouse.history import RUN_FILES
+from tests.conftest import cli_for
 
 
 @pytest.fixture
 def cli(project, dagster_home, monkeypatch):
-    monkeypatch.setenv("DD_ASSETS", str(project.assets_dir))
-    monkeypatch.setenv("DD_INPUTS", str(project.inputs_dir))
-    monkeypatch.setenv("DD_OUTPUTS", str(project.outputs_dir))
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return invoke
+    return cli_for(project, monkeypatch)
 
 
 def digest_outputs(folder) -> dict[str, str]:

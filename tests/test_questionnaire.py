@@ -18,14 +18,12 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from typer.testing import CliRunner
 
-from dd_pipeline.cli import app
 from dd_pipeline.intake import read_inputs
 from dd_pipeline.scoring import ingest_and_score
 from dd_pipeline.settings import PROJECT_ROOT
 from dd_pipeline.warehouse.connection import connect, frame
-from tests.conftest import write_csv
+from tests.conftest import cli_for, write_csv
 
 CATEGORY_SHEETS = ["Strategy", "Structure", "Capabilities", "Risk", "Norms"]
 CHANGED = ("the questionnaire's layout was changed; copy the answers into a fresh questionnaire "
@@ -35,13 +33,7 @@ Answer = Callable[[str, str], object]
 
 @pytest.fixture
 def cli(empty_project, monkeypatch):
-    monkeypatch.setenv("DD_ASSETS", str(empty_project.assets_dir))
-    monkeypatch.setenv("DD_INPUTS", str(empty_project.inputs_dir))
-    monkeypatch.setenv("DD_OUTPUTS", str(empty_project.outputs_dir))
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
+    invoke = cli_for(empty_project, monkeypatch)
 
     # The home profile every deal shares: one home respondent, one dimension.
     write_csv(empty_project.home_dir / "answers.csv",

@@ -155,18 +155,23 @@ def gap_ranking(gaps: pd.DataFrame, rules: Mapping[str, float], home: str, partn
     return fig
 
 
+def _connect(fig: go.Figure, left: pd.Series, right: pd.Series) -> None:
+    """The grey bar between two positions on each row of a dumbbell chart (row i at y = i)."""
+    xs: list[float | None] = []
+    ys: list[int | None] = []
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+        xs += [a, b, None]
+        ys += [i, i, None]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#9AA5B1", "width": 3},
+                             hoverinfo="skip", showlegend=False))
+
+
 def gap_positions(gaps: pd.DataFrame, home: str, partner: str, top: int = 15) -> go.Figure:
     """Where each side stands on the scales of the worst gaps (0 = low end, 1 = high end)."""
     rows = gaps[gaps["severity"].notna()].sort_values("rank").head(top)
     labels = [f"{int(r.rank)}. {esc(r.dimension_name)}" for r in rows.itertuples()]
     fig = go.Figure()
-    xs: list[float | None] = []
-    ys: list[int | None] = []
-    for i, r in enumerate(rows.itertuples()):
-        xs += [r.home_norm, r.partner_norm, None]
-        ys += [i, i, None]
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#9AA5B1", "width": 3},
-                             hoverinfo="skip", showlegend=False))
+    _connect(fig, rows["home_norm"], rows["partner_norm"])
     for side, label in (("home", home), ("partner", partner)):
         hover = [
             f"<b>{esc(r.dimension_name)}</b><br>{esc(label)}: {num(getattr(r, side + '_score'), 2)} "
@@ -199,13 +204,7 @@ def perception(perception_gaps: pd.DataFrame, rated: str, labels: Mapping[str, s
     names = [("<b>" + esc(r.dimension_name) + "</b>") if r.flagged is True else esc(r.dimension_name)
              for r in part.itertuples()]
     fig = go.Figure()
-    xs: list[float | None] = []
-    ys: list[int | None] = []
-    for i, r in enumerate(part.itertuples()):
-        xs += [r.self_norm, r.other_norm, None]
-        ys += [i, i, None]
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#9AA5B1", "width": 3},
-                             hoverinfo="skip", showlegend=False))
+    _connect(fig, part["self_norm"], part["other_norm"])
     for viewer, column, raw, n_column in ((rated, "self_norm", "self_view", "self_n"),
                                           (other, "other_norm", "other_view", "other_n")):
         fig.add_trace(go.Scatter(
