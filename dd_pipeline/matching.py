@@ -1,32 +1,36 @@
-"""Mitigations for gaps: which strategies of the library a deal's gaps call for, and why.
+"""Mitigations for findings: which strategies of the library a deal's findings call for, who owns them, and why.
 
-A mitigation is *selected* when a gap at band high or worse triggers it, or when a trigger's conditions on
-the raw scores hold (e.g. the partner is a direct competitor): selected mitigations bring their clauses
-and launch tasks. A mitigation triggered only by moderate gaps is *suggested*: listed for awareness,
-without clauses or tasks. Every gap at band high or worse is covered by a selected mitigation or listed
-as uncovered.
+A mitigation is *selected* when a finding at the selecting band (scoring.yaml, ``select_band``: high) or worse
+triggers it, or when a trigger's conditions on the raw scores hold (e.g. either organization is a direct
+competitor of the other): selected mitigations bring their clauses and launch tasks. A mitigation triggered only
+by findings below the selecting band is *suggested*: listed for awareness, without clauses or tasks. Every
+finding at the selecting band or worse is covered by a selected mitigation or listed as uncovered.
+
+The two organizations are peers: nothing here depends on which one is called home. A mitigation owned by
+``short_side`` is carried out by the organization its findings concern (the one that falls short, is seen
+differently or disagrees internally); when its findings concern both, it is joint.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dd_pipeline.models import Band, Mitigation, SideCondition, Trigger
+from dd_pipeline.findings import FindingView, describe, finding_views, party_names
+from dd_pipeline.models import Band, FindingKind, Mitigation, SideCondition, Trigger
 from dd_pipeline.playbook import Playbook
 
-SELECTING_BAND = Band.high
+SIDES = ("home", "partner")
 
 
 @dataclass(frozen=True)
-class GapView:
-    """The parts of a gap row that matching reads."""
+class ScoreView:
+    """Both organizations' scores on one dimension, on its own scale (for trigger conditions)."""
 
     dimension_id: str
     name: str
-    band: Band | None
-    severity: float | None
     home_score: float | None
     partner_score: float | None
 
@@ -42,116 +46,165 @@ class Match:
     reasons: list[str] = field(default_factory=list)
     worst_severity: float = 0.0
     rank: int = 0
+    findings: list[str] = field(default_factory=list)  # finding ids behind it, in the order of the reasons
+    sides: set[str] = field(default_factory=set)  # organizations the triggering findings or conditions concern
+
+    @property
+    def owner_side(self) -> str:
+        """home, partner or joint: who carries out the mitigation as a whole."""
+        return resolve_owner(self.mitigation.owned_by, self.sides)
 
 
 @dataclass
 class MatchResult:
     matches: list[Match]
-    uncovered: list[GapView]
+    uncovered: list[FindingView]
 
     @property
     def selected(self) -> list[Match]:
         return [m for m in self.matches if m.status == "selected"]
 
 
-def gap_views(gaps: pd.DataFrame) -> dict[str, GapView]:
+def resolve_owner(owner: str, sides: set[str]) -> str:
+    """A mitigation's or task's owner (joint / short_side / other_side) as home, partner or joint."""
+    if owner == "joint" or len(sides) != 1:
+        return "joint"
+    (side,) = sides
+    if owner == "short_side":
+        return side
+    return "partner" if side == "home" else "home"
+
+
+def score_views(gaps: pd.DataFrame) -> dict[str, ScoreView]:
     views = {}
     for r in gaps.itertuples():
-        views[r.dimension_id] = GapView(
-            dimension_id=r.dimension_id,
-            name=r.dimension_name,
-            band=Band(r.band) if isinstance(r.band, str) else None,
-            severity=None if pd.isna(r.severity) else float(r.severity),
+        views[r.dimension_id] = ScoreView(
+            dimension_id=r.dimension_id, name=r.dimension_name,
             home_score=None if pd.isna(r.home_score) else float(r.home_score),
             partner_score=None if pd.isna(r.partner_score) else float(r.partner_score),
         )
     return views
 
 
-def _condition_holds(cond: SideCondition, gaps: dict[str, GapView]) -> tuple[bool, str]:
-    gap = gaps.get(cond.dimension)
-    value = gap.score(cond.side) if gap else None
+def _within(cond: SideCondition, value: float | None) -> bool:
     if value is None:
-        return False, ""
+        return False
     if cond.at_least is not None and value < cond.at_least:
-        return False, ""
-    if cond.at_most is not None and value > cond.at_most:
-        return False, ""
+        return False
+    return not (cond.at_most is not None and value > cond.at_most)
+
+
+def _condition_holds(
+    cond: SideCondition, scores: Mapping[str, ScoreView], parties: Mapping[str, str]
+) -> tuple[set[str], str]:
+    """(the organizations meeting the condition, the reason in words); no organizations when it fails."""
+    view = scores.get(cond.dimension)
+    if view is None:
+        return set(), ""
+    meeting = {side for side in SIDES if _within(cond, view.score(side))}
+    if not meeting or (cond.side == "both" and len(meeting) < 2):
+        return set(), ""
     bounds = " and ".join(
         b for b in (f"at least {cond.at_least:g}" if cond.at_least is not None else "",
                     f"at most {cond.at_most:g}" if cond.at_most is not None else "") if b
     )
-    return True, f"{cond.side} scores {value:.1f} on {gap.name if gap else cond.dimension} ({bounds})"
+    said = "; ".join(f"{parties[s]} scores {view.score(s):.1f}" for s in SIDES if s in meeting)
+    return meeting, f"condition met on {view.name} ({bounds}): {said}"
+
+
+@dataclass
+class _Hit:
+    status: str
+    findings: list[FindingView]
+    reasons: list[str]
+    sides: set[str]
+    condition_dimensions: list[str]
 
 
 def _evaluate(
-    trigger: Trigger, gaps: dict[str, GapView], alliance_type: str
-) -> tuple[str | None, list[str], list[str]]:
-    """(status or None, dimensions, reasons) for one trigger."""
+    trigger: Trigger, findings: list[FindingView], scores: Mapping[str, ScoreView], alliance_type: str,
+    parties: Mapping[str, str], select_band: Band,
+) -> _Hit | None:
     if trigger.alliance_types and alliance_type not in trigger.alliance_types:
-        return None, [], []
-    reasons, dims = [], []
+        return None
+    reasons: list[str] = []
+    sides: set[str] = set()
+    cond_dims: list[str] = []
     for cond in trigger.conditions:
-        holds, why = _condition_holds(cond, gaps)
-        if not holds:
-            return None, [], []
+        meeting, why = _condition_holds(cond, scores, parties)
+        if not meeting:
+            return None
         reasons.append(why)
-        dims.append(cond.dimension)
-    if not trigger.dimensions:
+        sides |= meeting
+        cond_dims.append(cond.dimension)
+    if not trigger.dimensions and not trigger.any_dimension:
         if trigger.conditions:
-            return "selected", dims, reasons
+            return _Hit("selected", [], reasons, sides, cond_dims)
         if trigger.alliance_types:
-            return "selected", [], [f"standard practice for {alliance_type.replace('_', ' ')} alliances"]
-        return None, [], []
+            return _Hit("selected", [], [f"standard practice for {alliance_type.replace('_', ' ')} alliances"],
+                        set(), [])
+        return None
+    kinds = set(trigger.findings)
     hits = [
-        gaps[d] for d in trigger.dimensions
-        if d in gaps and gaps[d].band is not None and gaps[d].band.rank >= trigger.min_band.rank
+        f for f in findings
+        if (trigger.any_dimension or f.dimension_id in trigger.dimensions) and f.kind in kinds
+        and f.band is not None and f.band.rank >= trigger.min_band.rank
     ]
     if not hits:
-        return None, [], []
-    status = "selected" if any(g.band and g.band.rank >= SELECTING_BAND.rank for g in hits) else "suggested"
-    for g in sorted(hits, key=lambda g: (-(g.severity or 0), g.dimension_id)):
-        dims.append(g.dimension_id)
-        reasons.append(
-            f"{g.name} gap is {g.band.value if g.band else '-'} (severity {g.severity:.1f}; "
-            f"home {_fmt(g.home_score)}, partner {_fmt(g.partner_score)})"
-        )
-    return status, dims, reasons
-
-
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
+        return None
+    status = "selected" if any(f.band and f.band.rank >= select_band.rank for f in hits) else "suggested"
+    hits.sort(key=lambda f: (-f.severity, f.finding_id))
+    for f in hits:
+        reasons.append(f"{describe(f, parties)}: {f.band.value if f.band else '-'}, severity {f.severity:.1f}")
+        if f.side:
+            sides.add(f.side)
+    return _Hit(status, hits, reasons, sides, cond_dims)
 
 
 _EFFORT_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 
-def match_mitigations(playbook: Playbook, gaps: pd.DataFrame, alliance_type: str) -> MatchResult:
-    views = gap_views(gaps)
+def match_mitigations(
+    playbook: Playbook, findings: pd.DataFrame, gaps: pd.DataFrame, alliance_type: str,
+    parties: Mapping[str, str] | None = None,
+) -> MatchResult:
+    """Match the library against one deal's findings (the findings table) and scores (the gaps table)."""
+    names = dict(parties or party_names())
+    select_band = playbook.scoring.select_band
+    views = finding_views(findings)
+    scores = score_views(gaps)
     matches: list[Match] = []
     for mitigation in playbook.mitigations:
         match: Match | None = None
         for trigger in mitigation.triggers:
-            status, dims, reasons = _evaluate(trigger, views, alliance_type)
-            if status is None:
+            hit = _evaluate(trigger, views, scores, alliance_type, names, select_band)
+            if hit is None:
                 continue
             if match is None:
-                match = Match(mitigation, status)
-            elif status == "selected":
+                match = Match(mitigation, hit.status)
+            elif hit.status == "selected":
                 match.status = "selected"
-            for d, r in zip(dims, reasons, strict=False):
-                if d not in match.dimensions:
-                    match.dimensions.append(d)
-                    match.reasons.append(r)
-            for r in reasons[len(dims):]:
-                if r not in match.reasons:
-                    match.reasons.append(r)
+            match.sides |= hit.sides
+            for f, reason in zip(hit.findings, hit.reasons[len(hit.reasons) - len(hit.findings):], strict=True):
+                if f.finding_id not in match.findings:
+                    match.findings.append(f.finding_id)
+                    match.reasons.append(reason)
+                if f.dimension_id not in match.dimensions:
+                    match.dimensions.append(f.dimension_id)
+            for reason in hit.reasons[:len(hit.reasons) - len(hit.findings)]:
+                if reason not in match.reasons:
+                    match.reasons.append(reason)
+            for dim in hit.condition_dimensions:
+                if dim not in match.dimensions:
+                    match.dimensions.append(dim)
         if match is not None:
-            match.worst_severity = max((views[d].severity or 0 for d in match.dimensions if d in views), default=0)
+            by_id = {f.finding_id: f for f in views}
+            match.worst_severity = max((by_id[f].severity for f in match.findings), default=0.0)
             matches.append(match)
 
     def covered_high(m: Match) -> int:
-        return sum(1 for d in m.dimensions if views[d].band and views[d].band.rank >= SELECTING_BAND.rank)
+        by_id = {f.finding_id: f for f in views}
+        return sum(1 for f in m.findings if (b := by_id[f].band) is not None and b.rank >= select_band.rank)
 
     matches.sort(key=lambda m: (
         m.status != "selected", -m.worst_severity, -covered_high(m), _EFFORT_ORDER[m.mitigation.effort.value],
@@ -159,26 +212,35 @@ def match_mitigations(playbook: Playbook, gaps: pd.DataFrame, alliance_type: str
     ))
     for i, m in enumerate(matches, start=1):
         m.rank = i
-    covered = {d for m in matches if m.status == "selected" for d in m.dimensions}
+    covered = {f for m in matches if m.status == "selected" for f in m.findings}
     uncovered = sorted(
-        (g for g in views.values()
-         if g.band is not None and g.band.rank >= SELECTING_BAND.rank and g.dimension_id not in covered),
-        key=lambda g: (-(g.severity or 0), g.dimension_id),
+        (f for f in views
+         if f.band is not None and f.band.rank >= select_band.rank and f.finding_id not in covered),
+        key=lambda f: (-f.severity, f.finding_id),
     )
     return MatchResult(matches, uncovered)
 
 
 def matches_frame(deal_id: str, result: MatchResult) -> pd.DataFrame:
-    """One row per (mitigation, dimension) it covers, for the warehouse; the chain back to the gap."""
+    """One row per (mitigation, reason) for the warehouse: the chain back to the finding or condition."""
     rows = []
     for m in result.matches:
-        dims = m.dimensions or [None]
+        n_findings = len(m.findings)
         reasons = m.reasons or [""]
-        for i, dim in enumerate(dims):
+        for i, reason in enumerate(reasons):
+            finding = m.findings[i] if i < n_findings else None
             rows.append({
                 "deal_id": deal_id, "rank": m.rank, "mitigation_id": m.mitigation.id, "status": m.status,
-                "dimension_id": dim, "reason": reasons[i] if i < len(reasons) else "; ".join(reasons),
-                "worst_severity": m.worst_severity,
+                "dimension_id": finding.split(":")[1] if finding else None, "reason": reason,
+                "worst_severity": m.worst_severity, "finding_id": finding,
+                "kind": finding.split(":")[0] if finding else None, "owner_side": m.owner_side,
+                "sides": " ".join(sorted(m.sides)), "position": i,
+                "dimensions": " ".join(m.dimensions),
             })
     return pd.DataFrame(rows, columns=["deal_id", "rank", "mitigation_id", "status", "dimension_id", "reason",
-                                       "worst_severity"])
+                                       "worst_severity", "finding_id", "kind", "owner_side", "sides", "position",
+                                       "dimensions"])
+
+
+__all__ = ["FindingKind", "FindingView", "Match", "MatchResult", "ScoreView", "match_mitigations", "matches_frame",
+           "resolve_owner", "score_views"]

@@ -82,9 +82,33 @@ class Scale(Strict):
 
 
 class GapDirection(StrEnum):
-    symmetric = "symmetric"  # any difference hurts
-    partner_lower = "partner_lower"  # only hurts when the partner scores below home
-    partner_higher = "partner_higher"  # only hurts when the partner scores above home
+    """Which end of a dimension's scale is better. The two organizations are peers: a direction says
+    nothing about which of them is suspect."""
+
+    symmetric = "symmetric"  # a style: neither end is better, a difference means both must adapt
+    higher_is_better = "higher_is_better"  # the side nearer the high end is the stronger one
+    lower_is_better = "lower_is_better"  # the side nearer the low end is the stronger one
+
+    @property
+    def one_sided(self) -> bool:
+        return self is not GapDirection.symmetric
+
+
+# Directions of earlier playbooks that judged only the partner; refused with the name to write instead.
+RETIRED_DIRECTIONS = {"partner_lower": "higher_is_better", "partner_higher": "lower_is_better"}
+
+
+class FindingKind(StrEnum):
+    """What kind of finding a row of findings.csv is (see docs/scoring.md)."""
+
+    difference = "difference"  # the two organizations differ on a style dimension
+    shortfall = "shortfall"  # one organization falls short of the other where one end is better
+    shared = "shared"  # both organizations sit in the weak zone of such a dimension
+    perception = "perception"  # how an organization sees itself differs from how the other sees it
+    disagreement = "disagreement"  # one organization's divisions disagree about it
+
+
+GAP_FINDINGS = (FindingKind.difference, FindingKind.shortfall)
 
 
 class Perspective(StrEnum):
@@ -107,6 +131,16 @@ class Dimension(Strict):
     challenges: list[Annotated[str, StringConstraints(pattern=r"^C\d{2}$")]] = Field(default_factory=list)
     why: str = Field(description="What a gap on this dimension does to an alliance.")
     source: str
+
+    @field_validator("direction", mode="before")
+    @classmethod
+    def _current_direction(cls, value: object) -> object:
+        if isinstance(value, str) and value in RETIRED_DIRECTIONS:
+            raise ValueError(
+                f"'{value}' judged only the partner and is no longer used; write '{RETIRED_DIRECTIONS[value]}' "
+                "(a shortfall of either organization then counts)"
+            )
+        return value
 
     @field_validator("weights")
     @classmethod
@@ -192,11 +226,23 @@ class RiskIndexRule(Strict):
     top_share: float = Field(0.6, ge=0, le=1)
 
 
+class WeakZone(Strict):
+    """Where an organization counts as weak on a dimension where one end is better, as its distance from
+    the worse end on 0..1 (0 = the worse end, 1 = the better end). Agreement items use the red threshold
+    of ``agreement`` instead (2.50 on 1-4 is 0.5)."""
+
+    rating: float = Field(0.375, gt=0, lt=1, description="At or below this is weak (2.5 on a 1-5 scale).")
+
+
 class ScoringRules(Strict):
     bands: BandThresholds = BandThresholds()
     agreement: AgreementThresholds = AgreementThresholds()
     confidence: ConfidenceRule = ConfidenceRule()
     risk_index: RiskIndexRule = RiskIndexRule()
+    weak_zone: WeakZone = WeakZone()
+    select_band: Band = Field(
+        Band.high, description="Findings at this band or worse select a mitigation; milder ones only suggest it."
+    )
     disagreement_threshold: float = Field(
         0.4, ge=0, le=1, description="Spread of division means (0..1) at which a side is said to disagree."
     )
@@ -232,12 +278,31 @@ class Effort(StrEnum):
 
 
 class SideCondition(Strict):
-    """A condition on one side's raw score for a dimension (on the dimension's own scale)."""
+    """A condition on an organization's raw score for a dimension (on the dimension's own scale).
+
+    The two organizations are peers, so a condition never names one: it holds when ``either`` of them
+    (the default) or ``both`` of them score within the bounds."""
 
     dimension: Identifier
-    side: Literal["home", "partner"]
+    side: Literal["either", "both"] = "either"
     at_least: float | None = None
     at_most: float | None = None
+
+    @field_validator("side", mode="before")
+    @classmethod
+    def _no_named_side(cls, value: object) -> object:
+        if value in ("home", "partner"):
+            raise ValueError(
+                f"'{value}' names one organization; the two are peers, so write 'either' (one of them) or "
+                "'both'"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _bounded(self) -> SideCondition:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("give at_least, at_most or both")
+        return self
 
 
 class Trigger(Strict):
@@ -247,19 +312,31 @@ class Trigger(Strict):
         default_factory=list, description="Any of these dimensions at min_band or worse."
     )
     min_band: Band = Band.high
+    findings: list[FindingKind] = Field(
+        default_factory=lambda: [FindingKind.difference, FindingKind.shortfall, FindingKind.shared],
+        description="Which kinds of finding on those dimensions trigger it.",
+    )
+    any_dimension: bool = Field(False, description="Findings on any dimension count (with ``findings``).")
     conditions: list[SideCondition] = Field(default_factory=list, description="All must hold.")
     alliance_types: list[Identifier] = Field(
         default_factory=list, description="Only for these alliance types; empty means all."
     )
 
 
+# Who carries out a mitigation or one of its tasks. "short_side" is the organization the triggering findings
+# concern (the one that falls short, is seen differently, or disagrees internally); "other_side" its peer.
+# When findings concern both organizations, either value means both, and the owner is "joint".
+MitigationOwner = Literal["joint", "short_side", "other_side"]
+
+
 class LaunchTaskSpec(Strict):
-    """A task that a mitigation adds to the launch plan."""
+    """A task that a mitigation adds to the launch plan. The title may name the organizations with
+    {{ short_party }} and {{ other_party }}."""
 
     id: Identifier
     workstream: Identifier
     title: str
-    owner: Literal["home", "partner", "joint"] = "joint"
+    owner: MitigationOwner = "joint"
     owner_role: str
     start_day: int = Field(ge=0, le=200, description="Business days after the effective date.")
     duration_days: int = Field(ge=1, le=200)
@@ -268,11 +345,15 @@ class LaunchTaskSpec(Strict):
 
 
 class Mitigation(Strict):
+    """A mitigation strategy. Title and description may name the organizations with {{ short_party }}
+    and {{ other_party }} when ``owned_by`` is not joint."""
+
     id: Identifier
     title: str
     type: MitigationType
     description: str
     owner_role: str
+    owned_by: MitigationOwner = "joint"
     effort: Effort
     triggers: list[Trigger]
     challenges: list[Annotated[str, StringConstraints(pattern=r"^C\d{2}$")]] = Field(default_factory=list)
@@ -305,6 +386,9 @@ class Clause(Strict):
         default_factory=list, description="Alliance types for which this clause is always included."
     )
     parameters: list[ClauseParameter] = Field(default_factory=list)
+    excludes: list[Identifier] = Field(
+        default_factory=list, description="Clauses that cannot stand beside this one (alternative variants)."
+    )
     template: str = Field(description="Clause text; Jinja2 syntax, rendered in a sandbox.")
     note: str = Field(description="Why the clause exists, for the drafting note.")
     source: str
@@ -333,7 +417,19 @@ class Workstream(Strict):
     source: str
 
 
+class CommitteeMeetings(Strict):
+    """When the committees first meet: never before the committees are staffed."""
+
+    after_task: Identifier | None = Field(
+        "committee_first_meetings",
+        description="No committee meeting is scheduled before this seed task starts (the committees are staffed).",
+    )
+    steering_first_day: int = Field(10, ge=0, le=200, description="Earliest business day of the first meeting.")
+    operating_first_day: int = Field(5, ge=0, le=200, description="Earliest business day of the first meeting.")
+
+
 class LaunchPlanSeed(Strict):
+    meetings: CommitteeMeetings = CommitteeMeetings()
     horizon_days: int = 100
     milestone_days: list[int] = Field(default_factory=lambda: [30, 60, 90, 100])
     workstreams: list[Workstream]

@@ -501,6 +501,9 @@ def _cross_check(
             for j, t in enumerate(c.baseline_for):
                 if t not in types:
                     add(path, (*key, "baseline_for", j), t, not_a_type)
+            for j, other in enumerate(c.excludes):
+                if other not in clause_ids or other == c.id:
+                    add(path, (*key, "excludes", j), other, "is not the id of another clause in assets/clauses/")
             try:
                 templates.parse(c.template)
             except TemplateSyntaxError as exc:

@@ -2,16 +2,19 @@
 
 import dagster as dg
 
-from dd_pipeline.drafting.clauses import draft_clauses, effective_context
+from dd_pipeline.drafting.clauses import CADENCES, draft_clauses, effective_context
 from dd_pipeline.drafting.documents import NoteFacts, write_clause_documents
 from dd_pipeline.drafting.launch_plan import build_plan
 from dd_pipeline.drafting.plan_files import mitigations_csv, write_plan_files
+from dd_pipeline.findings import deal_parties, describe
 from dd_pipeline.matching import match_mitigations
 from dd_pipeline.outputs import atomic_write_text
 from dd_pipeline.warehouse.connection import frame
 from dd_pipeline.warehouse.drafts import (
     deal_evidence,
+    deal_findings,
     deal_gaps,
+    deal_scores_for_matching,
     load_matches,
     store_clauses,
     store_matches,
@@ -21,12 +24,12 @@ from dd_pipeline.warehouse.store import load_deal
 
 from .partitions import DEALS, WAREHOUSE_POOL
 from .resources import ProjectResource, WarehouseResource
-from .scoring_assets import current_playbook, gaps
+from .scoring_assets import current_playbook, findings
 
 DRAFTING_GROUP = "drafting"
 
 
-@dg.asset(partitions_def=DEALS, deps=[gaps], group_name=DRAFTING_GROUP, pool=WAREHOUSE_POOL,
+@dg.asset(partitions_def=DEALS, deps=[findings], group_name=DRAFTING_GROUP, pool=WAREHOUSE_POOL,
           kinds={"duckdb", "csv"})
 def mitigations(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
@@ -35,18 +38,19 @@ def mitigations(
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
     with warehouse.connect() as con:
-        deal, _ = load_deal(con, deal_id)
-        result = match_mitigations(pb, frame(con, "SELECT * FROM gaps WHERE deal_id = ?", [deal_id]),
-                                   deal.alliance_type)
+        deal, home = load_deal(con, deal_id)
+        parties = deal_parties(deal, home)
+        result = match_mitigations(pb, deal_findings(con, deal_id), deal_scores_for_matching(con, deal_id),
+                                   deal.alliance_type, parties)
         store_matches(con, deal_id, result)
     path = project.settings.deal_outputs(deal_id) / "mitigations.csv"
-    atomic_write_text(path, mitigations_csv(result))
+    atomic_write_text(path, mitigations_csv(result, parties))
     return dg.MaterializeResult(metadata={
         "selected": len(result.selected),
         "suggested": len(result.matches) - len(result.selected),
-        "uncovered gaps": len(result.uncovered),
-        "uncovered": dg.MetadataValue.md("\n".join(f"- {g.name} ({g.band.value if g.band else '-'})"
-                                                   for g in result.uncovered) or "none"),
+        "uncovered findings": len(result.uncovered),
+        "uncovered": dg.MetadataValue.md("\n".join(f"- {describe(f, parties)} ({f.band.value if f.band else '-'})"
+                                                   for f in result.uncovered) or "none"),
         "top mitigations": dg.MetadataValue.md("\n".join(
             f"{m.rank}. {m.mitigation.title}" for m in result.selected[:5]) or "none"),
         "file": dg.MetadataValue.path(str(path)),
@@ -57,7 +61,7 @@ def mitigations(
 def high_gaps_are_covered(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     deal_id = context.op_execution_context.partition_key
     with warehouse.connect() as con:
-        rows = con.execute("SELECT dimension_id, band FROM uncovered_gaps WHERE deal_id = ? ORDER BY dimension_id",
+        rows = con.execute("SELECT finding_id, band FROM uncovered_gaps WHERE deal_id = ? ORDER BY finding_id",
                            [deal_id]).fetchall()
     return dg.AssetCheckResult(
         passed=not rows, severity=dg.AssetCheckSeverity.WARN,
@@ -78,7 +82,8 @@ def clauses(
         result = load_matches(con, deal_id, pb)
         draft = draft_clauses(pb, deal, home, result)
         store_clauses(con, deal_id, draft)
-        facts = NoteFacts(deal_gaps(con, deal_id), deal_evidence(con, deal_id))
+        facts = NoteFacts(deal_gaps(con, deal_id), deal_evidence(con, deal_id), deal_findings(con, deal_id),
+                          deal_parties(deal, home))
     paths = write_clause_documents(project.settings.deal_outputs(deal_id), deal, home, draft, facts)
     for problem in draft.problems:
         context.log.warning(str(problem))
@@ -113,8 +118,8 @@ def launch_plan(
     with warehouse.connect() as con:
         deal, home = load_deal(con, deal_id)
         result = load_matches(con, deal_id, pb)
-        context = effective_context(pb, deal, home, result)
-        tasks = build_plan(pb, deal, result, {k: context[k] for k in ("steering_cadence", "operating_cadence")})
+        values = effective_context(pb, deal, home, result)
+        tasks = build_plan(pb, deal, result, {k: values[k] for k in CADENCES}, deal_parties(deal, home))
         store_plan(con, deal_id, tasks)
     paths = write_plan_files(project.settings.deal_outputs(deal_id), deal, tasks)
     work = [t for t in tasks if t.kind == "task"]

@@ -183,6 +183,12 @@ def _summary(con, table: str, deal_id: str) -> dict[str, object]:  # type: ignor
                          "ORDER BY rank", [deal_id])
         return {"top gaps": dg.MetadataValue.md(
             "\n".join(f"{r.rank}. {r.dimension_name}: {r.band} ({r.severity})" for r in top.itertuples()))}
+    if table == "findings":
+        top = frame(con, "SELECT rank, kind, dimension_name, side, band, severity FROM findings WHERE deal_id = ? "
+                         "AND rank <= 5 ORDER BY rank", [deal_id])
+        return {"top findings": dg.MetadataValue.md("\n".join(
+            f"{r.rank}. {r.dimension_name} ({r.kind}{', ' + r.side if isinstance(r.side, str) else ''}): "
+            f"{r.band} ({r.severity})" for r in top.itertuples()))}
     if table == "deal_scores":
         row = con.execute("SELECT risk_index, band, critical_gaps, high_gaps FROM deal_scores WHERE deal_id = ?",
                           [deal_id]).fetchone()
@@ -199,19 +205,22 @@ def _summary(con, table: str, deal_id: str) -> dict[str, object]:  # type: ignor
 
 gaps = _scoring_asset("gaps", [answers], "Home vs partner score, gap, weight, confidence, severity and band "
                       "per dimension.")
-category_scores = _scoring_asset("category_scores", [gaps], "Severity rolled up per category.")
-deal_scores = _scoring_asset("deal_scores", [gaps], "The engagement-risk index of the deal.")
 perception_gaps = _scoring_asset("perception_gaps", [answers], "How each side sees itself vs how the other "
                                  "side sees it.")
 internal_disagreement = _scoring_asset("internal_disagreement", [answers], "Spread among one organization's "
                                        "own divisions.")
-likely_challenges = _scoring_asset("likely_challenges", [gaps], "Which of the Top 21 execution challenges "
-                                   "the gaps make likely.")
+findings = _scoring_asset("findings", [gaps, perception_gaps, internal_disagreement], "Every finding of the "
+                          "deal ranked together: differences, shortfalls of either side, shared weaknesses, "
+                          "perception gaps and internal disagreement.")
+category_scores = _scoring_asset("category_scores", [findings], "Severity rolled up per category.")
+deal_scores = _scoring_asset("deal_scores", [findings], "The engagement-risk index of the deal.")
+likely_challenges = _scoring_asset("likely_challenges", [findings], "Which of the Top 21 execution challenges "
+                                   "the findings make likely.")
 
 
 @dg.asset(
     partitions_def=DEALS, group_name="reports", kinds={"csv"}, pool=WAREHOUSE_POOL,
-    deps=[gaps, category_scores, deal_scores, perception_gaps, internal_disagreement, likely_challenges],
+    deps=[gaps, findings, category_scores, deal_scores, perception_gaps, internal_disagreement, likely_challenges],
 )
 def gap_reports(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
@@ -227,6 +236,6 @@ def gap_reports(
     })
 
 
-SCORING_ASSETS = [playbook, deal_inputs, answers, gaps, category_scores, deal_scores, perception_gaps,
-                  internal_disagreement, likely_challenges, gap_reports]
+SCORING_ASSETS = [playbook, deal_inputs, answers, gaps, perception_gaps, internal_disagreement, findings,
+                  category_scores, deal_scores, likely_challenges, gap_reports]
 SCORING_CHECKS = [deal_inputs_are_valid, deal_inputs_are_thick_enough]

@@ -17,7 +17,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from dd_pipeline.matching import MatchResult
-from dd_pipeline.models import Clause, Deal, HomeOrganization
+from dd_pipeline.models import CADENCE_BUSINESS_DAYS, Clause, Deal, HomeOrganization
 from dd_pipeline.playbook import Playbook
 
 TIER_BODIES = ("{operating}", "{steering}", "the Chief Executive Officers",
@@ -33,6 +33,8 @@ class DraftedClause:
     mitigations: list[str]
     dimensions: list[str]
     parameters: dict[str, Any] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)  # finding ids behind the mitigations that chose it
+    triggers: list[str] = field(default_factory=list)  # the conditions that fired, in words
 
 
 @dataclass
@@ -90,22 +92,48 @@ def standard_context(deal: Deal, home: HomeOrganization, playbook: Playbook) -> 
     return context
 
 
-def select_clauses(
-    playbook: Playbook, alliance_type: str, matches: MatchResult
-) -> list[tuple[Clause, list[str], list[str], list[str]]]:
-    """(clause, reasons, mitigation ids, dimension ids) in library order."""
-    chosen: dict[str, tuple[list[str], list[str], list[str]]] = {}
+@dataclass
+class ClauseChoice:
+    """Why a clause is in the draft: its reasons, the mitigations, dimensions and findings behind it, and the
+    conditions that fired."""
+
+    clause: Clause
+    reasons: list[str] = field(default_factory=list)
+    mitigations: list[str] = field(default_factory=list)
+    dimensions: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    triggers: list[str] = field(default_factory=list)
+
+
+def select_clauses(playbook: Playbook, alliance_type: str, matches: MatchResult) -> list[ClauseChoice]:
+    """The clauses of the draft in library order. Of clauses that exclude each other (``excludes``), the one
+    chosen by the best-ranked mitigation is kept; a baseline clause yields to one a finding calls for."""
+    chosen: dict[str, ClauseChoice] = {}
+    by_id = playbook.clause_by_id
     type_name = {t.id: t.name for t in playbook.alliance_types}.get(alliance_type, alliance_type)
     for clause in playbook.clauses:
         if alliance_type in clause.baseline_for:
-            chosen.setdefault(clause.id, ([], [], []))[0].append(f"baseline for {type_name.lower()} alliances")
+            chosen.setdefault(clause.id, ClauseChoice(clause)).reasons.append(
+                f"baseline for {type_name.lower()} alliances")
+    called: list[str] = []
     for match in matches.selected:
         for clause_id in match.mitigation.clauses:
-            reasons, mitigations, dims = chosen.setdefault(clause_id, ([], [], []))
-            reasons.append(f"selected by mitigation '{match.mitigation.title}' ({match.mitigation.id})")
-            mitigations.append(match.mitigation.id)
-            dims.extend(d for d in match.dimensions if d not in dims)
-    return [(c, *chosen[c.id]) for c in playbook.clauses if c.id in chosen]
+            choice = chosen.setdefault(clause_id, ClauseChoice(by_id[clause_id]))
+            if clause_id not in called:
+                called.append(clause_id)
+            choice.reasons.append(f"selected by mitigation '{match.mitigation.title}' ({match.mitigation.id})")
+            choice.mitigations.append(match.mitigation.id)
+            choice.dimensions.extend(d for d in match.dimensions if d not in choice.dimensions)
+            choice.findings.extend(f for f in match.findings if f not in choice.findings)
+            choice.triggers.extend(r for r in match.reasons[len(match.findings):] if r not in choice.triggers)
+    # mutually exclusive variants: keep the first called for (mitigations are in rank order), else the baseline
+    order = called + [c.id for c in playbook.clauses if c.id in chosen and c.id not in called]
+    kept: list[str] = []
+    for clause_id in order:
+        rivals = set(by_id[clause_id].excludes) | {c for c in kept if clause_id in by_id[c].excludes}
+        if not rivals & set(kept):
+            kept.append(clause_id)
+    return [chosen[c.id] for c in playbook.clauses if c.id in kept]
 
 
 def mitigation_parameters(matches: MatchResult) -> dict[str, Any]:
@@ -126,11 +154,29 @@ def effective_context(
     differ); the deal's own clause_parameters win over everything.
     """
     context = standard_context(deal, home, playbook)
-    for source in (mitigation_parameters(matches), deal.clause_parameters):
-        for name, value in source.items():
-            if name in context:
-                context[name] = value
+    for name, value in mitigation_parameters(matches).items():
+        if name in CADENCES:
+            context[name] = more_frequent(context[name], value)
+        elif name in context:
+            context[name] = value
+    for name, value in deal.clause_parameters.items():
+        if name in context:
+            context[name] = value
     return context
+
+
+# Committee cadences: a mitigation may make committees meet more often than the deal sets, never less often.
+CADENCES = ("steering_cadence", "operating_cadence")
+
+
+def more_frequent(current: Any, proposed: Any) -> Any:
+    """The more frequent of two cadences (see models.CADENCE_BUSINESS_DAYS); an unknown one never wins."""
+    days = CADENCE_BUSINESS_DAYS
+    if str(proposed) not in days:
+        return current
+    if str(current) not in days:
+        return proposed
+    return proposed if days[str(proposed)] < days[str(current)] else current
 
 
 def draft_clauses(
@@ -142,12 +188,16 @@ def draft_clauses(
 
     drafted: list[DraftedClause] = []
     problems: list[ClauseProblem] = []
-    for clause, reasons, mitigations, dims in select_clauses(playbook, deal.alliance_type, matches):
+    for choice in select_clauses(playbook, deal.alliance_type, matches):
+        clause, reasons, mitigations, dims = choice.clause, choice.reasons, choice.mitigations, choice.dimensions
         context = dict(base)
         missing = []
         used: dict[str, Any] = {}
         for param in clause.parameters:
-            for source in (deal.clause_parameters, from_mitigations, base):
+            # a cadence in base is already the more frequent of the deal's and the mitigations'
+            sources = (deal.clause_parameters, base) if param.name in CADENCES else (
+                deal.clause_parameters, from_mitigations, base)
+            for source in sources:
                 if param.name in source:
                     value = source[param.name]
                     break
@@ -173,7 +223,8 @@ def draft_clauses(
                                           f"the template in assets/clauses/ cannot be rendered: {exc.message}"))
             continue
         text = "\n".join(line.rstrip() for line in text.strip().splitlines())
-        drafted.append(DraftedClause(0, clause, text, reasons, mitigations, dims, used))
+        drafted.append(DraftedClause(0, clause, text, reasons, mitigations, dims, used, choice.findings,
+                                     choice.triggers))
     for number, item in enumerate(drafted, start=1):
         item.number = number
     return ClauseDraft(drafted, problems, str(base["alliance_type"]))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from dd_pipeline.drafting.clauses import ClauseDraft, DraftedClause
+from dd_pipeline.findings import describe, party_names
 from dd_pipeline.models import Deal, HomeOrganization
 from dd_pipeline.outputs import atomic_write_bytes, atomic_write_text
 from dd_pipeline.zipfiles import normalize_zip
@@ -18,28 +19,34 @@ from dd_pipeline.zipfiles import normalize_zip
 
 @dataclass(frozen=True)
 class NoteFacts:
-    """The gaps and evidence behind the clauses, looked up by dimension id."""
+    """The findings, scores and evidence behind the clauses."""
 
     gaps: pd.DataFrame  # one row per dimension: dimension_id, dimension_name, band, severity, scores, scale
     evidence: pd.DataFrame  # dimension_id, about_side, kind, observation, source, source_file, source_row
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)  # the findings table of the deal
+    parties: dict[str, str] = field(default_factory=party_names)
 
-    def gap_lines(self, dims: list[str]) -> list[str]:
-        rows = self.gaps.set_index("dimension_id")
+    def finding_lines(self, finding_ids: list[str]) -> list[str]:
+        """Each finding behind a clause in words, with its band, severity and both organizations' scores."""
+        if self.findings.empty:
+            return []
+        rows = self.findings.set_index("finding_id")
+        gaps = self.gaps.set_index("dimension_id") if not self.gaps.empty else self.gaps
         lines = []
-        for d in dims:
-            if d not in rows.index:
+        for fid in finding_ids:
+            if fid not in rows.index:
                 continue
-            g = rows.loc[d]
-            if pd.isna(g["severity"]):
-                lines.append(f"{g['dimension_name']}: not scored")
-                continue
-            lines.append(
-                f"{g['dimension_name']}: {g['band']} gap (severity {g['severity']:.1f}); home {g['home_score']:.1f}, "
-                f"partner {g['partner_score']:.1f} on {int(g['scale_min'])}-{int(g['scale_max'])}"
-                + (f" [overridden by {g['override_author']} on {g['override_date']}: {g['override_reason']}; "
-                   f"computed {g['computed_band']} ({g['computed_severity']:.1f})]"
-                   if "overridden" in g and g["overridden"] is True else "")
-            )
+            f = rows.loc[fid]
+            line = f"{describe(_Row(fid, f), self.parties)}: {f['band']} (severity {f['severity']:.1f})"
+            d = f["dimension_id"]
+            if f["kind"] in ("difference", "shortfall", "shared") and d in gaps.index:
+                g = gaps.loc[d]
+                line += (f"; {self.parties['home']} {g['home_score']:.1f}, {self.parties['partner']} "
+                         f"{g['partner_score']:.1f} on {int(g['scale_min'])}-{int(g['scale_max'])}")
+                if f["kind"] != "shared" and "overridden" in g and g["overridden"] is True:
+                    line += (f" [overridden by {g['override_author']} on {g['override_date']}: "
+                             f"{g['override_reason']}; computed {g['computed_band']} ({g['computed_severity']:.1f})]")
+            lines.append(line)
         return lines
 
     def evidence_lines(self, dims: list[str]) -> list[str]:
@@ -52,6 +59,17 @@ class NoteFacts:
         ]
 
 
+@dataclass(frozen=True)
+class _Row:
+    finding_id: str
+    row: pd.Series
+
+    def __getattr__(self, name: str) -> object:
+        if name not in self.row.index:
+            raise AttributeError(name)
+        return self.row[name]
+
+
 def paragraphs(text: str) -> list[str]:
     """Each line of a rendered clause is a paragraph (templates put one sub-clause per line)."""
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -59,9 +77,11 @@ def paragraphs(text: str) -> list[str]:
 
 def _note(item: DraftedClause, facts: NoteFacts) -> list[str]:
     lines = [f"Why: {' '.join(item.clause.note.split())}", f"Included: {'; '.join(item.reasons)}."]
-    gap_lines = facts.gap_lines(item.dimensions)
-    if gap_lines:
-        lines.append("Gaps: " + "; ".join(gap_lines) + ".")
+    if item.triggers:
+        lines.append("Triggered by: " + "; ".join(item.triggers) + ".")
+    found = facts.finding_lines(item.findings)
+    if found:
+        lines.append("Findings: " + "; ".join(found) + ".")
     ev = facts.evidence_lines(item.dimensions)
     if ev:
         lines.append("Evidence: " + "; ".join(ev) + ".")

@@ -9,8 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dd_pipeline.matching import MatchResult
+from collections.abc import Mapping
+
+from dd_pipeline.findings import party_names, render_side_text
+from dd_pipeline.matching import MatchResult, resolve_owner
 from dd_pipeline.models import CADENCE_BUSINESS_DAYS, Deal
+from dd_pipeline.models import LaunchPlanSeed
 from dd_pipeline.playbook import Playbook
 
 
@@ -87,9 +91,13 @@ def _order(tasks: dict[str, PlanTask]) -> list[str]:
 
 
 def build_plan(
-    playbook: Playbook, deal: Deal, matches: MatchResult, cadences: dict[str, str] | None = None
+    playbook: Playbook, deal: Deal, matches: MatchResult, cadences: dict[str, str] | None = None,
+    parties: Mapping[str, str] | None = None,
 ) -> list[PlanTask]:
-    """``cadences`` may override steering_cadence / operating_cadence (see drafting.clauses.effective_context)."""
+    """``cadences`` may override steering_cadence / operating_cadence (see drafting.clauses.effective_context).
+    A mitigation's task owned by ``short_side`` goes to the organization its findings concern (home or
+    partner), with the organizations named in its title (``parties``: side -> name)."""
+    names_of = dict(parties or party_names())
     seed = playbook.launch_plan
     names = {w.id: w.name for w in seed.workstreams}
     tasks: dict[str, PlanTask] = {}
@@ -103,9 +111,11 @@ def build_plan(
                 existing = tasks[t.id]
                 existing.gaps.extend(d for d in match.dimensions if d not in existing.gaps)
                 continue
-            tasks[t.id] = PlanTask(t.id, t.workstream, names.get(t.workstream, t.workstream), t.title, t.owner,
-                                   t.owner_role, t.start_day, t.duration_days, list(t.depends_on), t.milestone,
-                                   f"mitigation:{match.mitigation.id}", list(match.dimensions))
+            tasks[t.id] = PlanTask(t.id, t.workstream, names.get(t.workstream, t.workstream),
+                                   render_side_text(t.title, match.sides, names_of),
+                                   resolve_owner(t.owner, match.sides), t.owner_role, t.start_day, t.duration_days,
+                                   list(t.depends_on), t.milestone, f"mitigation:{match.mitigation.id}",
+                                   list(match.dimensions))
 
     day0 = first_business_day(deal.effective_date)
     end_of: dict[str, int] = {}
@@ -116,7 +126,8 @@ def build_plan(
         end_of[task_id] = start + task.duration_days - 1
         _place(task, day0, deal.effective_date, end_of[task_id], seed.milestone_days)
 
-    meetings = _meetings(deal, day0, seed.horizon_days, seed.milestone_days, cadences or {})
+    staffed = tasks.get(seed.meetings.after_task or "")
+    meetings = _meetings(deal, day0, seed, cadences or {}, staffed.start_day if staffed else 0)
     ordered = sorted(tasks.values(), key=lambda t: (t.start_day, t.workstream, t.id))
     return ordered + meetings
 
@@ -130,18 +141,22 @@ def _place(task: PlanTask, day0: dt.date, effective: dt.date, end_day: int, mark
 
 
 def _meetings(
-    deal: Deal, day0: dt.date, horizon: int, marks: list[int], cadences: dict[str, str]
+    deal: Deal, day0: dt.date, seed: LaunchPlanSeed, cadences: dict[str, str], staffed_day: int
 ) -> list[PlanTask]:
-    """Committee meetings within the horizon, at the cadence the governance clause sets."""
+    """Committee meetings within the horizon, at the cadence the governance clause sets, none before the
+    committees are staffed (the seed's ``meetings.after_task`` has started)."""
+    horizon, marks = seed.horizon_days, seed.milestone_days
     gov = deal.governance
     last = business_days_within(day0, horizon - (day0 - deal.effective_date).days)
     meetings = []
     steering = cadences.get("steering_cadence", gov.steering_cadence)
     operating = cadences.get("operating_cadence", gov.operating_cadence)
-    for slug, committee, cadence, first in (("steering", gov.steering_committee, steering, 10),
-                                            ("operating", gov.operating_committee, operating, 5)):
+    for slug, committee, cadence, first in (
+        ("steering", gov.steering_committee, steering, seed.meetings.steering_first_day),
+        ("operating", gov.operating_committee, operating, seed.meetings.operating_first_day),
+    ):
         step = CADENCE_BUSINESS_DAYS.get(str(cadence), CADENCE_BUSINESS_DAYS["monthly"])
-        day, n = first, 1
+        day, n = max(first, staffed_day), 1
         while day <= last:
             task = PlanTask(f"{slug}_meeting_{n}", "governance_meetings", "Committee meetings",
                             f"{committee} meeting {n}", "joint", committee, day, 1, [], False, "governance",

@@ -6,6 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from dd_pipeline.drafting.launch_plan import PlanTask
+from collections.abc import Mapping
+
+from dd_pipeline.findings import describe, party_names, render_side_text
 from dd_pipeline.matching import MatchResult
 from dd_pipeline.models import Deal
 from dd_pipeline.outputs import atomic_write_bytes, atomic_write_text, csv_text, safe_cell
@@ -97,23 +100,27 @@ def plan_ics(deal: Deal, tasks: list[PlanTask]) -> bytes:
     return cal.to_ical()
 
 
-MITIGATION_COLUMNS = ["rank", "status", "mitigation_id", "title", "type", "owner_role", "effort",
-                      "worst_severity", "covers_dimensions", "reason", "challenges", "clauses", "tasks", "source"]
+MITIGATION_COLUMNS = ["rank", "status", "mitigation_id", "title", "type", "owner", "owner_role", "effort",
+                      "worst_severity", "covers_dimensions", "covers_findings", "reason", "challenges", "clauses",
+                      "tasks", "source"]
 
 
-def mitigations_csv(result: MatchResult) -> str:
+def mitigations_csv(result: MatchResult, parties: Mapping[str, str] | None = None) -> str:
+    names = dict(parties or party_names())
+    owner_words = {"home": names["home"], "partner": names["partner"], "joint": "joint"}
     rows: list[list[object]] = []
     for m in result.matches:
         mit = m.mitigation
-        rows.append([m.rank, m.status, mit.id, mit.title, mit.type.value, mit.owner_role, mit.effort.value,
-                     m.worst_severity, " ".join(m.dimensions), "; ".join(m.reasons), " ".join(mit.challenges),
+        rows.append([m.rank, m.status, mit.id, render_side_text(mit.title, m.sides, names), mit.type.value,
+                     owner_words[m.owner_side], mit.owner_role, mit.effort.value, m.worst_severity,
+                     " ".join(m.dimensions), " ".join(m.findings), "; ".join(m.reasons), " ".join(mit.challenges),
                      " ".join(mit.clauses) if m.status == "selected" else "",
                      " ".join(t.id for t in mit.tasks) if m.status == "selected" else "", mit.source])
-    for g in result.uncovered:
-        rows.append(["", "uncovered", "", f"No mitigation in the library covers: {g.name}", "", "", "",
-                     g.severity, g.dimension_id,
-                     f"{g.name} gap is {g.band.value if g.band else '-'}; add a mitigation to assets/mitigations/",
-                     "", "", "", ""])
+    for f in result.uncovered:
+        rows.append(["", "uncovered", "", f"No mitigation in the library covers: {describe(f, names)}", "", "", "",
+                     "", f.severity, f.dimension_id, f.finding_id,
+                     f"{describe(f, names)} is {f.band.value if f.band else '-'}; add a mitigation to "
+                     "assets/mitigations/", "", "", "", ""])
     return csv_text(MITIGATION_COLUMNS, rows)
 
 

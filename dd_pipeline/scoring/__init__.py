@@ -1,4 +1,5 @@
-"""Scoring in DuckDB: gaps, rollups, perception gaps, internal disagreement, likely challenges.
+"""Scoring in DuckDB: gaps, perception gaps, internal disagreement, the ranked findings of every kind,
+rollups and likely challenges.
 
 Each function replaces one deal's rows of one table with the result of its named query in
 warehouse/sql/, inside one transaction, so a rerun gives the same rows and a failure changes nothing.
@@ -12,10 +13,11 @@ from dd_pipeline.warehouse.connection import run_named, run_script, transaction
 
 SCORING_STEPS = (
     ("gaps", "gaps"),
-    ("category_scores", "category_scores"),
-    ("deal_scores", "deal_scores"),
     ("perception_gaps", "perception_gaps"),
     ("internal_disagreement", "internal_disagreement"),
+    ("findings", "findings"),
+    ("category_scores", "category_scores"),
+    ("deal_scores", "deal_scores"),
     ("likely_challenges", "likely_challenges"),
 )
 

@@ -10,7 +10,8 @@ import pandas as pd
 from dd_pipeline.drafting.clauses import ClauseDraft
 from dd_pipeline.drafting.launch_plan import PlanTask
 from dd_pipeline.drafting.plan_files import PLAN_COLUMNS, plan_rows
-from dd_pipeline.matching import Match, MatchResult, gap_views, matches_frame
+from dd_pipeline.findings import finding_views
+from dd_pipeline.matching import Match, MatchResult, matches_frame
 from dd_pipeline.playbook import Playbook
 from dd_pipeline.warehouse.connection import frame, replace_rows, transaction
 
@@ -31,10 +32,20 @@ def deal_evidence(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
                       "FROM evidence WHERE deal_id = ? ORDER BY source_file, source_row", [deal_id])
 
 
+def deal_findings(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
+    return frame(con, "SELECT * FROM findings WHERE deal_id = ? ORDER BY rank", [deal_id])
+
+
+def deal_scores_for_matching(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
+    return frame(con, "SELECT dimension_id, dimension_name, home_score, partner_score FROM gaps WHERE deal_id = ? "
+                      "ORDER BY dimension_id", [deal_id])
+
+
 def store_matches(con: duckdb.DuckDBPyConnection, deal_id: str, result: MatchResult) -> None:
     uncovered = pd.DataFrame(
-        [(deal_id, g.dimension_id, g.band.value if g.band else None, g.severity) for g in result.uncovered],
-        columns=["deal_id", "dimension_id", "band", "severity"],
+        [(deal_id, f.dimension_id, f.band.value if f.band else None, f.severity, f.finding_id, f.kind.value, f.side)
+         for f in result.uncovered],
+        columns=["deal_id", "dimension_id", "band", "severity", "finding_id", "kind", "side"],
     )
     with transaction(con):
         replace_rows(con, "mitigation_matches", deal_id, matches_frame(deal_id, result))
@@ -43,25 +54,25 @@ def store_matches(con: duckdb.DuckDBPyConnection, deal_id: str, result: MatchRes
 
 def load_matches(con: duckdb.DuckDBPyConnection, deal_id: str, playbook: Playbook) -> MatchResult:
     """The matches stored by the mitigations step, rebuilt against the playbook."""
-    rows = frame(con, "SELECT * FROM mitigation_matches WHERE deal_id = ? ORDER BY rank, dimension_id NULLS FIRST",
-                 [deal_id])
+    rows = frame(con, "SELECT * FROM mitigation_matches WHERE deal_id = ? ORDER BY rank, position", [deal_id])
     by_id = {m.id: m for m in playbook.mitigations}
     matches: dict[str, Match] = {}
     for r in rows.itertuples():
         match = matches.get(r.mitigation_id)
         if match is None:
-            match = Match(by_id[r.mitigation_id], r.status, rank=int(r.rank), worst_severity=float(r.worst_severity))
+            match = Match(by_id[r.mitigation_id], r.status, rank=int(r.rank), worst_severity=float(r.worst_severity),
+                          dimensions=str(r.dimensions or "").split(), sides=set(str(r.sides or "").split()))
             matches[r.mitigation_id] = match
-        if isinstance(r.dimension_id, str):
-            match.dimensions.append(r.dimension_id)
+        if isinstance(r.finding_id, str):
+            match.findings.append(r.finding_id)
         if r.reason:
             match.reasons.append(r.reason)
-    views = gap_views(frame(con, "SELECT * FROM gaps WHERE deal_id = ?", [deal_id]))
+    views = {f.finding_id: f for f in finding_views(deal_findings(con, deal_id))}
     uncovered_ids = [r[0] for r in con.execute(
-        "SELECT dimension_id FROM uncovered_gaps WHERE deal_id = ? ORDER BY severity DESC, dimension_id",
+        "SELECT finding_id FROM uncovered_gaps WHERE deal_id = ? ORDER BY severity DESC, finding_id",
         [deal_id]).fetchall()]
     ordered = sorted(matches.values(), key=lambda m: m.rank)
-    return MatchResult(ordered, [views[d] for d in uncovered_ids])
+    return MatchResult(ordered, [views[f] for f in uncovered_ids if f in views])
 
 
 def store_clauses(con: duckdb.DuckDBPyConnection, deal_id: str, draft: ClauseDraft) -> None:

@@ -58,6 +58,7 @@ def store_playbook(con: duckdb.DuckDBPyConnection, pb: Playbook) -> None:
             ("disagreement_threshold", s.disagreement_threshold),
             ("perception_threshold", s.perception_threshold),
             ("immature_uplift", s.immature_uplift),
+            ("weak_rating", s.weak_zone.rating),
         ],
         columns=["name", "value"],
     ).astype({"value": "float64"})

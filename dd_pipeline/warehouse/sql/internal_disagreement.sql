@@ -1,7 +1,12 @@
 -- How far one organization's own divisions disagree about it ("four different partners rather than one"):
--- spread = highest division mean - lowest division mean, on 0..1. $1 = the list of deal ids.
-INSERT INTO internal_disagreement
+-- spread = highest division mean - lowest division mean, on 0..1 and on the item's own scale. Severity as
+-- for gaps with the spread in place of the gap; only an organization with two or more divisions answering
+-- can disagree with itself. $1 = the list of deal ids.
+INSERT INTO internal_disagreement (
+    deal_id, side, dimension_id, divisions, respondents, lowest_division, lowest_mean, highest_division,
+    highest_mean, spread, respondent_sd, flagged, spread_scale, weight, confidence, severity, band)
 WITH rules AS ({rules}),
+deal AS (SELECT deal_id, alliance_type FROM deals WHERE list_contains($1, deal_id)),
 own AS (
     SELECT * FROM answers
     WHERE list_contains($1, deal_id) AND status = 'answered' AND respondent_side = rated_side
@@ -19,10 +24,26 @@ spread AS (
 people AS (
     SELECT deal_id, rated_side AS side, dimension_id, count(*) AS respondents, stddev_pop(norm_value) AS sd
     FROM own GROUP BY ALL
+),
+scored AS (
+    SELECT s.*, p.respondents, p.sd, d.sort_order, d.scale_min, d.scale_max,
+           coalesce(w.weight, d.default_weight) AS weight, rules.*,
+           round(highest_mean - lowest_mean, 4) AS size,
+           least(1, p.respondents / full_n) AS confidence
+    FROM spread s JOIN people p USING (deal_id, side, dimension_id) JOIN deal USING (deal_id)
+    JOIN playbook_dimensions d USING (dimension_id)
+    LEFT JOIN playbook_dimension_weights w
+           ON w.dimension_id = d.dimension_id AND w.alliance_type = deal.alliance_type
+    CROSS JOIN rules
 )
-SELECT s.deal_id, s.side, s.dimension_id, divisions, respondents, lowest_division, round(lowest_mean, 4),
-       highest_division, round(highest_mean, 4), round(highest_mean - lowest_mean, 4), round(sd, 4),
-       divisions > 1 AND round(highest_mean - lowest_mean, 4) >= disagreement_threshold
-FROM spread s JOIN people p USING (deal_id, side, dimension_id) JOIN playbook_dimensions d USING (dimension_id)
-CROSS JOIN rules
-ORDER BY s.deal_id, s.side, d.sort_order;
+SELECT deal_id, side, dimension_id, divisions, respondents, lowest_division, round(lowest_mean, 4),
+       highest_division, round(highest_mean, 4), size, round(sd, 4),
+       divisions > 1 AND size >= disagreement_threshold,
+       round(size * (scale_max - scale_min), 4), weight, round(confidence, 4),
+       CASE WHEN divisions > 1 THEN
+           round(100 * least(1, size * weight) * (severity_floor + (1 - severity_floor) * confidence), 1) END,
+       CASE WHEN divisions > 1 THEN band_of(
+           round(100 * least(1, size * weight) * (severity_floor + (1 - severity_floor) * confidence), 1),
+           b_mod, b_high, b_crit) END
+FROM scored
+ORDER BY deal_id, side, sort_order;

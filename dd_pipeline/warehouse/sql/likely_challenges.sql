@@ -1,6 +1,7 @@
 -- Which of the Top 21 execution challenges a deal is likely to meet: a challenge is as likely as the
 -- worst gap among the dimensions that tend to cause it, raised by immature_uplift when either side is at
--- alliance-management maturity level 1 or 2 (immature organizations meet all 21 more often).
+-- alliance-management maturity level 1 or 2 (immature organizations meet all 21 more often). Findings of
+-- every kind count; a challenge none of whose dimensions has a finding or a score has no likelihood.
 -- $1 = the list of deal ids.
 INSERT INTO likely_challenges
 WITH rules AS ({rules}),
@@ -11,10 +12,21 @@ immature AS (
     FROM deal LEFT JOIN g ON g.deal_id = deal.deal_id AND g.dimension_id = 'am_maturity'
     GROUP BY deal.deal_id
 ),
+-- each dimension at its worst finding; a scored dimension without a finding counts as 0
+per_dimension AS (
+    SELECT deal_id, dimension_id, severity, band FROM (
+        SELECT deal_id, dimension_id, severity, band,
+               row_number() OVER (PARTITION BY deal_id, dimension_id ORDER BY severity DESC, band_rank DESC) AS n
+        FROM findings WHERE list_contains($1, deal_id))
+    WHERE n = 1
+    UNION ALL
+    SELECT g.deal_id, g.dimension_id, 0, 'low' FROM g
+    WHERE g.severity IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM findings f WHERE f.deal_id = g.deal_id AND f.dimension_id = g.dimension_id)
+),
 linked AS (
-    SELECT g.deal_id, c.challenge_id, g.dimension_id, g.severity, g.band
-    FROM playbook_dimension_challenges c JOIN g USING (dimension_id)
-    WHERE g.severity IS NOT NULL
+    SELECT p.deal_id, c.challenge_id, p.dimension_id, p.severity, p.band
+    FROM playbook_dimension_challenges c JOIN per_dimension p USING (dimension_id)
 ),
 agg AS (
     SELECT deal.deal_id, ch.challenge_id, ch.title, ch.challenge_group, ch.costliest,
@@ -27,7 +39,8 @@ agg AS (
     GROUP BY ALL
 ),
 scored AS (
-    SELECT agg.*, round(least(100, worst + CASE WHEN immature.flag THEN immature_uplift ELSE 0 END), 1)
+    SELECT agg.*, CASE WHEN worst IS NOT NULL THEN
+               round(least(100, worst + CASE WHEN immature.flag THEN immature_uplift ELSE 0 END), 1) END
                AS likelihood, rules.*
     FROM agg JOIN immature USING (deal_id) CROSS JOIN rules
 )

@@ -1,7 +1,12 @@
--- How each side sees itself vs how the other side sees it (the HP/Microsoft perception tables).
--- difference = other view - self view, on 0..1. $1 = the list of deal ids.
-INSERT INTO perception_gaps
+-- How each organization sees itself vs how the other side sees it (the HP/Microsoft perception tables and
+-- the internal vs partner survey comparison). difference = other view - self view, on 0..1 and on the item's
+-- own scale; red/amber/green for both views on agreement items. Severity as for gaps, with the size of the
+-- difference in place of the gap and the confidence of the thinner of the two views. $1 = the deal ids.
+INSERT INTO perception_gaps (
+    deal_id, dimension_id, rated_side, self_view, other_view, self_norm, other_norm, difference, self_n, other_n,
+    flagged, difference_scale, self_rag, other_rag, weight, confidence, severity, band)
 WITH rules AS ({rules}),
+deal AS (SELECT deal_id, alliance_type FROM deals WHERE list_contains($1, deal_id)),
 answered AS (SELECT * FROM answers WHERE list_contains($1, deal_id) AND status = 'answered'),
 views AS (
     SELECT deal_id, dimension_id, rated_side,
@@ -9,13 +14,33 @@ views AS (
            avg(raw_value) FILTER (WHERE respondent_side <> rated_side) AS other_view,
            avg(norm_value) FILTER (WHERE respondent_side = rated_side) AS self_norm,
            avg(norm_value) FILTER (WHERE respondent_side <> rated_side) AS other_norm,
+           coalesce(stddev_pop(norm_value) FILTER (WHERE respondent_side = rated_side), 0) AS self_sd,
+           coalesce(stddev_pop(norm_value) FILTER (WHERE respondent_side <> rated_side), 0) AS other_sd,
            count(*) FILTER (WHERE respondent_side = rated_side) AS self_n,
            count(*) FILTER (WHERE respondent_side <> rated_side) AS other_n
     FROM answered GROUP BY ALL
+),
+scored AS (
+    SELECT v.*, d.sort_order, d.scale_kind, d.scale_min, d.scale_max,
+           coalesce(w.weight, d.default_weight) AS weight, rules.*,
+           least(least(1, self_n / full_n) * (1 - spread_penalty * least(1, self_sd / 0.5)),
+                 least(1, other_n / full_n) * (1 - spread_penalty * least(1, other_sd / 0.5))) AS confidence,
+           abs(round(other_norm - self_norm, 4)) AS size
+    FROM views v JOIN deal USING (deal_id) JOIN playbook_dimensions d USING (dimension_id)
+    LEFT JOIN playbook_dimension_weights w
+           ON w.dimension_id = d.dimension_id AND w.alliance_type = deal.alliance_type
+    CROSS JOIN rules
+    WHERE self_n > 0 AND other_n > 0
+),
+severity AS (
+    SELECT scored.*,
+           round(100 * least(1, size * weight) * (severity_floor + (1 - severity_floor) * confidence), 1) AS severity
+    FROM scored
 )
-SELECT v.deal_id, v.dimension_id, v.rated_side, round(self_view, 4), round(other_view, 4), round(self_norm, 4),
+SELECT deal_id, dimension_id, rated_side, round(self_view, 4), round(other_view, 4), round(self_norm, 4),
        round(other_norm, 4), round(other_norm - self_norm, 4), self_n, other_n,
-       abs(round(other_norm - self_norm, 4)) >= perception_threshold
-FROM views v JOIN playbook_dimensions d USING (dimension_id) CROSS JOIN rules
-WHERE self_n > 0 AND other_n > 0
-ORDER BY v.deal_id, d.sort_order, v.rated_side;
+       size >= perception_threshold, round(other_view - self_view, 4),
+       rag(scale_kind, self_view, red, green), rag(scale_kind, other_view, red, green),
+       weight, round(confidence, 4), severity, band_of(severity, b_mod, b_high, b_crit)
+FROM severity
+ORDER BY deal_id, sort_order, rated_side;

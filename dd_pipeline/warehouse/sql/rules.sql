@@ -12,5 +12,6 @@ SELECT
     max(value) FILTER (WHERE name = 'top_share') AS top_share,
     max(value) FILTER (WHERE name = 'disagreement_threshold') AS disagreement_threshold,
     max(value) FILTER (WHERE name = 'perception_threshold') AS perception_threshold,
-    max(value) FILTER (WHERE name = 'immature_uplift') AS immature_uplift
+    max(value) FILTER (WHERE name = 'immature_uplift') AS immature_uplift,
+    max(value) FILTER (WHERE name = 'weak_rating') AS weak_rating
 FROM playbook_rules
