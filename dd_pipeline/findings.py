@@ -59,7 +59,7 @@ def party_names(home: str = "the home organization", partner: str = "the partner
 
 def deal_parties(deal: object, home: object) -> dict[str, str]:
     """side -> the short name the outputs use for it (the home organization's short name, the partner's)."""
-    return party_names(str(getattr(home, "short_name")), str(getattr(deal, "partner_label")))
+    return party_names(str(home.short_name), str(deal.partner_label))
 
 
 def other(side: str) -> str:
@@ -69,15 +69,15 @@ def other(side: str) -> str:
 def describe(f: FindingView | object, parties: Mapping[str, str]) -> str:
     """One sentence naming the organizations, e.g. 'Larkspur falls short of Northwind on Alliance team
     authority'. ``f`` is a FindingView or any row with kind, dimension_name (or name), side and detail."""
-    kind = FindingKind(str(getattr(f, "kind")))
-    name = str(getattr(f, "name", None) or getattr(f, "dimension_name"))
+    kind = FindingKind(str(f.kind))
+    name = str(getattr(f, "name", None) or f.dimension_name)
     side = _text(getattr(f, "side", None))
     detail = _text(getattr(f, "detail", None))
     home, partner = parties["home"], parties["partner"]
     if kind is FindingKind.difference:
         return f"{home} and {partner} differ on {name}"
     if kind is FindingKind.shared:
-        return f"both {home} and {partner} are weak on {name}"
+        return f"Both {home} and {partner} are weak on {name}"
     if side is None:
         return f"{KIND_LABELS[kind]} on {name}"
     who, peer = parties[side], parties[other(side)]

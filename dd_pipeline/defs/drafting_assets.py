@@ -9,7 +9,6 @@ from dd_pipeline.drafting.plan_files import mitigations_csv, write_plan_files
 from dd_pipeline.findings import deal_parties, describe
 from dd_pipeline.matching import match_mitigations
 from dd_pipeline.outputs import atomic_write_text
-from dd_pipeline.warehouse.connection import frame
 from dd_pipeline.warehouse.drafts import (
     deal_evidence,
     deal_findings,

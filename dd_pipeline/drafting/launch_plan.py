@@ -7,14 +7,12 @@ The schedule is deterministic and no task starts before the tasks it depends on 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from dd_pipeline.findings import party_names, render_side_text
 from dd_pipeline.matching import MatchResult, resolve_owner
-from dd_pipeline.models import CADENCE_BUSINESS_DAYS, Deal
-from dd_pipeline.models import LaunchPlanSeed
+from dd_pipeline.models import CADENCE_BUSINESS_DAYS, Deal, LaunchPlanSeed
 from dd_pipeline.playbook import Playbook
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 from dd_pipeline.drafting.launch_plan import PlanTask
-from collections.abc import Mapping
-
 from dd_pipeline.findings import describe, party_names, render_side_text
 from dd_pipeline.matching import MatchResult
 from dd_pipeline.models import Deal

@@ -19,6 +19,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 import dd_pipeline
+from dd_pipeline.findings import KIND_LABELS, describe, render_side_text
+from dd_pipeline.models import FindingKind
 from dd_pipeline.outputs import atomic_write_text
 from dd_pipeline.playbook import Playbook
 from dd_pipeline.reporting import chart_style as style
@@ -34,11 +36,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 DEAL_FILES = ("gaps.csv", "category_scores.csv", "perception_gaps.csv", "internal_disagreement.csv",
               "challenges.csv", "mitigations.csv", "clauses.docx", "clauses.md", "launch_plan.xlsx",
               "launch_plan.ics", "changes.md")
-SECTIONS = (("categories", "By category"), ("gaps", "Gaps"), ("perception", "Perception"),
+SECTIONS = (("findings", "Findings"), ("categories", "By category"), ("gaps", "Gaps"), ("perception", "Perception"),
             ("disagreement", "Disagreement"), ("challenges", "Challenges"), ("mitigations", "Mitigations"),
             ("clauses", "Clauses"), ("launch-plan", "Launch plan"), ("data-quality", "Data quality"),
             ("trend", "Trend"))
 TOP_GAPS = 10
+TOP_FINDINGS = 15
 POSITIONS = 15
 
 
@@ -117,6 +120,10 @@ def dashboard_context(view: DealView, playbook: Playbook) -> dict[str, Any]:
         "home_manager": view.deal.home_alliance_manager.name,
         "partner_manager": view.deal.partner_alliance_manager.name,
         "score": _score(view), "sections": sections, "figures": figures,
+        "top_findings": _top_findings(view), "finding_counts": _finding_counts(view),
+        "agreement_views": _agreement_views(view),
+        "rag_red": style.num(rules.get("agreement_red", 2.5), 2),
+        "rag_green": style.num(rules.get("agreement_green", 3.0), 2),
         "top_gaps": _top_gaps(view), "positions_count": min(POSITIONS, int(view.gaps["severity"].notna().sum())),
         "unscored": [str(n) for n in view.gaps.loc[view.gaps["severity"].isna(), "dimension_name"]],
         "perception_threshold": style.num(rules.get("perception_threshold", 0.25), 2),
@@ -128,7 +135,8 @@ def dashboard_context(view: DealView, playbook: Playbook) -> dict[str, Any]:
                      "high": f"{r.highest_division} {style.num(r.highest_mean, 2)}"}
                     for r in view.disagreement.itertuples() if r.flagged is True],
         "challenges_shown": min(10, len(view.challenges)),
-        "uncovered": [{"name": r.dimension_name, "band": r.band, "severity": style.num(r.severity)}
+        "uncovered": [{"name": describe(r, view.parties) if isinstance(r.kind, str) else r.dimension_name,
+                       "band": r.band, "severity": style.num(r.severity)}
                       for r in view.uncovered.itertuples()],
         "mitigations": _mitigations(view, playbook),
         "clauses": [{"number": r.number, "title": r.title, "text": r.text, "reasons": r.reasons,
@@ -154,7 +162,7 @@ def _score(view: DealView) -> dict[str, object]:
     top_k, share = int(rules.get("top_k", 5)), rules.get("top_share", 0.6)
     return {
         "risk_index": style.num(s.get("risk_index")), "band": band,
-        "explain": f"{share:.0%} the mean of the {top_k} worst gaps ({style.num(s.get('top_mean'))}), "
+        "explain": f"{share:.0%} the mean of the {top_k} worst findings ({style.num(s.get('top_mean'))}), "
                    f"{1 - share:.0%} the weighted mean of all ({style.num(s.get('weighted_mean'))})",
         "critical_gaps": s.get("critical_gaps", 0), "high_gaps": s.get("high_gaps", 0),
         "critical_from": f"{rules.get('band_critical', 70):g}", "high_from": f"{rules.get('band_high', 45):g}",
@@ -162,6 +170,40 @@ def _score(view: DealView) -> dict[str, object]:
         "total": s.get("dimensions_total", 0), "home_respondents": s.get("home_respondents", 0),
         "partner_respondents": s.get("partner_respondents", 0),
     }
+
+
+def _top_findings(view: DealView) -> list[dict[str, object]]:
+    """The most severe findings of every kind, in words that name the organizations."""
+    rows = view.findings.head(TOP_FINDINGS)
+    return [{
+        "rank": int(r.rank), "text": describe(r, view.parties), "kind": KIND_LABELS[FindingKind(r.kind)],
+        "kind_id": r.kind, "side": view.side_label(r.side) if isinstance(r.side, str) else "both",
+        "severity": style.num(r.severity), "band": r.band, "confidence": style.num(r.confidence, 2),
+        "size": style.num(r.size_scale, 2), "scale": f"{int(r.scale_min)}-{int(r.scale_max)}",
+    } for r in rows.itertuples()]
+
+
+def _finding_counts(view: DealView) -> list[dict[str, object]]:
+    f = view.findings
+    out = []
+    for kind in FindingKind:
+        part = f[f["kind"] == kind.value]
+        out.append({"kind": KIND_LABELS[kind], "total": len(part),
+                    "high": int(part["band"].isin(["high", "critical"]).sum())})
+    return out
+
+
+def _agreement_views(view: DealView) -> list[dict[str, object]]:
+    """Red/amber/green of both views of each organization on every agreement item (the internal vs partner
+    survey comparison): how each rates itself and how the other side rates it."""
+    g = view.gaps[view.gaps["scale_kind"] == "agreement"]
+    return [{
+        "name": r.dimension_name,
+        "home_self": (style.num(r.home_score if r.home_basis == "self" else None, 2), r.home_rag),
+        "home_other": (style.num(r.home_other_score, 2), r.home_other_rag),
+        "partner_self": (style.num(r.partner_score if r.partner_basis == "self" else None, 2), r.partner_rag),
+        "partner_other": (style.num(r.partner_other_score, 2), r.partner_other_rag),
+    } for r in g.itertuples() if not (style.missing(r.home_score) and style.missing(r.partner_score))]
 
 
 def _top_gaps(view: DealView) -> list[dict[str, object]]:
@@ -179,14 +221,18 @@ def _top_gaps(view: DealView) -> list[dict[str, object]]:
 
 def _mitigations(view: DealView, playbook: Playbook) -> list[dict[str, object]]:
     by_id = {m.id: m for m in playbook.mitigations}
-    bands = style.names_of(view.gaps.dropna(subset=["band"]), "dimension_id", "band")
     selected = view.matches[view.matches["status"] == "selected"]
     out = []
     for mitigation_id, part in selected.groupby("mitigation_id", sort=False):
         m = by_id.get(str(mitigation_id))
-        gaps = [{"name": r.dimension_name, "band": bands.get(r.dimension_id)}
-                for r in part.itertuples() if isinstance(r.dimension_id, str)]
-        out.append({"rank": int(part["rank"].min()), "title": m.title if m else mitigation_id,
+        first = part.iloc[0]
+        sides = set(str(first["sides"] or "").split())
+        owner = str(first["owner_side"] or "joint")
+        gaps = [{"name": r.reason, "band": r.finding_band if isinstance(r.finding_band, str) else None}
+                for r in part.itertuples() if isinstance(r.reason, str) and r.reason]
+        out.append({"rank": int(part["rank"].min()),
+                    "title": render_side_text(m.title, sides, view.parties) if m else mitigation_id,
+                    "owner": view.side_label(owner) if owner in ("home", "partner") else "joint",
                     "kind": m.type.value.replace("_", " ") if m else "", "effort": m.effort.value if m else "",
                     "gaps": gaps})
     return sorted(out, key=lambda m: (m["rank"], str(m["title"])))

@@ -51,17 +51,27 @@ ORDER BY l.rank
 """
 
 MATCHES_SQL = """
-SELECT m.rank, m.mitigation_id, m.status, m.dimension_id, m.reason, m.worst_severity, d.name AS dimension_name
+SELECT m.rank, m.mitigation_id, m.status, m.dimension_id, m.reason, m.worst_severity, m.finding_id, m.kind,
+       m.owner_side, m.sides, m.position, d.name AS dimension_name, f.band AS finding_band
 FROM mitigation_matches m LEFT JOIN playbook_dimensions d USING (dimension_id)
+LEFT JOIN findings f ON f.deal_id = m.deal_id AND f.finding_id = m.finding_id
 WHERE m.deal_id = ?
-ORDER BY m.rank, m.dimension_id NULLS FIRST
+ORDER BY m.rank, m.position
 """
 
 UNCOVERED_SQL = """
-SELECT u.dimension_id, u.band, u.severity, d.name AS dimension_name
+SELECT u.dimension_id, u.band, u.severity, u.finding_id, u.kind, u.side, d.name AS dimension_name, f.detail
 FROM uncovered_gaps u LEFT JOIN playbook_dimensions d USING (dimension_id)
+LEFT JOIN findings f ON f.deal_id = u.deal_id AND f.finding_id = u.finding_id
 WHERE u.deal_id = ?
-ORDER BY u.severity DESC, u.dimension_id
+ORDER BY u.severity DESC, u.finding_id
+"""
+
+FINDINGS_SQL = """
+SELECT f.*, d.scale_min, d.scale_max, d.scale_kind
+FROM findings f JOIN playbook_dimensions d USING (dimension_id)
+WHERE f.deal_id = ?
+ORDER BY f.rank
 """
 
 RESPONDENTS_SQL = """
@@ -95,6 +105,7 @@ class DealView:
     playbook_fingerprint: str
     rules: dict[str, float]
     gaps: pd.DataFrame
+    findings: pd.DataFrame
     categories: pd.DataFrame
     perception: pd.DataFrame
     disagreement: pd.DataFrame
@@ -121,6 +132,10 @@ class DealView:
     def side_label(self, side: str) -> str:
         return self.home_label if side == "home" else self.partner_label
 
+    @property
+    def parties(self) -> dict[str, str]:
+        return {"home": self.home_label, "partner": self.partner_label}
+
 
 def load_deal_view(con: duckdb.DuckDBPyConnection, deal_id: str) -> DealView:
     """The scored deal ``deal_id``; raises LookupError when it has not been scored."""
@@ -135,6 +150,7 @@ def load_deal_view(con: duckdb.DuckDBPyConnection, deal_id: str) -> DealView:
         deal_id=deal_id, deal=deal, home=home, score=score, rules=rules,
         input_fingerprint=str(fingerprints[0] or ""), playbook_fingerprint=str(fingerprints[1] or ""),
         gaps=frame(con, GAPS_SQL, [deal_id]),
+        findings=frame(con, FINDINGS_SQL, [deal_id]),
         categories=frame(con, CATEGORIES_SQL, [deal_id]),
         perception=frame(con, PERCEPTION_SQL, [deal_id]),
         disagreement=frame(con, DISAGREEMENT_SQL, [deal_id]),

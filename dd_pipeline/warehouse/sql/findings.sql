@@ -1,7 +1,8 @@
 -- Every finding of a deal in one ranked list: gaps (difference or shortfall, after overrides), shared
 -- weaknesses, perception gaps and internal disagreement. A shared weakness is a dimension where one end is
 -- better and both organizations sit in its weak zone; its size is how far the stronger of the two still is
--- from the better end (1 - the higher goodness), so it is large only when both are weak.
+-- from the better end (1 - the higher goodness), so it is large only when both are weak. Perception gaps and
+-- internal disagreement become findings from the playbook's perception_threshold and disagreement_threshold.
 -- $1 = the list of deal ids.
 INSERT INTO findings
 WITH rules AS ({rules}),
@@ -32,7 +33,7 @@ perception_findings AS (
            abs(difference) AS size, difference_scale AS size_scale, weight, confidence,
            NULL::DOUBLE AS home_score, NULL::DOUBLE AS partner_score,
            printf('self view %.2f, other view %.2f', self_view, other_view) AS detail, false AS overridden
-    FROM perception_gaps WHERE list_contains($1, deal_id) AND severity > 0
+    FROM perception_gaps WHERE list_contains($1, deal_id) AND flagged AND severity > 0
 ),
 disagreement_findings AS (
     SELECT deal_id, 'disagreement' AS kind, dimension_id, side, severity, band, spread AS size,
@@ -40,7 +41,7 @@ disagreement_findings AS (
            NULL::DOUBLE AS partner_score,
            printf('%s %.2f to %s %.2f', lowest_division, lowest_mean, highest_division, highest_mean) AS detail,
            false AS overridden
-    FROM internal_disagreement WHERE list_contains($1, deal_id) AND severity > 0
+    FROM internal_disagreement WHERE list_contains($1, deal_id) AND flagged AND severity > 0
 ),
 everything AS (
     SELECT * FROM gap_findings UNION ALL SELECT * FROM shared_findings

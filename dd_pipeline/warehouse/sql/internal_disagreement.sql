@@ -1,7 +1,7 @@
 -- How far one organization's own divisions disagree about it ("four different partners rather than one"):
 -- spread = highest division mean - lowest division mean, on 0..1 and on the item's own scale. Severity as
--- for gaps with the spread in place of the gap; only an organization with two or more divisions answering
--- can disagree with itself. $1 = the list of deal ids.
+-- for gaps with the spread in place of the gap, its confidence from the people in the two divisions at the
+-- ends; only an organization with two or more divisions answering can disagree with itself. $1 = the list of deal ids.
 INSERT INTO internal_disagreement (
     deal_id, side, dimension_id, divisions, respondents, lowest_division, lowest_mean, highest_division,
     highest_mean, spread, respondent_sd, flagged, spread_scale, weight, confidence, severity, band)
@@ -12,13 +12,14 @@ own AS (
     WHERE list_contains($1, deal_id) AND status = 'answered' AND respondent_side = rated_side
 ),
 by_division AS (
-    SELECT deal_id, rated_side AS side, dimension_id, division, avg(norm_value) AS mean_norm
+    SELECT deal_id, rated_side AS side, dimension_id, division, avg(norm_value) AS mean_norm, count(*) AS n
     FROM own GROUP BY ALL
 ),
 spread AS (
     SELECT deal_id, side, dimension_id, count(*) AS divisions,
            arg_min(division, (mean_norm, division)) AS lowest_division, min(mean_norm) AS lowest_mean,
-           arg_max(division, (mean_norm, division)) AS highest_division, max(mean_norm) AS highest_mean
+           arg_max(division, (mean_norm, division)) AS highest_division, max(mean_norm) AS highest_mean,
+           arg_min(n, (mean_norm, division)) AS lowest_n, arg_max(n, (mean_norm, division)) AS highest_n
     FROM by_division GROUP BY ALL
 ),
 people AS (
@@ -29,7 +30,8 @@ scored AS (
     SELECT s.*, p.respondents, p.sd, d.sort_order, d.scale_min, d.scale_max,
            coalesce(w.weight, d.default_weight) AS weight, rules.*,
            round(highest_mean - lowest_mean, 4) AS size,
-           least(1, p.respondents / full_n) AS confidence
+           -- as sure as the two divisions at the ends are well covered: full_n people in each
+           least(1, least(lowest_n, highest_n) / full_n) AS confidence
     FROM spread s JOIN people p USING (deal_id, side, dimension_id) JOIN deal USING (deal_id)
     JOIN playbook_dimensions d USING (dimension_id)
     LEFT JOIN playbook_dimension_weights w
