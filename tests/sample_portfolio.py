@@ -9,17 +9,13 @@ from pathlib import Path
 
 import yaml
 
-from dd_pipeline.drafting.clauses import draft_clauses, effective_context
-from dd_pipeline.drafting.launch_plan import build_plan
-from dd_pipeline.matching import match_mitigations
+from dd_pipeline.drafting.use_cases import draft_deal, match_deal, plan_deal
 from dd_pipeline.playbook import Playbook
 from dd_pipeline.reporting.dashboard import write_dashboard
 from dd_pipeline.reporting.portfolio import write_portfolio
 from dd_pipeline.scoring import ingest_and_score
 from dd_pipeline.settings import PROJECT_ROOT, Settings
-from dd_pipeline.warehouse.connection import connect, frame
-from dd_pipeline.warehouse.drafts import load_matches, store_clauses, store_matches, store_plan
-from dd_pipeline.warehouse.store import load_deal
+from dd_pipeline.warehouse.connection import connect
 
 INJECTED_PARTNER = "<script>alert(1)</script> BrightPath & Co"
 INJECTED_DIVISION = "<img src=x onerror=alert(2)>"
@@ -45,14 +41,9 @@ def score_and_draft(settings: Settings, playbook: Playbook, deal_id: str) -> Non
     """What the scoring and drafting assets do for one deal."""
     with connect(settings.warehouse_path) as con:
         ingest_and_score(con, settings, playbook, deal_id)
-        deal, home = load_deal(con, deal_id)
-        gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = ?", [deal_id])
-        store_matches(con, deal_id, match_mitigations(playbook, gaps, deal.alliance_type))
-        result = load_matches(con, deal_id, playbook)
-        store_clauses(con, deal_id, draft_clauses(playbook, deal, home, result))
-        context = effective_context(playbook, deal, home, result)
-        cadences = {k: context[k] for k in ("steering_cadence", "operating_cadence")}
-        store_plan(con, deal_id, build_plan(playbook, deal, result, cadences))
+        match_deal(con, playbook, deal_id)
+        draft_deal(con, playbook, deal_id)
+        plan_deal(con, playbook, deal_id)
 
 
 def publish(settings: Settings, playbook: Playbook, deals: tuple[str, ...] = DEALS) -> dict[str, Path]:

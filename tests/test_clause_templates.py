@@ -8,15 +8,12 @@ the clause documents list it under "Not drafted" with the reason.
 
 from __future__ import annotations
 
-from dd_pipeline.drafting.clauses import draft_clauses
-from dd_pipeline.drafting.documents import NoteFacts, clauses_markdown
+from dd_pipeline.drafting.documents import clauses_markdown
+from dd_pipeline.drafting.use_cases import draft_deal, match_deal
 from dd_pipeline.errors import ProblemList
-from dd_pipeline.matching import match_mitigations
 from dd_pipeline.playbook import load_playbook
 from dd_pipeline.scoring import ingest_and_score
-from dd_pipeline.warehouse.connection import connect, frame
-from dd_pipeline.warehouse.drafts import deal_evidence, deal_gaps
-from dd_pipeline.warehouse.store import load_deal
+from dd_pipeline.warehouse.connection import connect
 
 
 def _break_template(settings, old: str, new: str) -> None:
@@ -33,10 +30,9 @@ def test_a_name_no_deal_provides_leaves_that_clause_out_and_says_why(builder):
     builder.deal("d1", {"decision_style": [2, 2, 2]})
     with connect(builder.settings.warehouse_path) as con:
         ingest_and_score(con, builder.settings, playbook, "d1")
-        deal, home = load_deal(con, "d1")
-        gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = 'd1'")
-        facts = NoteFacts(deal_gaps(con, "d1"), deal_evidence(con, "d1"))
-    draft = draft_clauses(playbook, deal, home, match_mitigations(playbook, gaps, deal.alliance_type))
+        match_deal(con, playbook, "d1")
+        drafted = draft_deal(con, playbook, "d1")
+    deal, home, draft, facts = drafted.deal, drafted.home, drafted.draft, drafted.facts
     assert "governance_committees" not in {c.clause.id for c in draft.drafted}
     assert draft.drafted  # the other clauses are drafted
     problem = next(p for p in draft.problems if p.clause_id == "governance_committees")

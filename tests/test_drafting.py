@@ -10,15 +10,11 @@ import icalendar
 import openpyxl
 import pytest
 
-from dd_pipeline.drafting.clauses import draft_clauses
-from dd_pipeline.drafting.documents import NoteFacts, write_clause_documents
-from dd_pipeline.drafting.launch_plan import build_plan
+from dd_pipeline.drafting.documents import write_clause_documents
 from dd_pipeline.drafting.plan_files import write_plan_files
-from dd_pipeline.matching import match_mitigations
+from dd_pipeline.drafting.use_cases import draft_deal, match_deal, plan_deal
 from dd_pipeline.scoring import ingest_and_score
 from dd_pipeline.warehouse.connection import connect, frame
-from dd_pipeline.warehouse.drafts import deal_evidence, deal_gaps
-from dd_pipeline.warehouse.store import load_deal
 
 
 def neutral(playbook, value_for=lambda dim: None):
@@ -36,13 +32,11 @@ def draft(builder, playbook, home, partner_answers, **deal_fields):
     builder.deal("d1", partner_answers, **deal_fields)
     with connect(builder.settings.warehouse_path) as con:
         ingest_and_score(con, builder.settings, playbook, "d1")
-        deal, home_org = load_deal(con, "d1")
         gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = 'd1'")
-        facts = NoteFacts(deal_gaps(con, "d1"), deal_evidence(con, "d1"))
-    matches = match_mitigations(playbook, gaps, deal.alliance_type)
-    clauses = draft_clauses(playbook, deal, home_org, matches)
-    plan = build_plan(playbook, deal, matches)
-    return deal, home_org, gaps, matches, clauses, plan, facts
+        matched = match_deal(con, playbook, "d1")
+        drafted = draft_deal(con, playbook, "d1")
+        planned = plan_deal(con, playbook, "d1")
+    return (matched.deal, matched.home, gaps, matched.result, drafted.draft, planned.tasks, drafted.facts)
 
 
 def test_critical_decision_gap_brings_decision_rights_clause_and_early_mapping_session(builder, playbook):
@@ -52,7 +46,8 @@ def test_critical_decision_gap_brings_decision_rights_clause_and_early_mapping_s
     assert gaps.set_index("dimension_id").loc["decision_style"].band == "critical"
     selected = {m.mitigation.id: m for m in matches.selected}
     assert "decision_rights_mapping" in selected
-    assert "Decision-making style gap is critical" in selected["decision_rights_mapping"].reasons[0]
+    assert selected["decision_rights_mapping"].reasons[0] == ("HomeCo and PartnerCo differ on Decision-making style: "
+                                                              "critical, severity 100.0")
     drafted = {c.clause.id: c for c in clauses.drafted}
     assert "decision_rights_schedule" in drafted
     assert "decision_style" in drafted["decision_rights_schedule"].dimensions
@@ -67,7 +62,8 @@ def test_no_gap_above_moderate_gives_baseline_clauses_and_the_seed_plan(builder,
     home = neutral(playbook, {"meeting_norms": 3}.get)
     partner = neutral(playbook, {"meeting_norms": 2}.get)
     _, _, gaps, matches, clauses, plan, _ = draft(
-        builder, playbook, home, partner, clause_parameters={"governing_law": "the laws of Ireland"})
+        builder, playbook, home, partner,
+        clause_parameters={"governing_law": "the laws of Ireland", "arbitration_seat": "Dublin"})
     assert set(gaps.band.dropna()) <= {"low", "moderate"}
     assert "moderate" in set(gaps.band)
     assert matches.selected == []
@@ -93,8 +89,9 @@ def test_schedule_never_starts_a_task_before_its_dependencies(builder, playbook)
 def test_missing_clause_parameter_is_reported_not_drafted_with_a_hole(builder, playbook):
     _, _, _, _, clauses, _, _ = draft(builder, playbook, neutral(playbook), neutral(playbook))
     assert "dispute_resolution" not in {c.clause.id for c in clauses.drafted}
-    [problem] = [p for p in clauses.problems if p.clause_id == "dispute_resolution"]
-    assert problem.parameter == "governing_law"
+    problems = [p for p in clauses.problems if p.clause_id == "dispute_resolution"]
+    assert [p.parameter for p in problems] == ["governing_law", "arbitration_seat"]
+    problem = problems[0]
     assert str(problem).startswith("clause 'dispute_resolution' (Dispute Resolution): not drafted: parameter "
                                    "'governing_law'")
     assert "set it in deal.yaml under clause_parameters" in str(problem)
@@ -130,7 +127,8 @@ def test_clause_documents_open_and_carry_drafting_notes(builder, playbook, tmp_p
             sections[current] = sections.get(current, "") + "\n" + paragraph.text
     number = [c.clause.id for c in clauses.drafted].index("decision_rights_schedule") + 1
     decision_note = sections[f"{number}. Decision Rights Schedule"]
-    assert "Decision-making style: critical gap" in decision_note
+    assert ("Findings: HomeCo and PartnerCo differ on Decision-making style: critical (severity 100.0); "
+            "HomeCo 5.0, PartnerCo 1.0 on 1-5") in decision_note
     assert "selected by mitigation 'Decision-rights mapping session'" in decision_note
     data = json.loads((tmp_path / "clauses.json").read_text(encoding="utf-8"))
     assert [c["number"] for c in data["clauses"]] == list(range(1, len(clauses.drafted) + 1))

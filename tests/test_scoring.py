@@ -56,17 +56,17 @@ def test_swapping_home_and_partner_keeps_absolute_gap(builder, playbook):
     assert a.severity == b.severity
 
 
-@pytest.mark.parametrize(("home", "partner", "hurts"), [([2, 2, 2], [4, 4, 4], True), ([4, 4, 4], [2, 2, 2], False)])
-def test_one_sided_dimension_counts_only_the_direction_that_hurts(builder, playbook, home, partner, hurts):
+@pytest.mark.parametrize(("home", "partner", "short"), [([2, 2, 2], [4, 4, 4], "partner"),
+                                                          ([4, 4, 4], [2, 2, 2], "home")])
+def test_one_sided_dimension_counts_a_shortfall_of_either_side(builder, playbook, home, partner, short):
+    """Fewer approval layers are better: whichever side needs more of them falls short, home or partner."""
     dim = playbook.dimension_by_id["approval_layers"]
-    assert dim.direction.value == "partner_higher"
+    assert dim.direction.value == "lower_is_better"
     gaps, _ = score(builder, playbook, {"approval_layers": home}, {"approval_layers": partner})
     row = gaps.loc["approval_layers"]
-    assert row.abs_gap == 0.5
-    if hurts:
-        assert row.severity == expected_severity(0.5, dim.weight_for("co_development"), 1.0)
-    else:
-        assert row.effective_gap == 0 and row.severity == 0
+    assert row.abs_gap == 0.5 and row.effective_gap == 0.5
+    assert row.kind == "shortfall" and row.short_side == short
+    assert row.severity == expected_severity(0.5, dim.weight_for("co_development"), 1.0)
 
 
 def test_not_applicable_and_unknown_drop_out_and_nothing_gives_empty(builder, playbook):

@@ -1,25 +1,13 @@
-"""Assets from scored gaps to mitigations, draft clauses and the launch plan."""
+"""Assets from the findings to mitigations, draft clauses and the launch plan (the steps themselves are in
+drafting/use_cases.py)."""
 
 import dagster as dg
 
-from dd_pipeline.drafting.clauses import CADENCES, draft_clauses, effective_context
-from dd_pipeline.drafting.documents import NoteFacts, write_clause_documents
-from dd_pipeline.drafting.launch_plan import build_plan
+from dd_pipeline.drafting.documents import write_clause_documents
 from dd_pipeline.drafting.plan_files import mitigations_csv, write_plan_files
-from dd_pipeline.findings import deal_parties, describe
-from dd_pipeline.matching import match_mitigations
+from dd_pipeline.drafting.use_cases import draft_deal, match_deal, plan_deal
+from dd_pipeline.findings import describe, render_side_text
 from dd_pipeline.outputs import atomic_write_text
-from dd_pipeline.warehouse.drafts import (
-    deal_evidence,
-    deal_findings,
-    deal_gaps,
-    deal_scores_for_matching,
-    load_matches,
-    store_clauses,
-    store_matches,
-    store_plan,
-)
-from dd_pipeline.warehouse.store import load_deal
 
 from .partitions import DEALS, WAREHOUSE_POOL
 from .resources import ProjectResource, WarehouseResource
@@ -33,15 +21,13 @@ DRAFTING_GROUP = "drafting"
 def mitigations(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    """Mitigation strategies matched to the deal's gaps, ranked, each with its reason; uncovered gaps listed."""
+    """Mitigation strategies matched to the deal's findings, ranked, each with its owner and reason; uncovered
+    findings listed."""
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
     with warehouse.connect() as con:
-        deal, home = load_deal(con, deal_id)
-        parties = deal_parties(deal, home)
-        result = match_mitigations(pb, deal_findings(con, deal_id), deal_scores_for_matching(con, deal_id),
-                                   deal.alliance_type, parties)
-        store_matches(con, deal_id, result)
+        matched = match_deal(con, pb, deal_id)
+    result, parties = matched.result, matched.parties
     path = project.settings.deal_outputs(deal_id) / "mitigations.csv"
     atomic_write_text(path, mitigations_csv(result, parties))
     return dg.MaterializeResult(metadata={
@@ -51,12 +37,13 @@ def mitigations(
         "uncovered": dg.MetadataValue.md("\n".join(f"- {describe(f, parties)} ({f.band.value if f.band else '-'})"
                                                    for f in result.uncovered) or "none"),
         "top mitigations": dg.MetadataValue.md("\n".join(
-            f"{m.rank}. {m.mitigation.title}" for m in result.selected[:5]) or "none"),
+            f"{m.rank}. {render_side_text(m.mitigation.title, m.sides, parties)}" for m in result.selected[:5])
+            or "none"),
         "file": dg.MetadataValue.path(str(path)),
     })
 
 
-@dg.asset_check(asset=mitigations, description="Every gap at band high or worse is covered by a mitigation.")
+@dg.asset_check(asset=mitigations, description="Every finding at band high or worse is covered by a mitigation.")
 def high_gaps_are_covered(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     deal_id = context.op_execution_context.partition_key
     with warehouse.connect() as con:
@@ -77,12 +64,8 @@ def clauses(
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
     with warehouse.connect() as con:
-        deal, home = load_deal(con, deal_id)
-        result = load_matches(con, deal_id, pb)
-        draft = draft_clauses(pb, deal, home, result)
-        store_clauses(con, deal_id, draft)
-        facts = NoteFacts(deal_gaps(con, deal_id), deal_evidence(con, deal_id), deal_findings(con, deal_id),
-                          deal_parties(deal, home))
+        drafted = draft_deal(con, pb, deal_id)
+    deal, home, draft, facts = drafted.deal, drafted.home, drafted.draft, drafted.facts
     paths = write_clause_documents(project.settings.deal_outputs(deal_id), deal, home, draft, facts)
     for problem in draft.problems:
         context.log.warning(str(problem))
@@ -115,11 +98,8 @@ def launch_plan(
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
     with warehouse.connect() as con:
-        deal, home = load_deal(con, deal_id)
-        result = load_matches(con, deal_id, pb)
-        values = effective_context(pb, deal, home, result)
-        tasks = build_plan(pb, deal, result, {k: values[k] for k in CADENCES}, deal_parties(deal, home))
-        store_plan(con, deal_id, tasks)
+        planned = plan_deal(con, pb, deal_id)
+    deal, tasks = planned.deal, planned.tasks
     paths = write_plan_files(project.settings.deal_outputs(deal_id), deal, tasks)
     work = [t for t in tasks if t.kind == "task"]
     return dg.MaterializeResult(metadata={
