@@ -46,7 +46,8 @@ class Match:
     reasons: list[str] = field(default_factory=list)
     worst_severity: float = 0.0
     rank: int = 0
-    findings: list[str] = field(default_factory=list)  # finding ids behind it, in the order of the reasons
+    # finding ids behind it; reasons holds their reasons first, in this order, then the conditions that fired
+    findings: list[str] = field(default_factory=list)
     sides: set[str] = field(default_factory=set)  # organizations the triggering findings or conditions concern
 
     @property
@@ -174,8 +175,11 @@ def match_mitigations(
     views = finding_views(findings)
     scores = score_views(gaps)
     matches: list[Match] = []
+    by_id = {f.finding_id: f for f in views}
     for mitigation in playbook.mitigations:
         match: Match | None = None
+        finding_reasons: list[str] = []
+        condition_reasons: list[str] = []
         for trigger in mitigation.triggers:
             hit = _evaluate(trigger, views, scores, alliance_type, names, select_band)
             if hit is None:
@@ -185,25 +189,26 @@ def match_mitigations(
             elif hit.status == "selected":
                 match.status = "selected"
             match.sides |= hit.sides
-            for f, reason in zip(hit.findings, hit.reasons[len(hit.reasons) - len(hit.findings):], strict=True):
+            n_conditions = len(hit.reasons) - len(hit.findings)
+            for f, reason in zip(hit.findings, hit.reasons[n_conditions:], strict=True):
                 if f.finding_id not in match.findings:
                     match.findings.append(f.finding_id)
-                    match.reasons.append(reason)
+                    finding_reasons.append(reason)
                 if f.dimension_id not in match.dimensions:
                     match.dimensions.append(f.dimension_id)
-            for reason in hit.reasons[:len(hit.reasons) - len(hit.findings)]:
-                if reason not in match.reasons:
-                    match.reasons.append(reason)
+            for reason in hit.reasons[:n_conditions]:
+                if reason not in condition_reasons:
+                    condition_reasons.append(reason)
             for dim in hit.condition_dimensions:
                 if dim not in match.dimensions:
                     match.dimensions.append(dim)
         if match is not None:
-            by_id = {f.finding_id: f for f in views}
+            # the reasons of the findings first, in the order of match.findings, then the conditions that fired
+            match.reasons = finding_reasons + condition_reasons
             match.worst_severity = max((by_id[f].severity for f in match.findings), default=0.0)
             matches.append(match)
 
     def covered_high(m: Match) -> int:
-        by_id = {f.finding_id: f for f in views}
         return sum(1 for f in m.findings if (b := by_id[f].band) is not None and b.rank >= select_band.rank)
 
     matches.sort(key=lambda m: (

@@ -159,3 +159,70 @@ def test_partner_text_that_looks_like_a_formula_is_neutralized_in_csv_and_xlsx(b
     text = csv_text(["partner", "score"], [["=HYPERLINK(\"http://x\")", 3.0], ["@SUM(A1)", -1.5]])
     assert text.splitlines()[1].startswith("\"'=HYPERLINK")
     assert text.splitlines()[2] == "'@SUM(A1),-1.5"
+
+
+def test_a_mitigation_only_tightens_the_committee_cadence_the_deal_sets(builder, playbook):
+    """regular_joint_calls asks for an operating committee every two weeks; a deal that meets weekly keeps it."""
+    home = neutral(playbook, {"communication_style": 5}.get)
+    partner = neutral(playbook, {"communication_style": 1}.get)
+    governance = {"operating_cadence": "weekly", "steering_cadence": "quarterly"}
+    _, _, _, matches, clauses, plan, _ = draft(builder, playbook, home, partner, governance=governance)
+    assert "regular_joint_calls" in {m.mitigation.id for m in matches.selected}
+    committees = next(c for c in clauses.drafted if c.clause.id == "governance_committees")
+    assert "weekly" in committees.text and "every two weeks" not in committees.text
+    meetings = [t for t in plan if t.id.startswith("operating_meeting_")]
+    assert meetings[1].start_day - meetings[0].start_day == 5  # business days: weekly
+
+
+def test_committees_first_meet_once_they_are_staffed(builder, playbook):
+    _, _, _, _, _, plan, _ = draft(builder, playbook, neutral(playbook), neutral(playbook))
+    by_id = {t.id: t for t in plan}
+    staffed = by_id["committee_staffing"].end
+    first = [t for t in plan if t.kind == "meeting"]
+    assert first and all(t.start > staffed for t in first)
+
+
+def test_a_note_states_the_condition_that_fired_not_a_severity_0_gap(builder, playbook):
+    """Both sides compete head-on (overlap 5 on both): no gap (a weakness both share), and the clean-team
+    condition fires; the note says so instead of giving the severity-0 gap as the reason."""
+    home = neutral(playbook, {"competitive_overlap": 5}.get)
+    partner = neutral(playbook, {"competitive_overlap": 5}.get)
+    _, _, gaps, matches, clauses, _, facts = draft(builder, playbook, home, partner)
+    assert gaps.set_index("dimension_id").loc["competitive_overlap"].severity == 0
+    clean = next(m for m in matches.selected if m.mitigation.id == "clean_team_boundaries")
+    assert clean.reasons[-1] == ("condition met on Competitive overlap with the other party (at least 4): "
+                                 "HomeCo scores 5.0; PartnerCo scores 5.0")
+    from dd_pipeline.drafting.documents import clauses_markdown
+
+    text = clauses_markdown(*draft_context(builder), clauses, facts)
+    know_how = text.split("Know-How Boundaries")[1].split("\n## ")[0]
+    assert "Triggered by: condition met on Competitive overlap" in know_how
+    assert "severity 0.0" not in know_how
+
+
+def draft_context(builder):
+    from dd_pipeline.warehouse.store import load_deal
+
+    with connect(builder.settings.warehouse_path, read_only=True) as con:
+        return load_deal(con, "d1")
+
+
+def test_committee_names_read_well_and_dispute_resolution_drafts_its_arbitration(builder, playbook):
+    governance = {"operating_committee": "Alliance Core Team"}
+    params = {"governing_law": "the laws of Ireland", "arbitration_seat": "Dublin"}
+    _, _, _, _, clauses, _, _ = draft(builder, playbook, neutral(playbook), neutral(playbook),
+                                      governance=governance, clause_parameters=params)
+    text = "\n".join(c.text for c in clauses.drafted)
+    assert "a Alliance" not in text and "the Alliance Core Team" in text
+    dispute = next(c for c in clauses.drafted if c.clause.id == "dispute_resolution")
+    assert "arbitration provisions of this Agreement" not in dispute.text
+    assert "The seat of arbitration is Dublin" in dispute.text
+
+
+def test_low_exit_barriers_replace_the_detailed_exit_clause_instead_of_standing_beside_it(builder, playbook):
+    home = neutral(playbook, {"exit_posture": 5, "scope_openness": 5}.get)
+    partner = neutral(playbook, {"exit_posture": 1, "scope_openness": 1}.get)
+    _, _, _, matches, clauses, _, _ = draft(builder, playbook, home, partner)
+    assert "low_exit_barriers_framework" in {m.mitigation.id for m in matches.selected}
+    drafted = {c.clause.id for c in clauses.drafted}
+    assert "low_exit_barriers" in drafted and "exit_wind_down" not in drafted
