@@ -71,6 +71,19 @@ CREATE TABLE IF NOT EXISTS gaps (
     -- an alliance manager's override (inputs/deals/<id>/overrides.yaml); the computed values are kept
     overridden BOOLEAN DEFAULT false, computed_severity DOUBLE, computed_band VARCHAR,
     override_reason VARCHAR, override_author VARCHAR, override_date DATE);
+-- The two-sided model (warehouses made before it gain these columns here).
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS kind VARCHAR;
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS short_side VARCHAR;
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS home_goodness DOUBLE;
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS partner_goodness DOUBLE;
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS home_weak BOOLEAN;
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS partner_weak BOOLEAN;
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS home_other_score DOUBLE;
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS partner_other_score DOUBLE;
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS home_other_rag VARCHAR;
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS partner_other_rag VARCHAR;
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS size_factor DOUBLE;
+ALTER TABLE gaps ADD COLUMN IF NOT EXISTS confidence_factor DOUBLE;
 CREATE TABLE IF NOT EXISTS category_scores (
     deal_id VARCHAR, category_id VARCHAR, category_name VARCHAR, dimensions_scored INTEGER,
     dimensions_total INTEGER, home_mean DOUBLE, partner_mean DOUBLE, mean_abs_gap DOUBLE,
@@ -88,6 +101,24 @@ CREATE TABLE IF NOT EXISTS internal_disagreement (
     deal_id VARCHAR, side VARCHAR, dimension_id VARCHAR, divisions INTEGER, respondents INTEGER,
     lowest_division VARCHAR, lowest_mean DOUBLE, highest_division VARCHAR, highest_mean DOUBLE,
     spread DOUBLE, respondent_sd DOUBLE, flagged BOOLEAN);
+ALTER TABLE perception_gaps ADD COLUMN IF NOT EXISTS difference_scale DOUBLE;
+ALTER TABLE perception_gaps ADD COLUMN IF NOT EXISTS self_rag VARCHAR;
+ALTER TABLE perception_gaps ADD COLUMN IF NOT EXISTS other_rag VARCHAR;
+ALTER TABLE perception_gaps ADD COLUMN IF NOT EXISTS weight DOUBLE;
+ALTER TABLE perception_gaps ADD COLUMN IF NOT EXISTS confidence DOUBLE;
+ALTER TABLE perception_gaps ADD COLUMN IF NOT EXISTS severity DOUBLE;
+ALTER TABLE perception_gaps ADD COLUMN IF NOT EXISTS band VARCHAR;
+ALTER TABLE internal_disagreement ADD COLUMN IF NOT EXISTS spread_scale DOUBLE;
+ALTER TABLE internal_disagreement ADD COLUMN IF NOT EXISTS weight DOUBLE;
+ALTER TABLE internal_disagreement ADD COLUMN IF NOT EXISTS confidence DOUBLE;
+ALTER TABLE internal_disagreement ADD COLUMN IF NOT EXISTS severity DOUBLE;
+ALTER TABLE internal_disagreement ADD COLUMN IF NOT EXISTS band VARCHAR;
+-- Every finding of a deal, of every kind, ranked together (findings.sql).
+CREATE TABLE IF NOT EXISTS findings (
+    deal_id VARCHAR, rank INTEGER, finding_id VARCHAR, kind VARCHAR, dimension_id VARCHAR,
+    category_id VARCHAR, dimension_name VARCHAR, side VARCHAR, severity DOUBLE, band VARCHAR,
+    band_rank INTEGER, size DOUBLE, size_scale DOUBLE, weight DOUBLE, confidence DOUBLE,
+    home_score DOUBLE, partner_score DOUBLE, detail VARCHAR, overridden BOOLEAN);
 CREATE TABLE IF NOT EXISTS likely_challenges (
     deal_id VARCHAR, challenge_id VARCHAR, title VARCHAR, challenge_group VARCHAR, costliest BOOLEAN,
     likelihood DOUBLE, band VARCHAR, driving_dimensions VARCHAR, high_gaps INTEGER, rank INTEGER);
@@ -98,6 +129,15 @@ CREATE TABLE IF NOT EXISTS mitigation_matches (
     reason VARCHAR, worst_severity DOUBLE);
 CREATE TABLE IF NOT EXISTS uncovered_gaps (
     deal_id VARCHAR, dimension_id VARCHAR, band VARCHAR, severity DOUBLE);
+ALTER TABLE mitigation_matches ADD COLUMN IF NOT EXISTS finding_id VARCHAR;
+ALTER TABLE mitigation_matches ADD COLUMN IF NOT EXISTS kind VARCHAR;
+ALTER TABLE mitigation_matches ADD COLUMN IF NOT EXISTS owner_side VARCHAR;
+ALTER TABLE mitigation_matches ADD COLUMN IF NOT EXISTS sides VARCHAR;
+ALTER TABLE mitigation_matches ADD COLUMN IF NOT EXISTS position INTEGER;
+ALTER TABLE mitigation_matches ADD COLUMN IF NOT EXISTS dimensions VARCHAR;
+ALTER TABLE uncovered_gaps ADD COLUMN IF NOT EXISTS finding_id VARCHAR;
+ALTER TABLE uncovered_gaps ADD COLUMN IF NOT EXISTS kind VARCHAR;
+ALTER TABLE uncovered_gaps ADD COLUMN IF NOT EXISTS side VARCHAR;
 CREATE TABLE IF NOT EXISTS clauses (
     deal_id VARCHAR, number INTEGER, clause_id VARCHAR, title VARCHAR, text VARCHAR, reasons VARCHAR,
     mitigations VARCHAR, dimensions VARCHAR, parameters_json VARCHAR);
@@ -130,6 +170,11 @@ CREATE TABLE IF NOT EXISTS history_clauses (
 CREATE TABLE IF NOT EXISTS history_tasks (
     run_id VARCHAR, deal_id VARCHAR, task_id VARCHAR, title VARCHAR, kind VARCHAR, start_date DATE,
     end_date DATE, origin VARCHAR);
+
+-- Red/amber/green of an agreement item's mean on its own scale; empty for other scales or no answers.
+CREATE OR REPLACE MACRO rag(kind, score, red, green) AS
+    CASE WHEN kind <> 'agreement' OR score IS NULL THEN NULL WHEN round(score, 4) <= red THEN 'red'
+         WHEN round(score, 4) >= green THEN 'green' ELSE 'amber' END;
 
 -- Band of a 0..100 severity, given the lower bounds of moderate, high and critical.
 CREATE OR REPLACE MACRO band_of(s, b_mod, b_high, b_crit) AS
