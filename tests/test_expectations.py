@@ -95,7 +95,7 @@ def test_failed_expectations_read_as_plain_problems(playbook):
 
 
 def _thin_deal(builder) -> None:
-    """Two partner respondents (fewer than 3) who answer 4 of the 53 dimensions about the partner."""
+    """Two partner respondents (fewer than 3) who answer 4 of the 60 dimensions about the partner."""
     dims = ["decision_style", "approval_layers", "conflict_style", "risk_tolerance"]
     builder.home_answers({d: [3, 4, 4] for d in dims})
     builder.deal("thin", {d: [1, 2] for d in dims}, home_about_partner={d: [2, 2, 2] for d in dims})
@@ -108,7 +108,7 @@ def test_thin_data_warnings_agree_between_intake_and_expectations(builder, playb
     intake_warnings = {p.field for p in inputs.problems if p.severity == "warning"}
     frames = frames_from_intake(inputs.intake.deal, inputs.intake.answers, inputs.intake.evidence, playbook)
     expectation_warnings = {o.table for o in thin_data_outcomes(frames.answers, playbook) if not o.passed}
-    # home: 3 respondents but 4 of 53 dimensions; partner: 2 respondents and 4 of 53 dimensions
+    # home: 3 respondents but 4 of 60 dimensions; partner: 2 respondents and 4 of 60 dimensions
     assert intake_warnings == expectation_warnings == {"home coverage", "partner respondents", "partner coverage"}
 
 
@@ -130,7 +130,7 @@ def test_thin_data_is_a_warn_check_that_does_not_block(builder, dagster_home):
     assert not thin.passed and thin.severity == dg.AssetCheckSeverity.WARN
     text = thin.metadata["warnings"].value
     assert "partner respondents, respondent_id: 2 is fewer than 3 respondents rating their own organization" in text
-    assert ("partner coverage, dimension_id: 4 dimensions have an answer, fewer than 43 (80% of the framework's 53)"
+    assert ("partner coverage, dimension_id: 4 dimensions have an answer, fewer than 48 (80% of the framework's 60)"
             in text)
     assert "inputs/deals/thin, partner respondents: 2 is fewer than 3 respondents rating their own" in text
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
@@ -177,7 +177,7 @@ def test_validation_writes_nothing_outside_its_folders_and_uses_no_network(tmp_p
     result = subprocess.run([sys.executable, "-c", GUARDED_VALIDATE], cwd=work, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "ok helix-jv: 950 answers, 8 evidence notes" in result.stdout
+    assert "ok helix-jv: 1145 answers, 8 evidence notes" in result.stdout
     assert "network attempts: 0" in result.stdout
     assert "great_expectations used: True" in result.stdout
     assert list(home.iterdir()) == [] and list(temp.iterdir()) == [] and list(work.iterdir()) == []

@@ -118,7 +118,7 @@ def _history(warehouse: Path) -> list[tuple]:
     """Open the warehouse read-write (as the next run will: DuckDB replays its log) and read the history."""
     con = duckdb.connect(str(warehouse))
     try:
-        assert con.execute("SELECT count(*) FROM gaps WHERE deal_id = ?", [DEAL]).fetchone()[0] == 53
+        assert con.execute("SELECT count(*) FROM gaps WHERE deal_id = ?", [DEAL]).fetchone()[0] == 60
         return con.execute("SELECT run_id, deal_id, sequence, input_fingerprint FROM run_history "
                            "ORDER BY sequence").fetchall()
     finally:

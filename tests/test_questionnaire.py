@@ -178,8 +178,8 @@ def test_run_and_validate_see_the_workbooks(cli, empty_project):
                  {"B6": "R&D" if side == "home" else "Sales", "B7": "middle"}, pattern(i))
     result = cli("validate", "--deal", "acme")
     assert result.exit_code == 0, result.output
-    # six respondents x (53 about their own organization + 47 about the other) + one home-profile answer
-    assert "ok acme: 601 answers" in result.output
+    # six respondents x (60 about their own organization + 55 about the other) + one home-profile answer
+    assert "ok acme: 691 answers" in result.output
 
 
 # --------------------------------------------------------------------------------------------------
@@ -273,8 +273,8 @@ def test_a_record_with_missing_rows_is_refused(filled, empty_project, playbook):
     edit(filled, lambda wb: wb["dd_meta"].delete_rows(12))
     problems = problems_of(empty_project, playbook)
     assert problems == [
-        f"inputs/deals/acme/p1.xlsx, row 62, sheet 'dd_meta' cell A62: the questionnaire's record lists 52 "
-        f"question rows but should list 53: {CHANGED}",
+        f"inputs/deals/acme/p1.xlsx, row 69, sheet 'dd_meta' cell A69: the questionnaire's record lists 59 "
+        f"question rows but should list 60: {CHANGED}",
     ]
 
 
@@ -302,7 +302,7 @@ def test_a_blank_respondent_id_takes_the_file_name(cli, empty_project, playbook)
 def test_the_same_respondent_in_two_workbooks_is_caught(filled, empty_project, playbook):
     shutil.copy(filled, filled.with_name("p1 again.xlsx"))
     errors = read_inputs(empty_project, "acme", playbook).intake.errors
-    assert len(errors) == 100  # every answer of the second file read
+    assert len(errors) == 115  # every answer of the second file read
     assert {p.file for p in errors} == {"inputs/deals/acme/p1.xlsx"}
     assert "is answered twice by P1 about partner (first in inputs/deals/acme/p1 again.xlsx row 4)" in str(errors[0])
 
@@ -435,13 +435,13 @@ def test_the_workbook_lets_a_respondent_fill_only_the_answer_cells(cli, empty_pr
         assert sheet["G3"].value == "About HomeCo\n(your organization)"
         assert sheet["H3"].value == "About Acme\n(the other organization)"
     assert {col for _, col in unlocked} == {"G", "H", "I"}
-    assert cells == 100
+    assert cells == 115
 
     # 15 seconds per answer: the instructions promise what the workbook asks, and it stays under 30 minutes.
     instructions = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
     minutes = -(-cells * 15 // 60)
     assert minutes < 30, f"a full questionnaire would take {minutes} minutes"
-    assert f"about {minutes} minutes: 53 questions, {cells} answers" in instructions
+    assert f"about {minutes} minutes: 60 questions, {cells} answers" in instructions
 
 
 def test_questionnaires_are_the_same_bytes_in_every_run(cli, empty_project, tmp_path):

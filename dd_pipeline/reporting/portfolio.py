@@ -20,17 +20,27 @@ from dd_pipeline.warehouse.connection import frame
 INDEX = "index.html"
 
 DEALS_SQL = """
+-- A rerun that changes nothing leaves the page as it was: the date shown is when the current results first
+-- appeared, and the change compares them with the results before (not with an identical rerun).
 WITH runs AS (
-    SELECT deal_id, recorded_at, risk_index,
+    SELECT deal_id, sequence, recorded_at, risk_index, output_fingerprint,
            row_number() OVER (PARTITION BY deal_id ORDER BY sequence DESC) AS k
     FROM run_history
 ),
+latest AS (SELECT deal_id, output_fingerprint, risk_index FROM runs WHERE k = 1),
+before AS (
+    SELECT r.deal_id, max(r.sequence) AS sequence FROM runs r JOIN latest l USING (deal_id)
+    WHERE r.output_fingerprint IS DISTINCT FROM l.output_fingerprint GROUP BY ALL
+),
 history AS (
-    SELECT deal_id, count(*) AS runs,
-           max(recorded_at) FILTER (WHERE k = 1) AS last_run,
-           max(risk_index) FILTER (WHERE k = 1) AS last_risk,
-           max(risk_index) FILTER (WHERE k = 2) AS previous_risk
-    FROM runs GROUP BY deal_id
+    SELECT l.deal_id, (SELECT count(*) FROM runs r WHERE r.deal_id = l.deal_id) AS runs,
+           (SELECT min(r.recorded_at) FROM runs r WHERE r.deal_id = l.deal_id
+              AND r.sequence > coalesce(b.sequence, 0)) AS last_run,
+           l.risk_index AS last_risk,
+           (SELECT r.risk_index FROM runs r WHERE r.deal_id = l.deal_id AND r.sequence = b.sequence)
+               AS previous_risk,
+           b.sequence IS NOT NULL AS has_previous
+    FROM latest l LEFT JOIN before b USING (deal_id)
 ),
 errors AS (
     SELECT deal_id, count(*) AS input_errors FROM input_problems WHERE severity = 'error' GROUP BY deal_id
@@ -39,7 +49,8 @@ uncovered AS (SELECT deal_id, count(*) AS uncovered_gaps FROM uncovered_gaps GRO
 SELECT d.deal_id, d.partner, d.partner_short, d.alliance_type, s.risk_index, s.band,
        coalesce(s.critical_gaps, 0) AS critical_gaps, coalesce(s.high_gaps, 0) AS high_gaps,
        coalesce(u.uncovered_gaps, 0) AS uncovered_gaps, coalesce(e.input_errors, 0) AS input_errors,
-       coalesce(h.runs, 0) AS runs, h.last_run, h.last_risk, h.previous_risk
+       coalesce(h.runs, 0) AS runs, h.last_run, h.last_risk, h.previous_risk,
+       coalesce(h.has_previous, false) AS has_previous
 FROM deals d
 LEFT JOIN deal_scores s USING (deal_id)
 LEFT JOIN uncovered u USING (deal_id)
@@ -115,9 +126,11 @@ def portfolio_context(deals: pd.DataFrame, not_scored: pd.DataFrame, rules: Mapp
 
 
 def _change(r: Any) -> dict[str, str]:
-    """Change of the risk index between the last two recorded runs; 'first run' until there are two."""
-    if int(r.runs) < 2 or style.missing(r.previous_risk) or style.missing(r.last_risk):
+    """Change of the risk index since the results before the current ones; 'first run' until there are any."""
+    if int(r.runs) < 2:
         return {"text": "first run", "kind": "none"}
+    if not r.has_previous or style.missing(r.previous_risk) or style.missing(r.last_risk):
+        return {"text": "no change", "kind": "none"}
     delta = round(float(r.last_risk) - float(r.previous_risk), 1)
     if delta > 0:
         return {"text": f"▲ +{delta:.1f}", "kind": "up"}

@@ -30,7 +30,7 @@ shared_findings AS (
 ),
 perception_findings AS (
     SELECT deal_id, 'perception' AS kind, dimension_id, rated_side AS side, severity, band,
-           abs(difference) AS size, difference_scale AS size_scale, weight, confidence,
+           abs(difference) AS size, abs(difference_scale) AS size_scale, weight, confidence,
            NULL::DOUBLE AS home_score, NULL::DOUBLE AS partner_score,
            printf('self view %.2f, other view %.2f', self_view, other_view) AS detail, false AS overridden
     FROM perception_gaps WHERE list_contains($1, deal_id) AND flagged AND severity > 0

@@ -12,7 +12,9 @@ own AS (
     WHERE list_contains($1, deal_id) AND status = 'answered' AND respondent_side = rated_side
 ),
 by_division AS (
-    SELECT deal_id, rated_side AS side, dimension_id, division, avg(norm_value) AS mean_norm, count(*) AS n
+    -- rounded, so that divisions with equal means tie and the tie goes by division name, whatever the row order
+    SELECT deal_id, rated_side AS side, dimension_id, division, round(avg(norm_value), 6) AS mean_norm,
+           count(*) AS n
     FROM own GROUP BY ALL
 ),
 spread AS (
