@@ -19,12 +19,28 @@ from bench.reference import (
     CATEGORY_ROUNDING,
     DEAL_EXACT,
     DEAL_ROUNDING,
+    DISAGREEMENT_EXACT,
+    DISAGREEMENT_ROUNDING,
+    FINDING_EXACT,
+    FINDING_ROUNDING,
     GAP_EXACT,
     GAP_ROUNDING,
+    PERCEPTION_EXACT,
+    PERCEPTION_ROUNDING,
     ReferenceScores,
 )
 
 TOLERANCE = 1e-9
+
+# Each compared table: its key columns, its rounded columns and its columns compared exactly.
+COMPARED = (
+    ("gaps", ["deal_id", "dimension_id"], GAP_ROUNDING, GAP_EXACT),
+    ("perception_gaps", ["deal_id", "dimension_id", "rated_side"], PERCEPTION_ROUNDING, PERCEPTION_EXACT),
+    ("internal_disagreement", ["deal_id", "side", "dimension_id"], DISAGREEMENT_ROUNDING, DISAGREEMENT_EXACT),
+    ("findings", ["deal_id", "finding_id"], FINDING_ROUNDING, FINDING_EXACT),
+    ("category_scores", ["deal_id", "category_id"], CATEGORY_ROUNDING, CATEGORY_EXACT),
+    ("deal_scores", ["deal_id"], DEAL_ROUNDING, DEAL_EXACT),
+)
 
 
 @dataclass
@@ -104,13 +120,11 @@ def _note(result: TableEquality, merged: pd.DataFrame, keys: list[str], column: 
 
 
 def compare_scores(con: duckdb.DuckDBPyConnection, deal_ids: list[str], ref: ReferenceScores) -> list[TableEquality]:
-    """The reference's gaps, category scores and risk indices against the warehouse's, for ``deal_ids``."""
+    """The reference's tables against the warehouse's, for ``deal_ids``, in the order they are scored."""
     def stored(table: str) -> pd.DataFrame:
         return con.execute(f"SELECT * FROM {table} WHERE list_contains(?, deal_id)", [deal_ids]).df()
 
     return [
-        compare_table("gaps", ref.gaps, stored("gaps"), ["deal_id", "dimension_id"], GAP_ROUNDING, GAP_EXACT),
-        compare_table("category_scores", ref.category_scores, stored("category_scores"), ["deal_id", "category_id"],
-                      CATEGORY_ROUNDING, CATEGORY_EXACT),
-        compare_table("deal_scores", ref.deal_scores, stored("deal_scores"), ["deal_id"], DEAL_ROUNDING, DEAL_EXACT),
+        compare_table(table, getattr(ref, table), stored(table), keys, rounding, exact)
+        for table, keys, rounding, exact in COMPARED
     ]
