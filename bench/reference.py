@@ -338,9 +338,11 @@ def reference_perception_gaps(inputs: ReferenceInputs, views: pd.DataFrame) -> p
     return out.sort_values(["deal_id", "sort_order", "rated_side"], kind="stable").reset_index(drop=True)
 
 
-def reference_internal_disagreement(inputs: ReferenceInputs, answered: pd.DataFrame) -> pd.DataFrame:
+def reference_internal_disagreement(inputs: ReferenceInputs,
+                                    answered: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """internal_disagreement.sql in pandas: per deal, organization and dimension, the spread of the means of
-    its own divisions about itself."""
+    its own divisions about itself. Also each division's mean (deal_id, side, dimension_id, division, mean),
+    for the comparison."""
     pb = inputs.playbook
     rules = pb.scoring
     keys = ["deal_id", "rated_side", "dimension_id"]
@@ -351,12 +353,11 @@ def reference_internal_disagreement(inputs: ReferenceInputs, answered: pd.DataFr
     groups = int(group.max()) + 1 if len(group) else 0
     mean = by_division["mean"].to_numpy()
     division = _byte_order(by_division["division"])
-    # arg_min / arg_max over (mean, division): the lowest mean (ties: the first division by name), the
-    # highest mean (ties: the last division by name)
-    lowest = np.lexsort((division, mean, group))
-    lowest = lowest[np.r_[True, group[lowest][1:] != group[lowest][:-1]]] if groups else lowest
-    highest = np.lexsort((-division, -mean, group))
-    highest = highest[np.r_[True, group[highest][1:] != group[highest][:-1]]] if groups else highest
+    # arg_min / arg_max over (mean, division): the lowest mean (ties: the first division by name) and the
+    # highest mean (ties: the last division by name), the first and last of each group sorted by both
+    order = np.lexsort((division, mean, group))
+    starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]]) if groups else order
+    lowest, highest = order[starts], order[np.r_[starts[1:], len(order)] - 1]
     names = by_division["division"].astype(str).to_numpy()
     counts = by_division["size"].to_numpy()
     spread = pd.DataFrame({
@@ -388,7 +389,10 @@ def reference_internal_disagreement(inputs: ReferenceInputs, answered: pd.DataFr
            DISAGREEMENT_ROUNDING)
     out["flagged"] = several & (size >= rules.disagreement_threshold)
     out["band"] = _bands(out["severity"], rules.bands)
-    return out.sort_values(["deal_id", "side", "sort_order"], kind="stable").reset_index(drop=True)
+    division_means = by_division[[*keys, "division", "mean"]].rename(columns={"rated_side": "side"})
+    division_means = division_means.assign(**{c: division_means[c].astype(str)
+                                              for c in ("deal_id", "side", "dimension_id", "division")})
+    return out.sort_values(["deal_id", "side", "sort_order"], kind="stable").reset_index(drop=True), division_means
 
 
 def _finding_rows(frame: pd.DataFrame, kind: str | np.ndarray, side: object, values: dict[str, object],
@@ -590,6 +594,7 @@ class ReferenceScores:
     findings: pd.DataFrame
     category_scores: pd.DataFrame
     deal_scores: pd.DataFrame
+    division_means: pd.DataFrame  # deal_id, side, dimension_id, division, mean (on 0..1)
 
 
 def score_reference(inputs: ReferenceInputs) -> ReferenceScores:
@@ -599,10 +604,10 @@ def score_reference(inputs: ReferenceInputs) -> ReferenceScores:
     views, profile = _views(answered)
     gaps = reference_gaps(inputs, views, profile)
     perception = reference_perception_gaps(inputs, views)
-    disagreement = reference_internal_disagreement(inputs, answered)
+    disagreement, division_means = reference_internal_disagreement(inputs, answered)
     findings = reference_findings(gaps, perception, disagreement, pb)
     return ReferenceScores(
         gaps=gaps, perception_gaps=perception, internal_disagreement=disagreement, findings=findings,
         category_scores=reference_category_scores(gaps, findings, pb),
-        deal_scores=reference_deal_scores(gaps, findings, inputs.answers, pb),
+        deal_scores=reference_deal_scores(gaps, findings, inputs.answers, pb), division_means=division_means,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -112,6 +113,20 @@ def test_pandas_reference_gives_the_duckdb_numbers(tmp_path, playbook, portfolio
             scores.findings.loc[shortfall, "side"]]
         findings = compare_scores(con, ids, scores)[3]
         assert findings.mismatches == 1 and "side" in findings.examples[0]
+
+        # ... and the wrong division named lowest and highest, unless the two divisions' means are equal but
+        # for their last bits (then the order DuckDB added the answers in decides which one is "lowest")
+        split = scores.internal_disagreement
+        row = split.index[(split["divisions"] == 2) & (split["spread"] > 0) & ~split["flagged"]][0]
+        split.loc[row, ["lowest_division", "highest_division"]] = split.loc[
+            row, ["highest_division", "lowest_division"]].to_numpy()
+        assert compare_scores(con, ids, scores)[2].mismatches == 2
+        means = scores.division_means
+        same = (means[["deal_id", "side", "dimension_id"]] == split.loc[
+            row, ["deal_id", "side", "dimension_id"]].to_numpy()).all(axis=1)
+        means.loc[same, "mean"] = means.loc[same, "mean"].min() + np.array([0.0, 1e-12])
+        disagreement = compare_scores(con, ids, scores)[2]
+        assert disagreement.mismatches == 0 and disagreement.ties >= 2
 
 
 def test_pandas_reference_on_missing_views_and_empty_dimensions(builder, playbook):
