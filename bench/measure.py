@@ -102,11 +102,12 @@ def score_steps(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def reference(args: dict[str, Any]) -> dict[str, Any]:
-    """The pandas reference and the DuckDB scoring of the same three tables, on the same answers; equality."""
-    from bench.equality import compare_scores
+    """The pandas reference and the DuckDB scoring of the same tables (gaps to deal scores), on the same answers;
+    equality."""
+    from bench.equality import COMPARED, compare_scores
     from bench.reference import read_reference_inputs, score_reference
     from dd_pipeline.playbook import load_playbook
-    from dd_pipeline.scoring import rescore_many
+    from dd_pipeline.scoring import SCORING_STEPS, rescore_many
     from dd_pipeline.settings import PROJECT_ROOT
     from dd_pipeline.warehouse.connection import connect
 
@@ -115,11 +116,14 @@ def reference(args: dict[str, Any]) -> dict[str, Any]:
     with connect(Path(args["warehouse"])) as con:
         ids = _deal_ids(con)
 
-        def duckdb_three() -> None:
-            for table in ("gaps", "category_scores", "deal_scores"):
+        compared = {table for table, *_ in COMPARED}
+        steps = [table for table, _ in SCORING_STEPS if table in compared]
+
+        def duckdb_same_tables() -> None:
+            for table in steps:
                 rescore_many(con, ids, table)
 
-        duck = [_timed_cpu(duckdb_three) for _ in range(repeat)]
+        duck = [_timed_cpu(duckdb_same_tables) for _ in range(repeat)]
         started = time.perf_counter()
         inputs = read_reference_inputs(con, ids, playbook)
         read_seconds = time.perf_counter() - started
@@ -127,7 +131,7 @@ def reference(args: dict[str, Any]) -> dict[str, Any]:
         pandas_times = [_timed_cpu(lambda: found.append(score_reference(inputs))) for _ in range(repeat)]
         equality = compare_scores(con, ids, found[-1])
     return {
-        "deals": len(ids), "answer_rows": len(inputs.answers),
+        "deals": len(ids), "answer_rows": len(inputs.answers), "tables": steps,
         "duckdb_seconds": statistics.median(w for w, _ in duck), "duckdb_samples": [w for w, _ in duck],
         "duckdb_cpu_seconds": statistics.median(c for _, c in duck),
         "pandas_seconds": statistics.median(w for w, _ in pandas_times),

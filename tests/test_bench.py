@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -89,10 +90,14 @@ def test_pandas_reference_gives_the_duckdb_numbers(tmp_path, playbook, portfolio
             ingest_and_score(con, settings, playbook, deal_id)
         scores = score_reference(read_reference_inputs(con, ids, playbook))
         results = compare_scores(con, ids, scores)
-        assert [r.table for r in results] == ["gaps", "category_scores", "deal_scores"]
+        assert [r.table for r in results] == ["gaps", "perception_gaps", "internal_disagreement", "findings",
+                                              "category_scores", "deal_scores"]
         assert all(r.equal for r in results), [r.examples for r in results]
         assert results[0].rows == 2 * len(playbook.dimensions)
-        assert results[0].exact > 0
+        assert all(r.rows > 0 and r.exact > 0 for r in results)
+        # every kind of finding is there to compare, each deal's ranked from 1
+        assert set(scores.findings["kind"]) >= {"difference", "shortfall", "perception", "disagreement"}
+        assert (scores.findings.groupby("deal_id")["rank"].min() == 1).all()
 
         # the comparison notices a wrong number
         severity = scores.gaps["severity"].notna().idxmax()
@@ -101,6 +106,27 @@ def test_pandas_reference_gives_the_duckdb_numbers(tmp_path, playbook, portfolio
         gaps = compare_scores(con, ids, scores)[0]
         assert gaps.mismatches == 1
         assert "severity" in gaps.examples[0]
+
+        # ... and a finding blamed on the wrong side
+        shortfall = scores.findings.index[scores.findings["kind"] == "shortfall"][0]
+        scores.findings.loc[shortfall, "side"] = {"home": "partner", "partner": "home"}[
+            scores.findings.loc[shortfall, "side"]]
+        findings = compare_scores(con, ids, scores)[3]
+        assert findings.mismatches == 1 and "side" in findings.examples[0]
+
+        # ... and the wrong division named lowest and highest, unless the two divisions' means are equal but
+        # for their last bits (then the order DuckDB added the answers in decides which one is "lowest")
+        split = scores.internal_disagreement
+        row = split.index[(split["divisions"] == 2) & (split["spread"] > 0) & ~split["flagged"]][0]
+        split.loc[row, ["lowest_division", "highest_division"]] = split.loc[
+            row, ["highest_division", "lowest_division"]].to_numpy()
+        assert compare_scores(con, ids, scores)[2].mismatches == 2
+        means = scores.division_means
+        same = (means[["deal_id", "side", "dimension_id"]] == split.loc[
+            row, ["deal_id", "side", "dimension_id"]].to_numpy()).all(axis=1)
+        means.loc[same, "mean"] = means.loc[same, "mean"].min() + np.array([0.0, 1e-12])
+        disagreement = compare_scores(con, ids, scores)[2]
+        assert disagreement.mismatches == 0 and disagreement.ties >= 2
 
 
 def test_pandas_reference_on_missing_views_and_empty_dimensions(builder, playbook):
@@ -117,8 +143,15 @@ def test_pandas_reference_on_missing_views_and_empty_dimensions(builder, playboo
         scores = score_reference(read_reference_inputs(con, ["edge"], playbook))
         results = compare_scores(con, ["edge"], scores)
     assert stored.loc["approval_layers", "partner_basis"] == "other"
-    # one-sided dimension with the home side unanswered: no severity, effective gap 0 (greatest() skips NULL)
-    assert pd.isna(stored.loc["trust_propensity", "severity"])
-    assert stored.loc["trust_propensity", "effective_gap"] == 0
+    # a dimension where higher is better, with the home side unanswered: no gap, no severity, nobody short and
+    # home's weakness unknown; the partner's goodness (home's view of it, 2.67 on 1-5) is known and not weak
+    trust, ref_trust = stored.loc["trust_propensity"], scores.gaps.set_index("dimension_id").loc["trust_propensity"]
+    for row in (trust, ref_trust):
+        assert pd.isna(row["severity"]) and pd.isna(row["effective_gap"]) and pd.isna(row["short_side"])
+        assert row["kind"] == "shortfall" and pd.isna(row["home_weak"]) and pd.isna(row["home_goodness"])
+        assert row["partner_goodness"] == 0.4167 and not row["partner_weak"]
+    # the partner's two divisions disagree about its governance authority (4 against 1 on a 1-4 scale)
+    disagreement = scores.findings.set_index("finding_id").loc["disagreement:governance_authority:partner"]
+    assert disagreement["size"] == 1.0 and disagreement["detail"] == "Operations 0.00 to Research 1.00"
     assert stored.loc["risk_tolerance", "home_n"] == 0 and pd.isna(stored.loc["risk_tolerance", "severity"])
     assert all(r.equal for r in results), [r.examples for r in results]
