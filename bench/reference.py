@@ -351,7 +351,7 @@ def reference_internal_disagreement(inputs: ReferenceInputs,
     by_division = by_division.reset_index()
     group = by_division.groupby(keys, observed=True, sort=False).ngroup().to_numpy()
     groups = int(group.max()) + 1 if len(group) else 0
-    mean = by_division["mean"].to_numpy()
+    mean = duck_round(by_division["mean"].to_numpy(), 6)  # the SQL rounds division means so ties go by name
     division = _byte_order(by_division["division"])
     # arg_min / arg_max over (mean, division): the lowest mean (ties: the first division by name) and the
     # highest mean (ties: the last division by name), the first and last of each group sorted by both
@@ -450,8 +450,8 @@ def reference_findings(gaps: pd.DataFrame, perception: pd.DataFrame, disagreemen
     parts.append(_finding_rows(p, "perception", p["rated_side"].to_numpy(), {
         "severity": p["severity"].to_numpy(), "severity_unrounded": p["severity_unrounded"].to_numpy(),
         "size": np.abs(p["difference"].to_numpy()), "size_unrounded": np.abs(p["difference_unrounded"].to_numpy()),
-        "size_scale": p["difference_scale"].to_numpy(),
-        "size_scale_unrounded": p["difference_scale_unrounded"].to_numpy(),
+        "size_scale": np.abs(p["difference_scale"].to_numpy()),
+        "size_scale_unrounded": np.abs(p["difference_scale_unrounded"].to_numpy()),
         "confidence": p["confidence"].to_numpy(), "confidence_unrounded": p["confidence_unrounded"].to_numpy(),
     }, detail="self view " + _two_places(p["self_view"]) + ", other view " + _two_places(p["other_view"])))
 
