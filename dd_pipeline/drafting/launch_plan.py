@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from dd_pipeline.matching import MatchResult
-from dd_pipeline.models import CADENCE_BUSINESS_DAYS, Deal
+from dd_pipeline.models import CADENCE_BUSINESS_DAYS, Deal, HomeOrganization
 from dd_pipeline.playbook import Playbook
 
 
@@ -35,34 +35,50 @@ class PlanTask:
     kind: str = "task"  # task or meeting
 
 
-def first_business_day(day: dt.date) -> dt.date:
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
+class BusinessDays:
+    """Monday to Friday, less the public holidays of one calendar ("US", "DE-BY"; "none" for none)."""
 
+    def __init__(self, calendar: str = "none") -> None:
+        import holidays
 
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    """The business day ``days`` business days after ``start`` (itself a business day)."""
-    day = start
-    remaining = days
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            remaining -= 1
-    return day
+        self.calendar = calendar
+        country, _, region = calendar.partition("-")
+        self._holidays = None if calendar == "none" else holidays.country_holidays(country, subdiv=region or None)
 
+    def holiday(self, day: dt.date) -> str | None:
+        """The name of the public holiday on ``day``, if it is one."""
+        return None if self._holidays is None else self._holidays.get(day)
 
-def business_days_within(start: dt.date, calendar_days: int) -> int:
-    """How many business days after ``start`` still fall within ``calendar_days`` calendar days."""
-    count = 0
-    day = start
-    end = start + dt.timedelta(days=calendar_days)
-    while True:
-        day += dt.timedelta(days=1)
-        if day > end:
-            return count
-        if day.weekday() < 5:
-            count += 1
+    def is_business_day(self, day: dt.date) -> bool:
+        return day.weekday() < 5 and self.holiday(day) is None
+
+    def first(self, day: dt.date) -> dt.date:
+        """``day`` itself if it is a business day, else the next one."""
+        while not self.is_business_day(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    def add(self, start: dt.date, days: int) -> dt.date:
+        """The business day ``days`` business days after ``start`` (itself a business day)."""
+        day = start
+        remaining = days
+        while remaining > 0:
+            day += dt.timedelta(days=1)
+            if self.is_business_day(day):
+                remaining -= 1
+        return day
+
+    def within(self, start: dt.date, calendar_days: int) -> int:
+        """How many business days after ``start`` still fall within ``calendar_days`` calendar days."""
+        count = 0
+        day = start
+        end = start + dt.timedelta(days=calendar_days)
+        while True:
+            day += dt.timedelta(days=1)
+            if day > end:
+                return count
+            if self.is_business_day(day):
+                count += 1
 
 
 def _order(tasks: dict[str, PlanTask]) -> list[str]:
@@ -87,9 +103,15 @@ def _order(tasks: dict[str, PlanTask]) -> list[str]:
 
 
 def build_plan(
-    playbook: Playbook, deal: Deal, matches: MatchResult, cadences: dict[str, str] | None = None
+    playbook: Playbook, deal: Deal, matches: MatchResult, cadences: dict[str, str] | None = None,
+    home: HomeOrganization | None = None,
 ) -> list[PlanTask]:
-    """``cadences`` may override steering_cadence / operating_cadence (see drafting.clauses.effective_context)."""
+    """``cadences`` may override steering_cadence / operating_cadence (see drafting.clauses.effective_context).
+
+    Business days skip weekends and the public holidays of the deal's holiday calendar (by default the
+    home organization's country).
+    """
+    days = BusinessDays(deal.holidays_for(home))
     seed = playbook.launch_plan
     names = {w.id: w.name for w in seed.workstreams}
     tasks: dict[str, PlanTask] = {}
@@ -107,34 +129,36 @@ def build_plan(
                                    t.owner_role, t.start_day, t.duration_days, list(t.depends_on), t.milestone,
                                    f"mitigation:{match.mitigation.id}", list(match.dimensions))
 
-    day0 = first_business_day(deal.effective_date)
+    day0 = days.first(deal.effective_date)
     end_of: dict[str, int] = {}
     for task_id in _order(tasks):
         task = tasks[task_id]
         start = max([task.start_day, *(end_of[d] + 1 for d in task.depends_on)])
         task.start_day = start
         end_of[task_id] = start + task.duration_days - 1
-        _place(task, day0, deal.effective_date, end_of[task_id], seed.milestone_days)
+        _place(task, days, day0, deal.effective_date, end_of[task_id], seed.milestone_days)
 
-    meetings = _meetings(deal, day0, seed.horizon_days, seed.milestone_days, cadences or {})
+    meetings = _meetings(deal, days, day0, seed.horizon_days, seed.milestone_days, cadences or {})
     ordered = sorted(tasks.values(), key=lambda t: (t.start_day, t.workstream, t.id))
     return ordered + meetings
 
 
-def _place(task: PlanTask, day0: dt.date, effective: dt.date, end_day: int, marks: list[int]) -> None:
-    task.start = add_business_days(day0, task.start_day)
-    task.end = add_business_days(day0, end_day)
+def _place(
+    task: PlanTask, days: BusinessDays, day0: dt.date, effective: dt.date, end_day: int, marks: list[int]
+) -> None:
+    task.start = days.add(day0, task.start_day)
+    task.end = days.add(day0, end_day)
     task.end_calendar_day = (task.end - effective).days
     if task.milestone:
         task.milestone_day = next((m for m in sorted(marks) if task.end_calendar_day <= m), None)
 
 
 def _meetings(
-    deal: Deal, day0: dt.date, horizon: int, marks: list[int], cadences: dict[str, str]
+    deal: Deal, days: BusinessDays, day0: dt.date, horizon: int, marks: list[int], cadences: dict[str, str]
 ) -> list[PlanTask]:
     """Committee meetings within the horizon, at the cadence the governance clause sets."""
     gov = deal.governance
-    last = business_days_within(day0, horizon - (day0 - deal.effective_date).days)
+    last = days.within(day0, horizon - (day0 - deal.effective_date).days)
     meetings = []
     steering = cadences.get("steering_cadence", gov.steering_cadence)
     operating = cadences.get("operating_cadence", gov.operating_cadence)
@@ -146,7 +170,7 @@ def _meetings(
             task = PlanTask(f"{slug}_meeting_{n}", "governance_meetings", "Committee meetings",
                             f"{committee} meeting {n}", "joint", committee, day, 1, [], False, "governance",
                             kind="meeting")
-            _place(task, day0, deal.effective_date, day, marks)
+            _place(task, days, day0, deal.effective_date, day, marks)
             meetings.append(task)
             day += step
             n += 1
