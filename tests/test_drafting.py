@@ -147,8 +147,8 @@ def test_launch_plan_files_open_and_the_calendar_parses(builder, playbook, tmp_p
     assert len(events) == len(milestones) + len(meetings)
     starts = {str(e["summary"]): e.decoded("dtstart") for e in events}
     first = meetings[0]
-    assert starts[first.title] == first.start
-    assert all(isinstance(v, dt.date) for v in starts.values())
+    assert starts[first.title] == dt.datetime.combine(first.start, dt.time(10), tzinfo=dt.UTC)
+    assert all(type(starts[f"Milestone: {t.title}"]) is dt.date for t in milestones)
     book = openpyxl.load_workbook(tmp_path / "launch_plan.xlsx")
     assert book["Plan"].max_row == len(plan) + 1
     assert book["Milestones"].max_row == len(milestones) + 1

@@ -114,9 +114,10 @@ def launch_plan(
         deal, home = load_deal(con, deal_id)
         result = load_matches(con, deal_id, pb)
         context = effective_context(pb, deal, home, result)
-        tasks = build_plan(pb, deal, result, {k: context[k] for k in ("steering_cadence", "operating_cadence")})
+        tasks = build_plan(pb, deal, result, {k: context[k] for k in ("steering_cadence", "operating_cadence")},
+                           home=home)
         store_plan(con, deal_id, tasks)
-    paths = write_plan_files(project.settings.deal_outputs(deal_id), deal, tasks)
+    paths = write_plan_files(project.settings.deal_outputs(deal_id), deal, tasks, home=home)
     work = [t for t in tasks if t.kind == "task"]
     return dg.MaterializeResult(metadata={
         "tasks": len(work),
