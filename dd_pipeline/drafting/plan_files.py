@@ -39,10 +39,12 @@ WORKSTREAM_TINTS = ("9DC3E6", "A9D18E", "F4B183", "FFD966", "C9A0DC", "8FD3D0", 
                     "C5E0B4", "F8CBAD", "D9D2E9", "BDD7EE")
 
 # The Plan sheet: (header, width); what a reader looks for first comes first.
-SHEET_COLUMNS = [("Task", 58), ("Owner", 26), ("Side", 12), ("Workstream", 28), ("Start", 12), ("End", 12),
-                 ("Milestone", 14), ("Kind", 9), ("First business day", 10), ("Last business day", 10),
-                 ("Calendar day of end", 10), ("Depends on", 28), ("Came from", 26), ("Addresses gaps", 26),
-                 ("ID", 28)]
+SHEET_COLUMNS = [("Task", 56), ("Owner", 24), ("Side", 11), ("Workstream", 24), ("Start", 11), ("End", 11),
+                 ("Milestone", 12), ("Depends on", 26), ("Kind", 9), ("First business day", 10),
+                 ("Last business day", 10), ("Calendar day of end", 10), ("Came from", 26),
+                 ("Addresses gaps", 26), ("ID", 28)]
+PRINTED_COLUMNS = 8  # Task .. Depends on: what fits a landscape page in a readable size
+LINE_HEIGHT = 15  # points per line of 11-point text
 
 
 def _side(owner: str, deal: Deal, home: HomeOrganization | None) -> str:
@@ -61,9 +63,23 @@ def _due(task: PlanTask) -> str:
 
 def _sheet_row(task: PlanTask, deal: Deal, home: HomeOrganization | None) -> list[object]:
     return [task.title, task.owner_role, _side(task.owner, deal, home), task.workstream_name, task.start,
-            task.end, _due(task), "Meeting" if task.kind == "meeting" else "Task", task.start_day,
-            task.start_day + task.duration_days - 1, task.end_calendar_day, " ".join(task.depends_on),
-            task.origin, " ".join(task.gaps), task.id]
+            task.end, _due(task), " ".join(task.depends_on), "Meeting" if task.kind == "meeting" else "Task",
+            task.start_day, task.start_day + task.duration_days - 1, task.end_calendar_day, task.origin,
+            " ".join(task.gaps), task.id]
+
+
+def _fit_height(sheet, row: int) -> None:  # type: ignore[no-untyped-def]
+    """Give a row of wrapped text the height its longest cell needs (spreadsheet programs do not all
+    grow rows by themselves when they open a file)."""
+    from openpyxl.utils import get_column_letter
+
+    lines = 1
+    for cell in sheet[row]:
+        if isinstance(cell.value, str) and cell.value:
+            width = sheet.column_dimensions[get_column_letter(cell.column)].width or 10
+            per_line = max(1, int(width * 1.2) - 2)
+            lines = max(lines, sum(-(-len(part) // per_line) for part in cell.value.split("\n")))
+    sheet.row_dimensions[row].height = lines * LINE_HEIGHT
 
 
 def _header(sheet, row: int, values: list[str], widths: list[float]) -> None:  # type: ignore[no-untyped-def]
@@ -72,7 +88,7 @@ def _header(sheet, row: int, values: list[str], widths: list[float]) -> None:  #
 
     for i, (value, width) in enumerate(zip(values, widths, strict=True), start=1):
         cell = sheet.cell(row=row, column=i, value=value)
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = Font(name="Calibri", bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(i)].width = width
@@ -109,9 +125,11 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if i in dates:
                 cell.number_format = DATE_FORMAT
+        _fit_height(sheet, sheet.max_row)
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(SHEET_COLUMNS))}{len(tasks) + 1}"
     _print_setup(sheet, deal, home, "1:1")
+    sheet.print_area = f"A1:{get_column_letter(PRINTED_COLUMNS)}{len(tasks) + 1}"
 
     _timeline_sheet(wb.create_sheet("Timeline"), deal, home, tasks)
 
@@ -121,7 +139,9 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
         if t.milestone:
             marks.append([_due(t), t.end, safe_cell(t.title), t.owner_role, t.workstream_name, t.id])
             marks.cell(row=marks.max_row, column=2).number_format = DATE_FORMAT
-            marks.cell(row=marks.max_row, column=3).alignment = Alignment(wrap_text=True, vertical="top")
+            for cell in marks[marks.max_row]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            _fit_height(marks, marks.max_row)
     marks.freeze_panes = "A2"
     marks.auto_filter.ref = f"A1:F{marks.max_row}"
     _print_setup(marks, deal, home, "1:1")
@@ -140,7 +160,7 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
     off.append([])
     off.append([f"Holiday calendar: {days.calendar} (deal.yaml holiday_calendar, else the home "
                 "organization's country)"])
-    off.cell(row=off.max_row, column=1).font = Font(italic=True)
+    off.cell(row=off.max_row, column=1).font = Font(name="Calibri", italic=True)
     off.freeze_panes = "A2"
     _print_setup(off, deal, home, "1:1")
 
@@ -168,7 +188,7 @@ def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: lis
         when = deal.effective_date + dt.timedelta(days=day)
         marks[(when - monday).days // 7] = f"day {day}"
     headers = fixed + [f"Week {i + 1}" + (f" ({marks[i]})" if i in marks else "") for i in range(len(weeks))]
-    _header(sheet, 1, headers, [28, 50, 12, 12] + [6.5] * len(weeks))
+    _header(sheet, 1, headers, [22, 44, 11, 11] + [6.5] * len(weeks))
     for i in range(len(weeks)):
         sheet.cell(row=1, column=len(fixed) + 1 + i).alignment = Alignment(
             wrap_text=True, vertical="center", horizontal="center", text_rotation=90)
@@ -178,7 +198,7 @@ def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: lis
         cell = sheet.cell(row=2, column=len(fixed) + 1 + i)
         cell.number_format = "d mmm"
         cell.alignment = Alignment(text_rotation=90, horizontal="center")
-        cell.font = Font(size=8)
+        cell.font = Font(name="Calibri", size=8)
     sheet.row_dimensions[2].height = 40
 
     order: list[str] = []
@@ -206,8 +226,10 @@ def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: lis
     for ws, ws_name, title, start, end, span, due in rows:
         sheet.append([ws_name if ws != previous else "", safe_cell(title), start, end])
         row = sheet.max_row
-        sheet.cell(row=row, column=1).font = Font(bold=True)
-        sheet.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(row=row, column=1).font = Font(name="Calibri", bold=True)
+        for col in (1, 2, 3, 4):
+            sheet.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+        _fit_height(sheet, row)
         for col in (3, 4):
             sheet.cell(row=row, column=col).number_format = DATE_FORMAT
         for week in span:
@@ -224,7 +246,7 @@ def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: lis
     sheet.append([])
     sheet.append(["", "Shaded: the weeks a task runs. \u25c6: the week a milestone is due. Weeks start on "
                   "Monday; public holidays are not business days."])
-    sheet.cell(row=sheet.max_row, column=2).font = Font(italic=True)
+    sheet.cell(row=sheet.max_row, column=2).font = Font(name="Calibri", italic=True)
 
 
 def plan_ics(
