@@ -122,7 +122,7 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
     for task in tasks:
         sheet.append([safe_cell(v) for v in _sheet_row(task, deal, home)])
         for i, cell in enumerate(sheet[sheet.max_row]):
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left" if i in dates else None)
             if i in dates:
                 cell.number_format = DATE_FORMAT
         _fit_height(sheet, sheet.max_row)
@@ -134,14 +134,13 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
     _timeline_sheet(wb.create_sheet("Timeline"), deal, home, tasks)
 
     marks = wb.create_sheet("Milestones")
-    _header(marks, 1, ["Due by", "Date", "Task", "Owner", "Workstream", "ID"], [14, 12, 64, 26, 28, 28])
-    for t in tasks:
-        if t.milestone:
-            marks.append([_due(t), t.end, safe_cell(t.title), t.owner_role, t.workstream_name, t.id])
-            marks.cell(row=marks.max_row, column=2).number_format = DATE_FORMAT
-            for cell in marks[marks.max_row]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            _fit_height(marks, marks.max_row)
+    _header(marks, 1, ["Due by", "Date", "Task", "Owner", "Workstream", "ID"], [14, 13, 64, 26, 28, 28])
+    for t in sorted((t for t in tasks if t.milestone and t.end), key=lambda t: (t.end, t.id)):  # type: ignore[arg-type,return-value]
+        marks.append([_due(t), t.end, safe_cell(t.title), t.owner_role, t.workstream_name, t.id])
+        for cell in marks[marks.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        marks.cell(row=marks.max_row, column=2).number_format = DATE_FORMAT
+        _fit_height(marks, marks.max_row)
     marks.freeze_panes = "A2"
     marks.auto_filter.ref = f"A1:F{marks.max_row}"
     _print_setup(marks, deal, home, "1:1")
