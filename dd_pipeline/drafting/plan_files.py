@@ -104,7 +104,7 @@ def _print_setup(sheet, deal: Deal, home: HomeOrganization | None, title_rows: s
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = title_rows
     sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.oddHeader.left.text = f"Launch plan: {deal.partner_label}"
+    sheet.oddHeader.left.text = f"Launch plan: {deal.partner_label}".replace("&", "&&")  # & starts a code
     sheet.oddHeader.right.text = "&A"
     sheet.oddFooter.center.text = "Page &P of &N"
 
