@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import docx
 import icalendar
@@ -100,7 +101,7 @@ def test_bad_meeting_time_and_time_zone_are_refused():
 
 
 def test_plan_workbook_has_dates_filters_frozen_header_and_fits_the_page_width(playbook):
-    deal = make_deal(page_size="Letter")
+    deal = make_deal(page_size="Letter", partner_short_name="Smith & Co")
     tasks = plan(playbook, deal)
     book = openpyxl.load_workbook(io.BytesIO(plan_xlsx(deal, tasks, HOME)))
     sheet = book["Plan"]
@@ -120,7 +121,9 @@ def test_plan_workbook_has_dates_filters_frozen_header_and_fits_the_page_width(p
         assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), name
         assert book[name].sheet_properties.pageSetUpPr.fitToPage, name
         assert setup.paperSize == 1, name  # Letter
-    assert book["Milestones"]["B2"].is_date
+    assert sheet.oddHeader.left.text == "Launch plan: Smith && Co"  # a lone & would start a header code
+    due = [c.value for c in book["Milestones"]["B"][1:]]
+    assert due and all(isinstance(d, dt.datetime) for d in due) and due == sorted(due)
 
 
 def test_timeline_sheet_shades_the_weeks_each_task_runs(playbook):
@@ -260,6 +263,17 @@ def test_clause_document_has_header_page_numbers_and_the_paper_the_deal_asks_for
     intro = document.paragraphs[1].text
     assert "term sheet 15 January 2027, effective 1 March 2027" in intro
     assert not [p.text for p in document.paragraphs if "(10)" in p.text or "ten (" in p.text]
+
+
+def test_clause_texts_write_numbers_one_way(playbook):
+    deal = make_deal(clause_parameters={"governing_law": "Irish law"},
+                     governance={"escalation_days": [5, 10, 15]})
+    draft = draft_clauses(playbook, deal, HOME, NO_MATCHES)
+    text = "\n".join(c.text for c in draft.drafted)
+    months = "January|February|March|April|May|June|July|August|September|October|November|December"
+    assert re.findall(rf"\b[0-9]\b(?! (?:{months}))", text) == []  # below ten in words, dates aside
+    assert "tier one" in text and "five Business Days" in text and "10 Business Days" in text
+    assert not re.search(r"\b(?:ten|twenty|thirty) \(\d+\)", text)
 
 
 def test_workbook_and_calendar_are_the_same_bytes_for_the_same_inputs(playbook):
