@@ -223,9 +223,10 @@ def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: lis
     thin = Side(style="thin", color="FFFFFF")
     previous = None
     for ws, ws_name, title, start, end, span, due in rows:
-        sheet.append([ws_name if ws != previous else "", safe_cell(title), start, end])
+        sheet.append([ws_name, safe_cell(title), start, end])  # on every row, so the filter finds them all
         row = sheet.max_row
-        sheet.cell(row=row, column=1).font = Font(name="Calibri", bold=True)
+        sheet.cell(row=row, column=1).font = (Font(name="Calibri", bold=True) if ws != previous
+                                              else Font(name="Calibri", color="A6A6A6"))
         for col in (1, 2, 3, 4):
             sheet.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
         _fit_height(sheet, row)
