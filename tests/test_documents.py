@@ -58,6 +58,17 @@ def test_day_100_close_out_moves_off_a_public_holiday(playbook):
             assert us.is_business_day(day), (task.id, day, us.holiday(day))
 
 
+def test_a_weekly_meeting_keeps_its_weekday_and_only_the_one_on_a_holiday_moves(playbook):
+    deal = make_deal(holiday_calendar="US", term_sheet_date="2027-12-01", effective_date="2028-01-03",
+                     governance={"operating_cadence": "weekly"})
+    meetings = [t for t in plan(playbook, deal) if t.id.startswith("operating_meeting_")]
+    us = BusinessDays("US")
+    moved = [m for m in meetings if m.start.weekday() != 0]  # 3 January 2028 is a Monday
+    assert [m.start for m in moved] == [dt.date(2028, 1, 18), dt.date(2028, 2, 22)]  # after MLK, Presidents'
+    assert all(us.holiday(m.start - dt.timedelta(days=1)) for m in moved)
+    assert len(meetings) > 10 and all(m.start.weekday() == 0 for m in meetings if m not in moved)
+
+
 def test_the_home_country_is_the_default_calendar_and_deal_yaml_wins(playbook):
     german = HomeOrganization(name="Heim GmbH", short_name="Heim", country="DE")
     fields = {"term_sheet_date": "2027-08-01", "effective_date": "2027-09-01"}

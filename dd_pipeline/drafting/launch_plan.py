@@ -1,7 +1,9 @@
 """The 100-day launch plan: the seed workstreams, the tasks selected mitigations add, and the committee
 meetings the governance clause sets up, scheduled in business days from the effective date.
 
-The schedule is deterministic and no task starts before the tasks it depends on have ended.
+The schedule is deterministic and no task starts before the tasks it depends on have ended. Business
+days skip weekends and the public holidays of the deal's calendar: a task and a meeting are placed at
+their weekday from the effective date (moved past a holiday), a task lasts its duration in business days.
 """
 
 from __future__ import annotations
@@ -68,6 +70,22 @@ class BusinessDays:
                 remaining -= 1
         return day
 
+    def at(self, day0: dt.date, weekdays: int) -> dt.date:
+        """The date ``weekdays`` weekdays after ``day0``, moved to the next business day if it is a holiday.
+
+        Seed tasks and meetings are placed this way, so a public holiday lengthens the tasks it falls in
+        and moves the one meeting on it, instead of shifting everything after it by a day.
+        """
+        return self.first(WEEKDAYS.add(day0, weekdays))
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        """How many business days after ``start`` come before or on ``end``."""
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            count += self.is_business_day(day)
+        return count
+
     def within(self, start: dt.date, calendar_days: int) -> int:
         """How many business days after ``start`` still fall within ``calendar_days`` calendar days."""
         count = 0
@@ -79,6 +97,9 @@ class BusinessDays:
                 return count
             if self.is_business_day(day):
                 count += 1
+
+
+WEEKDAYS = BusinessDays()
 
 
 def _order(tasks: dict[str, PlanTask]) -> list[str]:
@@ -130,25 +151,24 @@ def build_plan(
                                    f"mitigation:{match.mitigation.id}", list(match.dimensions))
 
     day0 = days.first(deal.effective_date)
-    end_of: dict[str, int] = {}
     for task_id in _order(tasks):
         task = tasks[task_id]
-        start = max([task.start_day, *(end_of[d] + 1 for d in task.depends_on)])
-        task.start_day = start
-        end_of[task_id] = start + task.duration_days - 1
-        _place(task, days, day0, deal.effective_date, end_of[task_id], seed.milestone_days)
+        start = days.at(day0, task.start_day)
+        for dep in task.depends_on:
+            start = max(start, days.add(tasks[dep].end, 1))  # type: ignore[arg-type]
+        _place(task, days, day0, start, days.add(start, task.duration_days - 1), seed.milestone_days,
+               deal.effective_date)
 
     meetings = _meetings(deal, days, day0, seed.horizon_days, seed.milestone_days, cadences or {})
     ordered = sorted(tasks.values(), key=lambda t: (t.start_day, t.workstream, t.id))
     return ordered + meetings
 
 
-def _place(
-    task: PlanTask, days: BusinessDays, day0: dt.date, effective: dt.date, end_day: int, marks: list[int]
-) -> None:
-    task.start = days.add(day0, task.start_day)
-    task.end = days.add(day0, end_day)
-    task.end_calendar_day = (task.end - effective).days
+def _place(task: PlanTask, days: BusinessDays, day0: dt.date, start: dt.date, end: dt.date, marks: list[int],
+           effective: dt.date) -> None:
+    task.start, task.end = start, end
+    task.start_day = days.between(day0, start)
+    task.end_calendar_day = (end - effective).days
     if task.milestone:
         task.milestone_day = next((m for m in sorted(marks) if task.end_calendar_day <= m), None)
 
@@ -156,9 +176,11 @@ def _place(
 def _meetings(
     deal: Deal, days: BusinessDays, day0: dt.date, horizon: int, marks: list[int], cadences: dict[str, str]
 ) -> list[PlanTask]:
-    """Committee meetings within the horizon, at the cadence the governance clause sets."""
+    """Committee meetings within the horizon, at the cadence the governance clause sets, each on the same
+    weekday as the one before; one that would fall on a public holiday moves to the next business day."""
     gov = deal.governance
-    last = days.within(day0, horizon - (day0 - deal.effective_date).days)
+    last = WEEKDAYS.within(day0, horizon - (day0 - deal.effective_date).days)
+    last_date = deal.effective_date + dt.timedelta(days=horizon)
     meetings = []
     steering = cadences.get("steering_cadence", gov.steering_cadence)
     operating = cadences.get("operating_cadence", gov.operating_cadence)
@@ -166,11 +188,12 @@ def _meetings(
                                             ("operating", gov.operating_committee, operating, 5)):
         step = CADENCE_BUSINESS_DAYS.get(str(cadence), CADENCE_BUSINESS_DAYS["monthly"])
         day, n = first, 1
-        while day <= last:
+        while day <= last and days.at(day0, day) <= last_date:
             task = PlanTask(f"{slug}_meeting_{n}", "governance_meetings", "Committee meetings",
                             f"{committee} meeting {n}", "joint", committee, day, 1, [], False, "governance",
                             kind="meeting")
-            _place(task, days, day0, deal.effective_date, day, marks)
+            when = days.at(day0, day)
+            _place(task, days, day0, when, when, marks, deal.effective_date)
             meetings.append(task)
             day += step
             n += 1
