@@ -451,7 +451,7 @@ class Governance(Strict):
         description="Business days allowed at each escalation tier, first tier first.",
     )
     governing_law: str | None = None
-    meeting_time: Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = Field(
+    meeting_time: str = Field(
         "10:00", description="Time of day (HH:MM, 24-hour clock) at which committee meetings start."
     )
     meeting_minutes: int = Field(60, ge=15, le=480, description="How long a committee meeting lasts.")
@@ -459,6 +459,18 @@ class Governance(Strict):
         None, description="IANA time zone of meeting_time (Europe/Berlin); default: the home organization's "
         "timezone, else UTC.",
     )
+
+    @field_validator("meeting_time", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return f"{value // 60:02d}:{value % 60:02d}"  # YAML reads an unquoted 10:00 as 600 (base 60)
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*([01]?[0-9]|2[0-3]):([0-5][0-9])\s*", value)
+            if match:
+                return f"{int(match.group(1)):02d}:{match.group(2)}"
+        raise ValueError("is not a time of day; expected hours and minutes on the 24-hour clock, such as "
+                         "\"09:30\" or \"14:00\"")
 
     @field_validator("meeting_timezone")
     @classmethod

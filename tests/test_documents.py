@@ -11,6 +11,7 @@ import icalendar
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 from conftest import cli_for, deal_yaml
 
 from dd_pipeline.drafting.clauses import draft_clauses
@@ -83,20 +84,33 @@ def test_the_home_country_is_the_default_calendar_and_deal_yaml_wins(playbook):
     assert BusinessDays("none").is_business_day(unity_day)
 
 
-@pytest.mark.parametrize(("field", "value", "expected"), [
-    ("holiday_calendar", "XX", "is not a country whose public holidays are known"),
-    ("holiday_calendar", "US-ZZ", "names a region that US has no public holidays for"),
-    ("page_size", "A5", "A4"),
+@pytest.mark.parametrize(("fields", "shown", "expected"), [
+    ({"holiday_calendar": "XX"}, "holiday_calendar: 'XX'", "is not a country whose public holidays are known"),
+    ({"holiday_calendar": "US-ZZ"}, "holiday_calendar: 'US-ZZ'", "names a region that US has no public holidays"),
+    ({"page_size": "A5"}, "page_size: 'A5'", "A4"),
+    ({"governance": {"meeting_time": "25:00"}}, "governance.meeting_time: '25:00'", "is not a time of day"),
+    ({"governance": {"meeting_timezone": "CET+1"}}, "governance.meeting_timezone: 'CET+1'", "is not a time zone"),
 ])
-def test_a_bad_calendar_or_paper_in_deal_yaml_is_named_with_file_field_and_value(
-        builder, playbook, monkeypatch, field, value, expected):
+def test_a_bad_calendar_paper_or_meeting_time_in_deal_yaml_names_file_field_and_value(
+        builder, playbook, monkeypatch, fields, shown, expected):
     builder.home_answers({d.id: [3, 3, 3] for d in playbook.dimensions})
-    builder.deal("d1", {d.id: [3, 3, 3] for d in playbook.dimensions}, **{field: value})
+    builder.deal("d1", {d.id: [3, 3, 3] for d in playbook.dimensions}, **fields)
     result = cli_for(builder.settings, monkeypatch)("validate")
     assert result.exit_code == 2, result.output
     text = " ".join(result.output.split())
-    assert "deal.yaml, line" in text and f"{field}: '{value}'" in text and expected in text
+    assert "deal.yaml, line" in text and shown in text and expected in text
     assert "Traceback" not in result.output
+
+
+def test_an_unquoted_meeting_time_reads_as_the_time_written(tmp_path):
+    from dd_pipeline.playbook import parse_model, read_yaml
+
+    path = tmp_path / "inputs" / "deal.yaml"
+    path.parent.mkdir()
+    text = yaml.safe_dump(deal_yaml("d1")) + "governance:\n  meeting_time: 9:30\n"
+    path.write_text(text, encoding="utf-8")
+    deal = parse_model(Deal, read_yaml(path, tmp_path / "inputs"), path, tmp_path / "inputs")
+    assert deal.governance.meeting_time == "09:30"  # YAML alone would have read 570
 
 
 def test_bad_meeting_time_and_time_zone_are_refused():
