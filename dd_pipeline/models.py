@@ -395,6 +395,15 @@ def holiday_calendar_code(value: str, *, regions: bool = True) -> str:
     return f"{country}-{known[region.upper()]}"
 
 
+def country_text(value: object) -> str:
+    """YAML reads an unquoted NO (Norway) as false."""
+    if value is False:
+        return "NO"
+    if not isinstance(value, str):
+        raise ValueError("is not text; expected a two-letter country code such as US, DE or GB")
+    return value
+
+
 def time_zone_name(value: str) -> str:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -422,10 +431,10 @@ class HomeOrganization(Strict):
         "governance.meeting_timezone; UTC when neither is set.",
     )
 
-    @field_validator("country")
+    @field_validator("country", mode="before")
     @classmethod
-    def _country(cls, value: str | None) -> str | None:
-        return None if value is None else holiday_calendar_code(value, regions=False)
+    def _country(cls, value: object) -> object:
+        return holiday_calendar_code(country_text(value), regions=False) if value is not None else None
 
     @field_validator("timezone")
     @classmethod
@@ -509,10 +518,15 @@ class Deal(Strict):
         "organization's country uses it, else A4.",
     )
 
-    @field_validator("holiday_calendar")
+    @field_validator("holiday_calendar", mode="before")
     @classmethod
-    def _holiday_calendar(cls, value: str | None) -> str | None:
-        return None if value is None else holiday_calendar_code(value)
+    def _holiday_calendar(cls, value: object) -> object:
+        return holiday_calendar_code(country_text(value)) if value is not None else None
+
+    @field_validator("page_size", mode="before")
+    @classmethod
+    def _page_size(cls, value: object) -> object:
+        return {"a4": "A4", "letter": "Letter"}.get(value.strip().lower(), value) if isinstance(value, str) else value
 
     @field_validator("deal_id")
     @classmethod

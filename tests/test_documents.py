@@ -102,15 +102,18 @@ def test_a_bad_calendar_paper_or_meeting_time_in_deal_yaml_names_file_field_and_
     assert "Traceback" not in result.output
 
 
-def test_an_unquoted_meeting_time_reads_as_the_time_written(tmp_path):
+def test_unquoted_values_in_deal_yaml_read_as_written(tmp_path):
     from dd_pipeline.playbook import parse_model, read_yaml
 
     path = tmp_path / "inputs" / "deal.yaml"
     path.parent.mkdir()
-    text = yaml.safe_dump(deal_yaml("d1")) + "governance:\n  meeting_time: 9:30\n"
+    text = (yaml.safe_dump(deal_yaml("d1")) + "governance:\n  meeting_time: 9:30\n"
+            + "holiday_calendar: NO\npage_size: letter\n")
     path.write_text(text, encoding="utf-8")
     deal = parse_model(Deal, read_yaml(path, tmp_path / "inputs"), path, tmp_path / "inputs")
     assert deal.governance.meeting_time == "09:30"  # YAML alone would have read 570
+    assert deal.holiday_calendar == "NO"  # Norway, not false
+    assert deal.page_size == "Letter"
 
 
 def test_bad_meeting_time_and_time_zone_are_refused():
