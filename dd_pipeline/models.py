@@ -461,11 +461,81 @@ class Person(Strict):
     email: str | None = None
 
 
+LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "CL", "CO", "VE", "PH", "PR", "GT", "CR", "PA", "DO", "SV", "NI"})
+HOLIDAY_CALENDAR_HELP = (
+    "expected a two-letter country code such as US, DE or GB, optionally with a region after a dash "
+    "(US-NY, DE-BY, GB-SCT), or none for no public holidays"
+)
+
+
+def holiday_calendar_code(value: str, *, regions: bool = True) -> str:
+    """``value`` as a holiday calendar the holidays package knows ("US", "DE-BY", "none"), in its spelling."""
+    import holidays
+
+    text = value.strip()
+    if text.lower() == "none":
+        return "none"
+    country, _, region = text.partition("-")
+    supported = {code: subdivisions for code, subdivisions in holidays.list_supported_countries().items()
+                 if len(code) == 2}
+    country = country.upper()
+    if country not in supported or (region and not regions):
+        raise ValueError(f"is not a country whose public holidays are known; {HOLIDAY_CALENDAR_HELP}"
+                         if regions else "is not a two-letter country code such as US, DE or GB")
+    if not region:
+        return country
+    known = {s.upper(): s for s in supported[country]}
+    if region.upper() not in known:
+        listed = ", ".join(sorted(supported[country])[:40]) or "none"
+        raise ValueError(f"names a region that {country} has no public holidays for; known regions: {listed}")
+    return f"{country}-{known[region.upper()]}"
+
+
+def country_text(value: object) -> str:
+    """YAML reads an unquoted NO (Norway) as false."""
+    if value is False:
+        return "NO"
+    if not isinstance(value, str):
+        raise ValueError("is not text; expected a two-letter country code such as US, DE or GB")
+    return value
+
+
+def time_zone_name(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            "is not a time zone; expected a name from the IANA time zone database such as Europe/Berlin, "
+            "America/New_York or UTC"
+        ) from None
+    return value
+
+
 class HomeOrganization(Strict):
     name: str
     short_name: str
     divisions: list[str] = Field(default_factory=list)
     alliance_manager: Person | None = None
+    country: str | None = Field(
+        None, description="Two-letter country code (US, DE, GB). Deals use its public holidays and paper "
+        "size unless deal.yaml says otherwise; none set means no public holidays and A4 paper.",
+    )
+    timezone: str | None = Field(
+        None, description="IANA time zone (America/New_York) for committee meetings unless deal.yaml sets "
+        "governance.meeting_timezone; UTC when neither is set.",
+    )
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country(cls, value: object) -> object:
+        return holiday_calendar_code(country_text(value), regions=False) if value is not None else None
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        return None if value is None else time_zone_name(value)
 
 
 Cadence = Literal["weekly", "every two weeks", "monthly", "every two months", "quarterly"]
@@ -486,6 +556,31 @@ class Governance(Strict):
         description="Business days allowed at each escalation tier, first tier first.",
     )
     governing_law: str | None = None
+    meeting_time: str = Field(
+        "10:00", description="Time of day (HH:MM, 24-hour clock) at which committee meetings start."
+    )
+    meeting_minutes: int = Field(60, ge=15, le=480, description="How long a committee meeting lasts.")
+    meeting_timezone: str | None = Field(
+        None, description="IANA time zone of meeting_time (Europe/Berlin); default: the home organization's "
+        "timezone, else UTC.",
+    )
+
+    @field_validator("meeting_time", mode="before")
+    @classmethod
+    def _time_of_day(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            return f"{value // 60:02d}:{value % 60:02d}"  # YAML reads an unquoted 10:00 as 600 (base 60)
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*([01]?[0-9]|2[0-3]):([0-5][0-9])\s*", value)
+            if match:
+                return f"{int(match.group(1)):02d}:{match.group(2)}"
+        raise ValueError("is not a time of day; expected hours and minutes on the 24-hour clock, such as "
+                         "\"09:30\" or \"14:00\"")
+
+    @field_validator("meeting_timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        return None if value is None else time_zone_name(value)
 
     @field_validator("escalation_days")
     @classmethod
@@ -510,6 +605,24 @@ class Deal(Strict):
     clause_parameters: dict[Identifier, ParameterValue] = Field(
         default_factory=dict, description="Values for clause parameters; these win over all others."
     )
+    holiday_calendar: str | None = Field(
+        None, description="Whose public holidays the launch plan skips: a country code (US), a country and "
+        "region (DE-BY) or none; default: the home organization's country.",
+    )
+    page_size: Literal["A4", "Letter"] | None = Field(
+        None, description="Paper size of the Word and Excel files; default: Letter where the home "
+        "organization's country uses it, else A4.",
+    )
+
+    @field_validator("holiday_calendar", mode="before")
+    @classmethod
+    def _holiday_calendar(cls, value: object) -> object:
+        return holiday_calendar_code(country_text(value)) if value is not None else None
+
+    @field_validator("page_size", mode="before")
+    @classmethod
+    def _page_size(cls, value: object) -> object:
+        return {"a4": "A4", "letter": "Letter"}.get(value.strip().lower(), value) if isinstance(value, str) else value
 
     @field_validator("deal_id")
     @classmethod
@@ -534,6 +647,18 @@ class Deal(Strict):
     @property
     def partner_label(self) -> str:
         return self.partner_short_name or self.partner
+
+    def holidays_for(self, home: HomeOrganization | None) -> str:
+        """The holiday calendar the plan uses: deal.yaml's, else the home organization's country, else none."""
+        return self.holiday_calendar or (home.country if home and home.country else None) or "none"
+
+    def paper_for(self, home: HomeOrganization | None) -> Literal["A4", "Letter"]:
+        if self.page_size:
+            return self.page_size
+        return "Letter" if home is not None and home.country in LETTER_COUNTRIES else "A4"
+
+    def meeting_zone(self, home: HomeOrganization | None) -> str:
+        return self.governance.meeting_timezone or (home.timezone if home and home.timezone else None) or "UTC"
 
 
 ANSWER_COLUMNS = (

@@ -100,7 +100,7 @@ def launch_plan(
     with warehouse.connect() as con:
         planned = plan_deal(con, pb, deal_id)
     deal, tasks = planned.deal, planned.tasks
-    paths = write_plan_files(project.settings.deal_outputs(deal_id), deal, tasks)
+    paths = write_plan_files(project.settings.deal_outputs(deal_id), deal, tasks, home=planned.home)
     work = [t for t in tasks if t.kind == "task"]
     return dg.MaterializeResult(metadata={
         "tasks": len(work),

@@ -55,6 +55,18 @@ class ClauseDraft:
     alliance_type: str = ""  # the alliance type's display name
 
 
+SMALL_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def number_in_words(value: Any) -> Any:
+    """The clauses' one way of writing numbers: whole numbers below ten in words, all others in digits
+    (the template texts follow the same rule)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer() \
+            and 0 <= value < 10:
+        return SMALL_NUMBERS[int(value)]
+    return value
+
+
 def _date(value: Any) -> str:
     return f"{value.day} {value:%B %Y}"
 
@@ -182,7 +194,8 @@ def more_frequent(current: Any, proposed: Any) -> Any:
 def draft_clauses(
     playbook: Playbook, deal: Deal, home: HomeOrganization, matches: MatchResult
 ) -> ClauseDraft:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
+                               finalize=number_in_words)
     base = effective_context(playbook, deal, home, matches)
     from_mitigations = mitigation_parameters(matches)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,9 +96,10 @@ def _title(deal: Deal, home: HomeOrganization) -> str:
 
 def clauses_markdown(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: NoteFacts) -> str:
     out = [f"# {_title(deal, home)}", "",
-           f"Deal `{deal.deal_id}` ({draft.alliance_type.lower()}), term sheet {deal.term_sheet_date}, "
-           f"effective {deal.effective_date}. Draft language for legal review, generated from the engagement "
-           "due diligence; each clause is followed by a drafting note saying why it is here.", ""]
+           f"Deal `{deal.deal_id}` ({draft.alliance_type.lower()}), term sheet "
+           f"{long_date(deal.term_sheet_date)}, effective {long_date(deal.effective_date)}. Draft language for "
+           "legal review, generated from the engagement due diligence; each clause is followed by a drafting "
+           "note saying why it is here.", ""]
     for item in draft.drafted:
         out += [f"## {item.number}. {item.clause.title}", ""]
         for para in paragraphs(item.text):
@@ -137,10 +139,25 @@ def clauses_json(deal: Deal, draft: ClauseDraft, facts: NoteFacts) -> str:
     return json.dumps(doc, indent=2, sort_keys=False, ensure_ascii=False, default=str) + "\n"
 
 
+NOTE_STYLE = "Drafting Note"
+HEADER_TEXT = "Draft for legal review"
+SUB_CLAUSE_MARK = re.compile(r"^\([a-z]{1,2}\)\s+")
+SUB_CLAUSE_CAPTION = re.compile(r"^([A-Z][\w,'-]*(?: [\w,'-]+){0,5}\.)\s")  # "Establishment." opens a sub-clause
+
+
+def long_date(day: dt.date) -> str:
+    """Dates as the clauses write them: 1 June 2027."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: NoteFacts) -> bytes:
+    """Clauses numbered by Word itself (1., 1.1, 1.2), every drafting note in the "Drafting Note" style,
+    a header saying it is a draft, page numbers in the footer, A4 or Letter as the deal asks."""
     from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.shared import Cm, Inches, Mm, Pt, RGBColor
 
     doc = Document()
     stamp = dt.datetime.combine(deal.term_sheet_date, dt.time())
@@ -155,36 +172,63 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(11)
+    note_style = doc.styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    note_style.base_style = normal
+    note_style.quick_style = True
+    note_style.font.italic = True
+    note_style.font.size = Pt(9)
+    note_style.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+    note_style.paragraph_format.left_indent = Cm(1)
+    note_style.paragraph_format.space_after = Pt(2)
 
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    if deal.paper_for(home) == "Letter":
+        section.page_width, section.page_height = Inches(8.5), Inches(11)
+        margin = Inches(1)
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        margin = Cm(2.5)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = margin
+    header = section.header.paragraphs[0]
+    header.text = HEADER_TEXT
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+
+    num_id = _clause_numbering(doc)
     heading = doc.add_heading(_title(deal, home), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
     intro = doc.add_paragraph()
     intro.add_run("DRAFT FOR LEGAL REVIEW. ").bold = True
     intro.add_run(
-        f"Deal {deal.deal_id} ({draft.alliance_type.lower()}), term sheet {deal.term_sheet_date}, "
-        f"effective {deal.effective_date}. Each clause is followed by a drafting note naming the gaps and "
-        "evidence that triggered it."
+        f"Deal {deal.deal_id} ({draft.alliance_type.lower()}), term sheet {long_date(deal.term_sheet_date)}, "
+        f"effective {long_date(deal.effective_date)}. Each clause is followed by a drafting note naming the "
+        f"gaps and evidence that triggered it; the notes use the paragraph style \"{NOTE_STYLE}\", so that "
+        "all of them can be selected, hidden or deleted at once."
     )
     for item in draft.drafted:
-        doc.add_heading(f"{item.number}. {item.clause.title}", level=1)
+        _numbered(doc.add_heading(item.clause.title, level=1), num_id, 0)
         for para in paragraphs(item.text):
-            doc.add_paragraph(para)
+            text = SUB_CLAUSE_MARK.sub("", para)
+            paragraph = doc.add_paragraph()
+            caption = SUB_CLAUSE_CAPTION.match(text)
+            if caption:
+                paragraph.add_run(caption.group(1)).bold = True
+                text = text[caption.end(1):]
+            paragraph.add_run(text)
+            _numbered(paragraph, num_id, 1)
         for i, line in enumerate(_note(item, facts)):
             label, _, body = line.partition(": ")
-            note = doc.add_paragraph()
-            note.paragraph_format.left_indent = Cm(0.75)
-            note.paragraph_format.space_after = Pt(2)
-            runs = []
+            note = doc.add_paragraph(style=NOTE_STYLE)
             if i == 0:
-                runs.append(note.add_run("Drafting note. "))
-            runs.append(note.add_run(f"{label}: "))
-            for run in runs:
-                run.bold = True
-            runs.append(note.add_run(body))
-            for run in runs:
-                run.italic = True
-                run.font.size = Pt(9)
-                run.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+                note.add_run("Drafting note. ").bold = True
+            note.add_run(f"{label}: ").bold = True
+            note.add_run(body)
     if draft.problems:
         doc.add_heading("Not drafted", level=1)
         for p in draft.problems:
@@ -192,6 +236,59 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
     buffer = io.BytesIO()
     doc.save(buffer)
     return normalize_zip(buffer.getvalue())
+
+
+def _field(paragraph, instruction: str) -> None:  # type: ignore[no-untyped-def]
+    """A Word field (PAGE, NUMPAGES) that the word processor fills in as it lays out the pages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str):  # type: ignore[no-untyped-def]
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+
+    run = paragraph.add_run()
+    run._r.append(char("begin"))
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    run._r.append(code)
+    run._r.append(char("separate"))
+    paragraph.add_run("1")  # shown until the word processor updates the field
+    paragraph.add_run()._r.append(char("end"))
+
+
+def _clause_numbering(doc) -> int:  # type: ignore[no-untyped-def]
+    """Add a two-level list to numbering.xml: clauses 1., 2., sub-clauses 1.1, 1.2; returns its numId."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    numbering = doc.part.numbering_part.element
+    abstract_ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+    abstract_id = max(abstract_ids, default=-1) + 1
+    levels = "".join(
+        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="567" w:hanging="567"/></w:pPr></w:lvl>'
+        for level, text in ((0, "%1."), (1, "%1.%2"))
+    )
+    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+                         f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>')
+    existing = numbering.findall(qn("w:abstractNum"))
+    if existing:
+        existing[-1].addnext(abstract)
+    else:
+        numbering.insert(0, abstract)
+    num = numbering.add_num(abstract_id)
+    return int(num.numId)
+
+
+def _numbered(paragraph, num_id: int, level: int) -> None:  # type: ignore[no-untyped-def]
+    properties = paragraph._p.get_or_add_pPr()
+    number = properties.get_or_add_numPr()
+    number.get_or_add_ilvl().val = level
+    number.get_or_add_numId().val = num_id
 
 
 def write_clause_documents(

@@ -50,6 +50,7 @@ class Drafted:
 @dataclass(frozen=True)
 class Planned:
     deal: Deal
+    home: HomeOrganization
     tasks: list[PlanTask]
 
 
@@ -79,6 +80,7 @@ def plan_deal(con: duckdb.DuckDBPyConnection, playbook: Playbook, deal_id: str) 
     deal, home = load_deal(con, deal_id)
     result = load_matches(con, deal_id, playbook)
     values = effective_context(playbook, deal, home, result)
-    tasks = build_plan(playbook, deal, result, {k: values[k] for k in CADENCES}, deal_parties(deal, home))
+    tasks = build_plan(playbook, deal, result, {k: values[k] for k in CADENCES}, deal_parties(deal, home),
+                       home=home)
     store_plan(con, deal_id, tasks)
-    return Planned(deal, tasks)
+    return Planned(deal, home, tasks)

@@ -62,13 +62,22 @@ def deal_yaml_text(deal: Deal, playbook: Playbook) -> str:
         "\n# governance: how the alliance will be steered; these names and numbers go into the draft\n"
         "# governance and escalation clauses. Cadences: weekly, every two weeks, monthly, every two months,\n"
         "# quarterly. escalation_days: business days allowed at each step of escalation, first step first\n"
-        "# (one to five steps, each 1 to 90 days).\n",
+        "# (one to five steps, each 1 to 90 days). meeting_time (HH:MM), meeting_minutes and meeting_timezone\n"
+        "# (such as Europe/Berlin; default: the home organization's timezone, else UTC) place the committee\n"
+        "# meetings in the launch plan calendar.\n",
         _field("governance", governance),
         "\n# clause_parameters: values that go straight into the draft clauses and override everything else.\n"
         "# Some have no default and legal must set them, such as governing_law; the run names any missing:\n"
         "#   clause_parameters:\n"
         "#     governing_law: \"the laws of the State of Delaware\"\n",
         _field("clause_parameters", data["clause_parameters"]),
+        "\n# holiday_calendar: whose public holidays the launch plan skips: a country code (US), a country and\n"
+        "# region (DE-BY, GB-SCT) or none. Default: the home organization's country.\n",
+        _field("holiday_calendar", data["holiday_calendar"]) if "holiday_calendar" in data
+        else "# holiday_calendar: US\n",
+        "# page_size: A4 or Letter for the Word and Excel files. Default: Letter where the home organization's\n"
+        "# country uses it, else A4.\n",
+        _field("page_size", data["page_size"]) if "page_size" in data else "# page_size: A4\n",
     ]
     text = "".join(parts)
     parsed = Deal.model_validate(yaml.safe_load(text))
