@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from typing import Annotated
 
@@ -187,8 +188,16 @@ def run(
         elif outcome:
             err.print(f"[red]x[/] {deal_id} failed: {_escape(outcome.failure)}; its previous outputs are unchanged")
 
+    from dd_pipeline.defs.liveness import SlotWaitExpired
+
     summary_so_far: list = []
-    summary = materialize_deals(settings, deals, instance, progress, summary_so_far)
+    try:
+        summary = materialize_deals(settings, deals, instance, progress, summary_so_far)
+    except SlotWaitExpired as exc:
+        reason = str(exc) or "the warehouse stayed in use by another run"
+        err.print(f"[red]x[/] gave up: {_escape(reason)} (DD_SLOT_WAIT_SECONDS sets how long to wait); deals "
+                  "not yet run keep their previous outputs")
+        raise typer.Exit(EXIT_FAILURE) from None
     if not summary.playbook_ok:
         err.print(f"[red]x[/] the playbook could not be loaded: {_escape(summary.playbook_failure)}")
         raise typer.Exit(EXIT_INPUT)
@@ -267,9 +276,15 @@ def _load_commands() -> None:
 _load_commands()
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends a run as Ctrl-C does: the step being written is abandoned, published outputs stay."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except KeyboardInterrupt:

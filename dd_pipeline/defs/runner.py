@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,16 +15,22 @@ import dagster as dg
 from dd_pipeline.settings import Settings
 
 from . import all_assets, all_checks
-from .partitions import DEALS
+from .liveness import free_dead_runs, process_tags, wait_for_pool, watched_run
+from .partitions import DEALS, WAREHOUSE_POOL
 from .resources import resources_for
 
 # Telemetry off (partner data is confidential; nothing leaves the machine) and one writer at a time in the
 # "warehouse" pool: DuckDB allows a single writing process.
+# Run monitoring (under the daemon) frees the slots of finished runs; runs whose process died are found by
+# liveness.free_dead_runs when a command starts.
 DAGSTER_YAML = """telemetry:
   enabled: false
 concurrency:
   pools:
     default_limit: 1
+run_monitoring:
+  enabled: true
+  free_slots_after_run_end_seconds: 30
 """
 
 
@@ -74,6 +81,7 @@ def open_instance(home: Path) -> dg.DagsterInstance:
         instance.get_runs(limit=1)
         instance.get_dynamic_partitions(DEALS.name)
         instance.all_instigator_state()
+        free_dead_runs(instance)
         fcntl.flock(lock, fcntl.LOCK_UN)
     return instance
 
@@ -97,11 +105,19 @@ def materialize_deals(
     checks = all_checks()
     summary = RunSummary(deals=outcomes if outcomes is not None else [])
 
+    def run(targets, **kwargs):  # type: ignore[no-untyped-def]
+        """One in-process run, started once the warehouse pool has a free slot and watched while it waits."""
+        say = lambda text: on_event("", text)  # noqa: E731
+        wait_for_pool(instance, WAREHOUSE_POOL, say)
+        tags = {**kwargs.pop("tags", {}), **process_tags(), "dd/attempt": uuid.uuid4().hex}
+        with watched_run(instance, WAREHOUSE_POOL, {"dd/attempt": tags["dd/attempt"]}, say):
+            return dg.materialize(targets, instance=instance, resources=resources, raise_on_error=False,
+                                  run_config=QUIET, tags=tags, **kwargs)
+
     on_event("", "loading the playbook")
     after_deals = _after_deals(assets)
     unpartitioned = [a for a in assets if a.partitions_def is None and a not in after_deals]
-    result = dg.materialize(unpartitioned, instance=instance, resources=resources, raise_on_error=False,
-                            run_config=QUIET)
+    result = run(unpartitioned)
     if not result.success:
         summary.playbook_ok = False
         summary.playbook_failure = _failure_text(result)
@@ -115,16 +131,8 @@ def materialize_deals(
     for deal_id in deal_ids:
         on_event(deal_id, "running")
         started = time.perf_counter()
-        result = dg.materialize(
-            [*assets, *checks],
-            selection=dg.AssetSelection.assets(*partitioned),
-            partition_key=deal_id,
-            instance=instance,
-            resources=resources,
-            raise_on_error=False,
-            run_config=QUIET,
-            tags={"dd/deal": deal_id, "dd/trigger": "cli"},
-        )
+        result = run([*assets, *checks], selection=dg.AssetSelection.assets(*partitioned), partition_key=deal_id,
+                     tags={"dd/deal": deal_id, "dd/trigger": "cli"})
         elapsed = time.perf_counter() - started
         if result.success:
             summary.deals.append(DealOutcome(deal_id, "done", elapsed))
@@ -135,8 +143,7 @@ def materialize_deals(
         on_event(deal_id, summary.deals[-1].status)
     if after_deals:
         on_event("", "writing the portfolio page")
-        result = dg.materialize(after_deals, instance=instance, resources=resources, raise_on_error=False,
-                                run_config=QUIET)
+        result = run(after_deals)
         if not result.success:
             summary.portfolio_failure = _failure_text(result)
     return summary
