@@ -20,6 +20,7 @@ from dd_pipeline.warehouse.drafts import (
 from dd_pipeline.warehouse.store import load_deal
 
 from .partitions import DEALS, WAREHOUSE_POOL
+from .publication import deal_folder, done_writing, step
 from .resources import ProjectResource, WarehouseResource
 from .scoring_assets import current_playbook, gaps
 
@@ -34,13 +35,15 @@ def mitigations(
     """Mitigation strategies matched to the deal's gaps, ranked, each with its reason; uncovered gaps listed."""
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
-    with warehouse.connect() as con:
+    with warehouse.connect() as con, step(context, "matching mitigations to the gaps"):
         deal, _ = load_deal(con, deal_id)
         result = match_mitigations(pb, frame(con, "SELECT * FROM gaps WHERE deal_id = ?", [deal_id]),
                                    deal.alliance_type)
         store_matches(con, deal_id, result)
-    path = project.settings.deal_outputs(deal_id) / "mitigations.csv"
-    atomic_write_text(path, mitigations_csv(result))
+    path = deal_folder(context, project) / "mitigations.csv"
+    with step(context, "writing mitigations.csv"):
+        atomic_write_text(path, mitigations_csv(result))
+    done_writing(context, project)
     return dg.MaterializeResult(metadata={
         "selected": len(result.selected),
         "suggested": len(result.matches) - len(result.selected),
@@ -49,7 +52,7 @@ def mitigations(
                                                    for g in result.uncovered) or "none"),
         "top mitigations": dg.MetadataValue.md("\n".join(
             f"{m.rank}. {m.mitigation.title}" for m in result.selected[:5]) or "none"),
-        "file": dg.MetadataValue.path(str(path)),
+        "file": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / path.name)),
     })
 
 
@@ -73,20 +76,22 @@ def clauses(
     """Draft contract clauses (baseline for the alliance type, plus those selected mitigations call for)."""
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
-    with warehouse.connect() as con:
+    with warehouse.connect() as con, step(context, "drafting the clauses"):
         deal, home = load_deal(con, deal_id)
         result = load_matches(con, deal_id, pb)
         draft = draft_clauses(pb, deal, home, result)
         store_clauses(con, deal_id, draft)
         facts = NoteFacts(deal_gaps(con, deal_id), deal_evidence(con, deal_id))
-    paths = write_clause_documents(project.settings.deal_outputs(deal_id), deal, home, draft, facts)
+    with step(context, "writing clauses.md, clauses.json and clauses.docx"):
+        paths = write_clause_documents(deal_folder(context, project), deal, home, draft, facts)
+    done_writing(context, project)
     for problem in draft.problems:
         context.log.warning(str(problem))
     return dg.MaterializeResult(metadata={
         "clauses": len(draft.drafted),
         "not drafted": len(draft.problems),
         "missing parameters": dg.MetadataValue.md("\n".join(f"- {p}" for p in draft.problems) or "none"),
-        "document": dg.MetadataValue.path(str(paths[2])),
+        "document": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / paths[2].name)),
     })
 
 
@@ -110,13 +115,15 @@ def launch_plan(
     """The 100-day launch plan: seed workstreams, tasks from selected mitigations, committee meetings."""
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
-    with warehouse.connect() as con:
+    with warehouse.connect() as con, step(context, "building the launch plan"):
         deal, home = load_deal(con, deal_id)
         result = load_matches(con, deal_id, pb)
-        context = effective_context(pb, deal, home, result)
-        tasks = build_plan(pb, deal, result, {k: context[k] for k in ("steering_cadence", "operating_cadence")})
+        values = effective_context(pb, deal, home, result)
+        tasks = build_plan(pb, deal, result, {k: values[k] for k in ("steering_cadence", "operating_cadence")})
         store_plan(con, deal_id, tasks)
-    paths = write_plan_files(project.settings.deal_outputs(deal_id), deal, tasks)
+    with step(context, "writing launch_plan.csv, launch_plan.xlsx and launch_plan.ics"):
+        paths = write_plan_files(deal_folder(context, project), deal, tasks)
+    done_writing(context, project)
     work = [t for t in tasks if t.kind == "task"]
     return dg.MaterializeResult(metadata={
         "tasks": len(work),
@@ -124,7 +131,7 @@ def launch_plan(
         "milestones": sum(t.milestone for t in work),
         "committee meetings": sum(t.kind == "meeting" for t in tasks),
         "last task ends": max((t.end for t in work if t.end), default=deal.effective_date).isoformat(),
-        "workbook": dg.MetadataValue.path(str(paths[1])),
+        "workbook": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / paths[1].name)),
     })
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from dd_pipeline.publish import discard, recover
 from dd_pipeline.settings import Settings
 
 from . import all_assets, all_checks
@@ -114,6 +115,7 @@ def materialize_deals(
             return dg.materialize(targets, instance=instance, resources=resources, raise_on_error=False,
                                   run_config=QUIET, tags=tags, **kwargs)
 
+    recover(settings)  # staging folders of killed runs
     on_event("", "loading the playbook")
     after_deals = _after_deals(assets)
     unpartitioned = [a for a in assets if a.partitions_def is None and a not in after_deals]
@@ -134,6 +136,8 @@ def materialize_deals(
         result = run([*assets, *checks], selection=dg.AssetSelection.assets(*partitioned), partition_key=deal_id,
                      tags={"dd/deal": deal_id, "dd/trigger": "cli"})
         elapsed = time.perf_counter() - started
+        if not result.success:
+            discard(settings, deal_id, result.run_id)
         if result.success:
             summary.deals.append(DealOutcome(deal_id, "done", elapsed))
         elif _blocked(result):

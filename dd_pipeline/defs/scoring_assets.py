@@ -13,6 +13,7 @@ from dd_pipeline.warehouse.connection import frame
 from dd_pipeline.warehouse.store import promote_deal, stage_deal, store_playbook
 
 from .partitions import DEALS, WAREHOUSE_POOL
+from .publication import deal_folder, done_writing, step
 from .resources import ProjectResource, WarehouseResource
 
 SCORING_GROUP = "scoring"
@@ -218,11 +219,12 @@ def gap_reports(
 ) -> dg.MaterializeResult:
     """gaps.csv, category_scores.csv, perception_gaps.csv, internal_disagreement.csv, challenges.csv."""
     deal_id = context.partition_key
-    folder = project.settings.deal_outputs(deal_id)
-    with warehouse.connect(read_only=True) as con:
+    folder = deal_folder(context, project)
+    with warehouse.connect(read_only=True) as con, step(context, "writing the gap tables (gaps.csv ...)"):
         written = write_gap_tables(con, deal_id, folder)
+    done_writing(context, project)
     return dg.MaterializeResult(metadata={
-        "folder": dg.MetadataValue.path(str(folder)),
+        "folder": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id))),
         "files": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in written)),
     })
 
