@@ -143,6 +143,7 @@ def run(
     """
     settings = _settings()
     playbook = _load_playbook(settings)
+    _check_warehouse(settings)
     selected = _select_deals(settings, deal)
     misnamed = _misnamed_deals(settings, selected, playbook)
     selected = [d for d in selected if d not in misnamed]
@@ -199,8 +200,12 @@ def run(
                   "not yet run keep their previous outputs")
         raise typer.Exit(EXIT_FAILURE) from None
     if not summary.playbook_ok:
-        err.print(f"[red]x[/] the playbook could not be loaded: {_escape(summary.playbook_failure)}")
-        raise typer.Exit(EXIT_INPUT)
+        if summary.playbook_failure.startswith("The playbook in assets/"):
+            err.print(f"[red]x[/] the playbook could not be loaded: {_escape(summary.playbook_failure)}")
+            raise typer.Exit(EXIT_INPUT)
+        err.print(f"[red]x[/] the run could not start: {_escape(summary.playbook_failure)}; nothing was run, "
+                  "the outputs are unchanged")
+        raise typer.Exit(EXIT_FAILURE)
 
     done = sum(d.status == "done" for d in summary.deals)
     blocked = sum(d.status == "blocked" for d in summary.deals) + len(misnamed)
@@ -223,6 +228,19 @@ def run(
         raise typer.Exit(EXIT_FAILURE)
     if blocked:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _check_warehouse(settings: Settings) -> None:
+    """A file at the warehouse path that is not this tool's warehouse stops the run before anything is
+    written (exit 2); a warehouse that cannot be written is the machine's problem (exit 1)."""
+    from dd_pipeline.warehouse.connection import WarehouseRefused, WarehouseUnwritable, connect
+
+    try:
+        with connect(settings.warehouse_path):
+            pass
+    except WarehouseRefused as exc:
+        err.print(f"[red]x[/] {_escape(str(exc))}; nothing was run, the outputs are unchanged")
+        raise typer.Exit(EXIT_FAILURE if isinstance(exc, WarehouseUnwritable) else EXIT_INPUT) from None
 
 
 def _misnamed_deals(settings: Settings, deal_ids: list[str], playbook) -> list[str]:  # type: ignore[no-untyped-def]
