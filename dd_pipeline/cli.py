@@ -147,8 +147,10 @@ def run(
     selected = _select_deals(settings, deal)
     misnamed = _misnamed_deals(settings, selected, playbook)
     selected = [d for d in selected if d not in misnamed]
+    from dd_pipeline.defs.runner import recover_outputs
     from dd_pipeline.reruns import unchanged_deals
 
+    recover_outputs(settings)  # before deciding what is up to date: a killed run may have been recorded
     unchanged = [] if force else unchanged_deals(settings, selected, playbook.fingerprint)
     for deal_id in unchanged:
         out.print(f"{deal_id}: unchanged since its last run; outputs are up to date (--force reruns it)")

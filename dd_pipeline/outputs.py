@@ -82,9 +82,14 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe, characters a workbook cannot
+    hold (XML) are left out; numbers pass unchanged."""
+    if isinstance(value, str):
+        from dd_pipeline.sanitize import xml_text
+
+        value = xml_text(value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 

@@ -104,12 +104,27 @@ def discard(settings: Settings, deal_id: str, run_id: str) -> None:
     shutil.rmtree(staging_dir(settings, deal_id, run_id), ignore_errors=True)
 
 
-def recover(settings: Settings, deal_id: str | None = None) -> None:
-    """Finish what a killed run left: a set-aside folder whose swap did not complete is put back, and
-    staging folders of runs that no longer run are removed."""
+def staged_runs(settings: Settings) -> list[tuple[str, str]]:
+    """(deal_id, run_id) of every staging folder whose run has ended."""
+    root = staging_root(settings)
+    if not root.is_dir():
+        return []
+    return [tuple(p.name.split(".", 1)) for p in sorted(root.iterdir())  # type: ignore[misc]
+            if not p.name.endswith(OLD) and "." in p.name and not _owner_running(p)]
+
+
+def recover(settings: Settings, deal_id: str | None = None,
+            committed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()) -> None:
+    """Finish what a killed run left: a run killed after it was recorded (``committed``: its deal and run
+    id are in the history) is published; a set-aside folder whose swap did not complete is put back; the
+    staging folders of other runs that no longer run are removed."""
     root = staging_root(settings)
     if not root.is_dir():
         return
+    for deal, run_id in staged_runs(settings):
+        if (deal, run_id) in committed and (deal_id is None or deal == deal_id):
+            if (staging_dir(settings, deal, run_id) / "run.json").is_file():
+                publish(settings, deal, run_id)
     for entry in sorted(root.iterdir()):
         name = entry.name.removesuffix(OLD)
         deal = name.split(".", 1)[0]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dd_pipeline.publish import discard, recover
+from dd_pipeline.publish import discard, recover, staged_runs
 from dd_pipeline.settings import Settings
 
 from . import all_assets, all_checks
@@ -115,7 +115,7 @@ def materialize_deals(
             return dg.materialize(targets, instance=instance, resources=resources, raise_on_error=False,
                                   run_config=QUIET, tags=tags, **kwargs)
 
-    recover(settings)  # staging folders of killed runs
+    recover_outputs(settings)
     on_event("", "loading the playbook")
     after_deals = _after_deals(assets)
     unpartitioned = [a for a in assets if a.partitions_def is None and a not in after_deals]
@@ -151,6 +151,24 @@ def materialize_deals(
         if not result.success:
             summary.portfolio_failure = _failure_text(result)
     return summary
+
+
+def recover_outputs(settings: Settings) -> None:
+    """What killed runs left in outputs/.staging/: a recorded run is published, the rest removed."""
+    recover(settings, committed=_committed(settings))
+
+
+def _committed(settings: Settings) -> set[tuple[str, str]]:
+    """Those of the ended runs with a staging folder that are recorded in the history."""
+    from dd_pipeline.warehouse.connection import connect
+
+    staged = staged_runs(settings)
+    if not staged or not settings.warehouse_path.is_file():
+        return set()
+    with connect(settings.warehouse_path, read_only=True) as con:
+        rows = con.execute("SELECT deal_id, run_id FROM run_history WHERE run_id IN (SELECT unnest(?))",
+                           [[run_id for _, run_id in staged]]).fetchall()
+    return {(d, r) for d, r in rows}
 
 
 def _after_deals(assets: list[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:

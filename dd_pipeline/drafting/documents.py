@@ -13,6 +13,8 @@ import pandas as pd
 from dd_pipeline.drafting.clauses import ClauseDraft, DraftedClause
 from dd_pipeline.models import Deal, HomeOrganization
 from dd_pipeline.outputs import atomic_write_bytes, atomic_write_text
+from dd_pipeline.sanitize import markdown_text as md
+from dd_pipeline.sanitize import xml_text as xml
 from dd_pipeline.zipfiles import normalize_zip
 
 
@@ -74,19 +76,21 @@ def _title(deal: Deal, home: HomeOrganization) -> str:
 
 
 def clauses_markdown(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: NoteFacts) -> str:
-    out = [f"# {_title(deal, home)}", "",
-           f"Deal `{deal.deal_id}` ({draft.alliance_type.lower()}), term sheet {deal.term_sheet_date}, "
+    # Every piece of text is escaped (markdown_text): names, notes and clause text come from the inputs.
+    out = [f"# {md(_title(deal, home))}", "",
+           f"Deal `{deal.deal_id}` ({md(draft.alliance_type.lower())}), term sheet {deal.term_sheet_date}, "
            f"effective {deal.effective_date}. Draft language for legal review, generated from the engagement "
            "due diligence; each clause is followed by a drafting note saying why it is here.", ""]
     for item in draft.drafted:
-        out += [f"## {item.number}. {item.clause.title}", ""]
+        out += [f"## {item.number}. {md(item.clause.title)}", ""]
         for para in paragraphs(item.text):
-            out += [para, ""]
-        out += ["> **Drafting note.** " + _note(item, facts)[0]] + [f"> {line}" for line in _note(item, facts)[1:]]
+            out += [md(para), ""]
+        note = _note(item, facts)
+        out += ["> **Drafting note.** " + md(note[0])] + [f"> {md(line)}" for line in note[1:]]
         out.append("")
     if draft.problems:
         out += ["## Not drafted", ""]
-        out += [f"- {p}" for p in draft.problems]
+        out += [f"- {md(p)}" for p in draft.problems]
         out.append("")
     return "\n".join(out)
 
@@ -127,7 +131,7 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
     props = doc.core_properties
     props.author = "dd-pipeline"
     props.last_modified_by = "dd-pipeline"
-    props.title = _title(deal, home)
+    props.title = xml(_title(deal, home))
     props.created = stamp
     props.modified = stamp
     props.revision = 1
@@ -136,19 +140,20 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
     normal.font.name = "Calibri"
     normal.font.size = Pt(11)
 
-    heading = doc.add_heading(_title(deal, home), level=0)
+    # Word text is XML: characters XML cannot hold are left out (sanitize.xml_text) rather than failing.
+    heading = doc.add_heading(xml(_title(deal, home)), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
     intro = doc.add_paragraph()
     intro.add_run("DRAFT FOR LEGAL REVIEW. ").bold = True
-    intro.add_run(
+    intro.add_run(xml(
         f"Deal {deal.deal_id} ({draft.alliance_type.lower()}), term sheet {deal.term_sheet_date}, "
         f"effective {deal.effective_date}. Each clause is followed by a drafting note naming the gaps and "
         "evidence that triggered it."
-    )
+    ))
     for item in draft.drafted:
-        doc.add_heading(f"{item.number}. {item.clause.title}", level=1)
+        doc.add_heading(xml(f"{item.number}. {item.clause.title}"), level=1)
         for para in paragraphs(item.text):
-            doc.add_paragraph(para)
+            doc.add_paragraph(xml(para))
         for i, line in enumerate(_note(item, facts)):
             label, _, body = line.partition(": ")
             note = doc.add_paragraph()
@@ -157,10 +162,10 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
             runs = []
             if i == 0:
                 runs.append(note.add_run("Drafting note. "))
-            runs.append(note.add_run(f"{label}: "))
+            runs.append(note.add_run(xml(f"{label}: ")))
             for run in runs:
                 run.bold = True
-            runs.append(note.add_run(body))
+            runs.append(note.add_run(xml(body)))
             for run in runs:
                 run.italic = True
                 run.font.size = Pt(9)
@@ -168,7 +173,7 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
     if draft.problems:
         doc.add_heading("Not drafted", level=1)
         for p in draft.problems:
-            doc.add_paragraph(str(p), style="List Bullet")
+            doc.add_paragraph(xml(p), style="List Bullet")
     buffer = io.BytesIO()
     doc.save(buffer)
     return normalize_zip(buffer.getvalue())

@@ -9,6 +9,7 @@ from dd_pipeline.drafting.launch_plan import PlanTask
 from dd_pipeline.matching import MatchResult
 from dd_pipeline.models import Deal
 from dd_pipeline.outputs import atomic_write_bytes, atomic_write_text, csv_text, safe_cell
+from dd_pipeline.sanitize import one_line
 from dd_pipeline.zipfiles import stamped_workbook, workbook_bytes
 
 PLAN_COLUMNS = ["id", "kind", "workstream", "workstream_name", "title", "owner", "owner_role", "start_date",
@@ -36,7 +37,7 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask]) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
-    wb = stamped_workbook(deal.term_sheet_date, f"Launch plan: {deal.partner_label}")
+    wb = stamped_workbook(deal.term_sheet_date, str(safe_cell(f"Launch plan: {deal.partner_label}")))
 
     sheet = wb.active
     sheet.title = "Plan"
@@ -64,7 +65,7 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask]) -> bytes:
     for t in tasks:
         if t.milestone:
             day = t.milestone_day if t.milestone_day is not None else "after 100"
-            marks.append([day, t.end.isoformat() if t.end else "", t.id, safe_cell(t.title), t.owner_role])
+            marks.append([day, t.end.isoformat() if t.end else "", t.id, safe_cell(t.title), safe_cell(t.owner_role)])
     for col, width in zip("ABCDE", (14, 12, 34, 70, 28), strict=True):
         marks.column_dimensions[col].width = width
 
@@ -73,25 +74,29 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask]) -> bytes:
 
 def plan_ics(deal: Deal, tasks: list[PlanTask]) -> bytes:
     """Milestones and committee meetings as all-day calendar events."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
+
+    def text(value: str) -> vText:
+        # Every text property as a vText (escaped per RFC 5545) on one line: no value can end a property.
+        return vText(one_line(value))
 
     cal = Calendar()
     cal.add("prodid", "-//dd-pipeline//launch plan//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Launch plan: {deal.partner_label}")
+    cal.add("x-wr-calname", text(f"Launch plan: {deal.partner_label}"))
     stamp = dt.datetime.combine(deal.term_sheet_date, dt.time(), tzinfo=dt.UTC)
     for t in tasks:
         if not (t.milestone or t.kind == "meeting") or t.end is None:
             continue
         day = (t.start or t.end) if t.kind == "meeting" else t.end
         event = Event()
-        event.add("uid", f"{deal.deal_id}-{t.id}@dd-pipeline")
+        event.add("uid", text(f"{deal.deal_id}-{t.id}@dd-pipeline"))
         event.add("dtstamp", stamp)
-        event.add("summary", t.title if t.kind == "meeting" else f"Milestone: {t.title}")
+        event.add("summary", text(t.title if t.kind == "meeting" else f"Milestone: {t.title}"))
         event.add("dtstart", day)
         event.add("dtend", day + dt.timedelta(days=1))
-        event.add("description", f"{t.workstream_name}. Owner: {t.owner} ({t.owner_role})."
-                  + (f" Due by day {t.milestone_day}." if t.milestone_day else ""))
+        event.add("description", text(f"{t.workstream_name}. Owner: {t.owner} ({t.owner_role})."
+                                      + (f" Due by day {t.milestone_day}." if t.milestone_day else "")))
         event.add("categories", ["meeting" if t.kind == "meeting" else "milestone"])
         cal.add_component(event)
     return cal.to_ical()
