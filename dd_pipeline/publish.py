@@ -122,9 +122,9 @@ def recover(settings: Settings, deal_id: str | None = None,
     if not root.is_dir():
         return
     for deal, run_id in staged_runs(settings):
-        if (deal, run_id) in committed and (deal_id is None or deal == deal_id):
-            if (staging_dir(settings, deal, run_id) / "run.json").is_file():
-                publish(settings, deal, run_id)
+        recorded = (deal, run_id) in committed and (staging_dir(settings, deal, run_id) / "run.json").is_file()
+        if recorded and deal_id in (None, deal):
+            publish(settings, deal, run_id)
     for entry in sorted(root.iterdir()):
         name = entry.name.removesuffix(OLD)
         deal = name.split(".", 1)[0]

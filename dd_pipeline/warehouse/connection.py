@@ -97,7 +97,7 @@ def _check_marker(con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -
                                         "current_database()").fetchall()}
     if MARKER in tables:
         return
-    if tables and not _OWN_TABLES <= tables:
+    if tables and not tables >= _OWN_TABLES:
         raise WarehouseRefused(f"{path} is a DuckDB database of another program (tables "
                                f"{', '.join(sorted(tables)[:5])}); it was left untouched: move it away or set "
                                "DD_WAREHOUSE to another path")
