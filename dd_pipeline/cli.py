@@ -22,10 +22,11 @@ app = typer.Typer(
     help="Engagement Model Due Diligence for strategic alliances: score the gaps between your organization "
     "and a prospective partner, and draft mitigations, clauses and a 100-day launch plan.",
 )
-out = Console(highlight=False)
+# emoji=False: a value quoted in a message (":x:") is shown as typed, never as a picture.
+out = Console(highlight=False, emoji=False)
 if not out.is_terminal:
-    out = Console(highlight=False, width=140)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = Console(highlight=False, emoji=False, width=140)
+err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
 DealOption = Annotated[str | None, typer.Option("--deal", "-d", help="Only this deal (its folder name).")]
 
@@ -69,8 +70,8 @@ def _select_deals(settings: Settings, deal: str | None) -> list[str]:
 
     if deal is not None:
         if not DEAL_ID_PATTERN.match(deal):
-            err.print(f"[red]x[/] deal id {deal!r} is not valid: use lowercase letters, digits, '-' and '_' "
-                      "(the name of a folder in inputs/deals/)")
+            err.print(f"[red]x[/] deal id {_escape(repr(deal))} is not valid: use lowercase letters, digits, "
+                      "'-' and '_' (the name of a folder in inputs/deals/)")
             raise typer.Exit(EXIT_INPUT)
         if not settings.deal_dir(deal).is_dir():
             known = ", ".join(deal_ids(settings)) or "none"
