@@ -21,6 +21,7 @@ from dd_pipeline.settings import Settings
 STAGING = ".staging"
 OWNER = ".owner"  # the process id of the run writing the staging folder
 OLD = ".old"  # suffix of a published folder set aside during a two-rename swap
+RECORDED = ".recorded"  # written into the staging folder once the run is in the history tables
 
 
 def staging_root(settings: Settings) -> Path:
@@ -85,7 +86,7 @@ def publish(settings: Settings, deal_id: str, run_id: str) -> Path:
     """Put the run's staging folder in the place of outputs/<deal_id>/; the old set is then removed."""
     folder = staging_dir(settings, deal_id, run_id)
     target = settings.deal_outputs(deal_id)
-    (folder / OWNER).unlink(missing_ok=True)
+    (folder / OWNER).unlink(missing_ok=True)  # from here on, a later run may finish the publication
     _sync(folder)
     if target.is_dir() and _exchange(folder, target):
         shutil.rmtree(folder, ignore_errors=True)  # now the previous set
@@ -96,7 +97,27 @@ def publish(settings: Settings, deal_id: str, run_id: str) -> Path:
         os.rename(folder, target)
         shutil.rmtree(aside, ignore_errors=True)
     _sync(target.parent)
+    (target / RECORDED).unlink(missing_ok=True)
     return target
+
+
+def mark_recorded(settings: Settings, deal_id: str, run_id: str) -> None:
+    """Note in the staging folder that its run is in the history: from now on it is published, not dropped."""
+    (staging_dir(settings, deal_id, run_id) / RECORDED).write_text(run_id, encoding="ascii")
+
+
+def is_recorded(settings: Settings, deal_id: str, run_id: str) -> bool:
+    return (staging_dir(settings, deal_id, run_id) / RECORDED).is_file()
+
+
+def run_of(folder: Path) -> str | None:
+    """The run id in a deal folder's run.json (the run its files come from), or None."""
+    import json
+
+    try:
+        return str(json.loads((folder / "run.json").read_text(encoding="utf-8"))["run_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def discard(settings: Settings, deal_id: str, run_id: str) -> None:
@@ -122,7 +143,7 @@ def recover(settings: Settings, deal_id: str | None = None,
     if not root.is_dir():
         return
     for deal, run_id in staged_runs(settings):
-        recorded = (deal, run_id) in committed and (staging_dir(settings, deal, run_id) / "run.json").is_file()
+        recorded = (deal, run_id) in committed and run_of(staging_dir(settings, deal, run_id)) == run_id
         if recorded and deal_id in (None, deal):
             publish(settings, deal, run_id)
     for entry in sorted(root.iterdir()):

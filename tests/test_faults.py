@@ -148,10 +148,11 @@ def test_killed_runs_leave_complete_outputs_and_the_next_run_repairs_everything(
     history = _history(outputs / "warehouse.duckdb")
 
     for point in ("warehouse", 1, 8, "recorded"):
-        published = _digest(outputs / DEAL)
+        published, files = _digest(outputs / DEAL), _inodes(outputs / DEAL)
         changed = _kill_when(env, outputs, point)
         assert changed >= (point if isinstance(point, int) else 0)
-        assert _digest(outputs / DEAL) == published, point  # nothing of the killed run is published
+        # Nothing of the killed run is published: not one file of the deal's folder was replaced.
+        assert _inodes(outputs / DEAL) == files and _digest(outputs / DEAL) == published, point
         _assert_complete(outputs / DEAL)
         _assert_complete(outputs)
         after = _history(outputs / "warehouse.duckdb")

@@ -7,7 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from dd_pipeline.outputs import atomic_write_text
-from dd_pipeline.publish import publish
+from dd_pipeline.publish import mark_recorded, publish
 from dd_pipeline.reporting.changes import changes_frame, compare, render
 from dd_pipeline.warehouse.connection import replace_rows, transaction
 from dd_pipeline.warehouse.history import output_fingerprint, record_snapshot
@@ -56,6 +56,7 @@ def run_snapshot(
     }
     with step(context, "publishing the deal's outputs"):
         atomic_write_text(folder / "run.json", json.dumps(run, indent=2) + "\n")
+        mark_recorded(project.settings, deal_id, context.run_id)
         # The run is recorded: its files replace the deal's previous set in one step.
         folder = publish(project.settings, deal_id, context.run_id)
     return dg.MaterializeResult(metadata={

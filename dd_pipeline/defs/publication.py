@@ -23,9 +23,10 @@ def deal_folder(context: dg.AssetExecutionContext, project: ProjectResource) -> 
 
 def done_writing(context: dg.AssetExecutionContext, project: ProjectResource) -> None:
     """A run without run_snapshot (one asset materialized from the UI) publishes each step's files at once;
-    otherwise run_snapshot publishes all of them after the history is recorded."""
+    otherwise run_snapshot publishes all of them after the history is recorded. (An empty selection, as
+    in-process runs of a selection have, stands for the whole job.)"""
     selection = context.run.asset_selection
-    if selection is not None and SNAPSHOT not in selection:
+    if selection and SNAPSHOT not in selection:
         publish(project.settings, context.partition_key, context.run_id)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dd_pipeline.publish import discard, recover, staged_runs
+from dd_pipeline.publish import discard, is_recorded, recover, staged_runs
 from dd_pipeline.settings import Settings
 
 from . import all_assets, all_checks
@@ -136,7 +136,9 @@ def materialize_deals(
         result = run([*assets, *checks], selection=dg.AssetSelection.assets(*partitioned), partition_key=deal_id,
                      tags={"dd/deal": deal_id, "dd/trigger": "cli"})
         elapsed = time.perf_counter() - started
-        if not result.success:
+        if not result.success and not is_recorded(settings, deal_id, result.run_id):
+            # Not recorded: the run's files are dropped. A run recorded in the history whose publication
+            # failed keeps them; the next command publishes them (recover_outputs).
             discard(settings, deal_id, result.run_id)
         if result.success:
             summary.deals.append(DealOutcome(deal_id, "done", elapsed))
@@ -190,8 +192,11 @@ def _failure_text(result: dg.ExecuteInProcessResult) -> str:
             error = event.step_failure_data.error  # type: ignore[union-attr]
             if error is None:
                 continue
-            # A dagster.Failure carries the plain description; other errors their message.
+            # A dagster.Failure carries the plain description (ours name the deal, the step and what it was
+            # doing); other errors their innermost cause's message.
             text = error.message.strip()
+            if error.cls_name == "Failure":
+                return text
             cause = error.cause
             while cause is not None:
                 text = cause.message.strip()
