@@ -28,6 +28,8 @@ if not out.is_terminal:
     out = Console(highlight=False, emoji=False, width=140)
 err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
+INTERRUPTED = ("interrupted; the deals that finished are published, every other deal keeps its previous "
+               "outputs")
 DealOption = Annotated[str | None, typer.Option("--deal", "-d", help="Only this deal (its folder name).")]
 
 
@@ -202,6 +204,9 @@ def run(
         err.print(f"[red]x[/] gave up: {_escape(reason)} (DD_SLOT_WAIT_SECONDS sets how long to wait); deals "
                   "not yet run keep their previous outputs")
         raise typer.Exit(EXIT_FAILURE) from None
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (typer would end the command without a word)
+        err.print(INTERRUPTED)
+        raise typer.Exit(130) from None
     if not summary.playbook_ok:
         if summary.playbook_failure.startswith("The playbook in assets/"):
             err.print(f"[red]x[/] the playbook could not be loaded: {_escape(summary.playbook_failure)}")
@@ -309,7 +314,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted; outputs already written are complete, the rest are unchanged")
+        err.print(INTERRUPTED)
         sys.exit(130)
 
 

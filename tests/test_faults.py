@@ -207,3 +207,40 @@ def test_only_temporary_files_of_ended_writers_are_removed(tmp_path: Path):
         path.write_bytes(b"part")
     assert remove_stale_temporaries(tmp_path) == [stale]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
+
+
+def test_a_run_killed_while_it_holds_the_warehouse_pool_does_not_block_the_next(project):
+    """Killed right after gaps.csv is written (its step holds the pool's only slot), the run's slot would
+    stay taken for ever; the next run marks it failed, frees the slot and runs."""
+    import dagster as dg
+
+    from dd_pipeline.defs.runner import DAGSTER_YAML
+
+    root, env = project
+    home = Path(env["DAGSTER_HOME"])
+    (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")  # the pool limit as shipped
+    outputs = root / "outputs"
+    process = subprocess.Popen(COMMAND, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            staged = _staged(outputs)
+            if staged is not None and (staged / "gaps.csv").is_file():
+                break
+            time.sleep(0.002)
+    finally:
+        os.kill(process.pid, signal.SIGKILL) if process.poll() is None else None
+        process.wait()
+    assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
+
+    rerun = subprocess.run(COMMAND, env=env, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "1 deal(s) done" in rerun.stdout
+    os.environ["DAGSTER_HOME"], previous = str(home), os.environ.get("DAGSTER_HOME")
+    try:
+        instance = dg.DagsterInstance.get()
+        statuses = [r.status for r in instance.get_runs(filters=dg.RunsFilter(tags={"dd/deal": DEAL}))]
+        assert dg.DagsterRunStatus.FAILURE in statuses and dg.DagsterRunStatus.SUCCESS in statuses
+        assert not instance.event_log_storage.get_concurrency_run_ids()
+    finally:
+        os.environ.pop("DAGSTER_HOME") if previous is None else os.environ.__setitem__("DAGSTER_HOME", previous)
