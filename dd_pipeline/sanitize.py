@@ -15,9 +15,11 @@ import re
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links and images, tables
-_BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])")  # "1. " would start a numbered list
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# Emphasis, code, links and images, tables, strike-through; '_' only where it can open or close emphasis
+# (not inside a word such as relationship_health_survey).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]|~])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_BLOCK_START = re.compile(r"^(\d+)([.)])")  # "1. " would start a numbered list
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&lt;" would show as "<"; a lone "&" is text
 
 
 def xml_text(value: object) -> str:
@@ -33,11 +35,9 @@ def one_line(value: object) -> str:
 def markdown_text(value: object) -> str:
     """``value`` as one line of Markdown showing exactly its characters."""
     text = one_line(value).lstrip()  # four leading spaces would make a code block
-    text = "".join(_ENTITIES.get(c, c) for c in text)
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    text = _BLOCK_START.sub(r"\1\2\\\3", text)
-    stripped = text.lstrip()
-    if stripped[:1] in ("-", "=", "+", "#"):  # a list item, a heading, or a line that makes the one above one
-        at = len(text) - len(stripped)
-        text = text[:at] + "\\" + text[at:]
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;")  # no HTML tag, autolink or entity can start
+    text = _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    text = _BLOCK_START.sub(r"\1\\\2", text)
+    if text[:1] in ("-", "=", "+", "#", ">"):  # a list item, a heading, a quote, or a line making one a heading
+        text = "\\" + text
     return text

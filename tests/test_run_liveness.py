@@ -134,3 +134,24 @@ def test_sigterm_ends_a_waiting_run_cleanly(project, instance, dagster_home):
     output = "".join(seen) + rest
     assert process.returncode == 130, output
     assert "interrupted" in output and "Traceback" not in output
+
+
+def test_sigterm_during_a_step_stops_the_whole_command(project, dagster_home):
+    """Told to stop while a deal's step runs, the command ends (it does not go on with the next deals) and
+    publishes nothing of the deal it was running."""
+    env = {**os.environ, "DD_ASSETS": str(project.assets_dir), "DD_INPUTS": str(project.inputs_dir),
+           "DD_OUTPUTS": str(project.outputs_dir), "DAGSTER_HOME": str(dagster_home)}
+    process = subprocess.Popen([str(Path(sys.executable).parent / "dd-pipeline"), "run", "--top", "1"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    staging = project.outputs_dir / ".staging"
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if any(staging.glob("*/gaps.csv")):  # the first deal's gap tables are written: a step is running
+            break
+        time.sleep(0.005)
+    process.terminate()
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 130, output
+    assert "interrupted" in output and "Traceback" not in output
+    assert "[2/3]" not in output  # the next deal was not started
+    assert not [p for p in project.outputs_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]

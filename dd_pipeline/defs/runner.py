@@ -112,8 +112,14 @@ def materialize_deals(
         wait_for_pool(instance, WAREHOUSE_POOL, say)
         tags = {**kwargs.pop("tags", {}), **process_tags(), "dd/attempt": uuid.uuid4().hex}
         with watched_run(instance, WAREHOUSE_POOL, {"dd/attempt": tags["dd/attempt"]}, say):
-            return dg.materialize(targets, instance=instance, resources=resources, raise_on_error=False,
-                                  run_config=QUIET, tags=tags, **kwargs)
+            result = dg.materialize(targets, instance=instance, resources=resources, raise_on_error=False,
+                                    run_config=QUIET, tags=tags, **kwargs)
+        if _interrupted(result):  # Ctrl-C or SIGTERM inside a step: Dagster ended the run, the command stops too
+            deal_id = kwargs.get("partition_key")
+            if deal_id and not is_recorded(settings, deal_id, result.run_id):
+                discard(settings, deal_id, result.run_id)
+            raise KeyboardInterrupt
+        return result
 
     recover_outputs(settings)
     on_event("", "loading the playbook")
@@ -178,6 +184,15 @@ def _after_deals(assets: list[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]
     partitioned = {key for a in assets if a.partitions_def is not None for key in a.keys}
     return [a for a in assets if a.partitions_def is None
             and any(dep.asset_key in partitioned for dep in a.specs_by_key[a.key].deps)]
+
+
+def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """True when a step ended because the process was told to stop (Ctrl-C, SIGTERM)."""
+    for event in result.all_events:
+        error = event.step_failure_data.error if event.is_step_failure else None  # type: ignore[union-attr]
+        if error is not None and error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt"):
+            return True
+    return False
 
 
 def _blocked(result: dg.ExecuteInProcessResult) -> bool:
