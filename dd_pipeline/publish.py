@@ -135,17 +135,19 @@ def staged_runs(settings: Settings) -> list[tuple[str, str]]:
 
 
 def recover(settings: Settings, deal_id: str | None = None,
-            committed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()) -> None:
+            committed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()) -> list[str]:
     """Finish what a killed run left: a run killed after it was recorded (``committed``: its deal and run
     id are in the history) is published; a set-aside folder whose swap did not complete is put back; the
-    staging folders of other runs that no longer run are removed."""
+    staging folders of other runs that no longer run are removed. Returns the deals published."""
     root = staging_root(settings)
     if not root.is_dir():
-        return
+        return []
+    published = []
     for deal, run_id in staged_runs(settings):
         recorded = (deal, run_id) in committed and run_of(staging_dir(settings, deal, run_id)) == run_id
         if recorded and deal_id in (None, deal):
             publish(settings, deal, run_id)
+            published.append(deal)
     for entry in sorted(root.iterdir()):
         name = entry.name.removesuffix(OLD)
         deal = name.split(".", 1)[0]
@@ -159,6 +161,7 @@ def recover(settings: Settings, deal_id: str | None = None,
                 shutil.rmtree(entry, ignore_errors=True)
         elif not _owner_running(entry):
             shutil.rmtree(entry, ignore_errors=True)
+    return published
 
 
 def _sync(folder: Path) -> None:

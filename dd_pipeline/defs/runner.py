@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from dd_pipeline.errors import ProblemList
 from dd_pipeline.publish import discard, is_recorded, recover, staged_runs
 from dd_pipeline.settings import Settings
 
@@ -161,9 +162,22 @@ def materialize_deals(
     return summary
 
 
-def recover_outputs(settings: Settings) -> None:
-    """What killed runs left in outputs/.staging/: a recorded run is published, the rest removed."""
-    recover(settings, committed=_committed(settings))
+def recover_outputs(settings: Settings) -> list[str]:
+    """What killed runs left in outputs/.staging/: a recorded run is published (and the portfolio page
+    rewritten to match), the rest removed. Returns the deals published."""
+    published = recover(settings, committed=_committed(settings))
+    if published:
+        from dd_pipeline.playbook import load_playbook
+        from dd_pipeline.reporting.portfolio import write_portfolio
+        from dd_pipeline.warehouse.connection import connect
+
+        try:
+            names = {t.id: t.name for t in load_playbook(settings.assets_dir).alliance_types}
+        except ProblemList:
+            names = {}  # the page then shows alliance types by their ids
+        with connect(settings.warehouse_path, read_only=True) as con:
+            write_portfolio(con, settings, names)
+    return published
 
 
 def _committed(settings: Settings) -> set[tuple[str, str]]:
