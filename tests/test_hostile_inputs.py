@@ -217,3 +217,11 @@ def test_a_zip_bomb_workbook_is_refused_under_a_memory_limit(project, tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 2, output
     assert "answers_late.xlsx" in output and "packed" in output and "Traceback" not in output
+
+
+def test_init_deal_refuses_a_control_character(project, monkeypatch):
+    result = cli_for(project, monkeypatch)("init-deal", "acme-x", "--partner", "Acme\x01Corp", "--type",
+                                           "co_development")
+    assert result.exit_code == 2, result.output
+    assert "'Acme\\x01Corp'" in result.output and "control character" in result.output
+    assert not project.deal_dir("acme-x").exists()
