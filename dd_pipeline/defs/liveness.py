@@ -202,7 +202,7 @@ def watched_run(instance: dg.DagsterInstance, pool: str, tags: dict[str, str],
     def watch() -> None:
         blocked_since: float | None = None
         told = ""
-        while not stop.wait(0.5):
+        while not stop.wait(1.0):
             runs = instance.get_runs(filters=RunsFilter(tags=tags), limit=1)
             if not runs:
                 continue
