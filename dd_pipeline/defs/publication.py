@@ -41,5 +41,25 @@ def step(context: dg.AssetExecutionContext, what: str) -> Iterator[None]:
         raise dg.Failure(description=f"deal {context.partition_key}, step {context.op_def.name}: {what}: "
                                      f"{exc}") from None
     except Exception as exc:
-        raise dg.Failure(description=f"deal {context.partition_key}, step {context.op_def.name}: {what} failed: "
-                                     f"{type(exc).__name__}: {exc}") from exc
+        if interruption(exc):  # DuckDB turns Ctrl-C or SIGTERM during a query into an error of its own
+            raise
+        raise _failure(context, what, exc) from exc
+
+
+def _failure(context: dg.AssetExecutionContext, what: str, exc: Exception) -> dg.Failure:
+    return dg.Failure(description=f"deal {context.partition_key}, step {context.op_def.name}: {what} failed: "
+                                  f"{type(exc).__name__}: {exc}")
+
+
+INTERRUPTIONS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt", "InterruptException")
+
+
+def interruption(exc: BaseException | None) -> bool:
+    """True when ``exc`` (or what caused it) is the process being told to stop."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if type(exc).__name__ in INTERRUPTIONS or str(exc).strip() == "Query interrupted":
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False

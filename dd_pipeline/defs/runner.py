@@ -19,6 +19,7 @@ from dd_pipeline.settings import Settings
 from . import all_assets, all_checks
 from .liveness import free_dead_runs, process_tags, wait_for_pool, watched_run
 from .partitions import DEALS, WAREHOUSE_POOL
+from .publication import INTERRUPTIONS
 from .resources import resources_for
 
 # Telemetry off (partner data is confidential; nothing leaves the machine) and one writer at a time in the
@@ -204,8 +205,10 @@ def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
     """True when a step ended because the process was told to stop (Ctrl-C, SIGTERM)."""
     for event in result.all_events:
         error = event.step_failure_data.error if event.is_step_failure else None  # type: ignore[union-attr]
-        if error is not None and error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt"):
-            return True
+        while error is not None:
+            if error.cls_name in INTERRUPTIONS or error.message.strip().endswith("Query interrupted"):
+                return True
+            error = error.cause or error.context
     return False
 
 
