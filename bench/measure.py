@@ -64,7 +64,7 @@ def load(args: dict[str, Any]) -> dict[str, Any]:
     playbook = load_playbook(PROJECT_ROOT / "assets")
     steps: dict[str, float] = {}
     started = time.perf_counter()
-    with connect(warehouse) as con:
+    with connect(warehouse, allowed=[inputs]) as con:
         steps["playbook"] = _timed(lambda: store_playbook(con, playbook))
         steps["deal files"] = _timed(lambda: stage_deals(con, inputs, ids))
         steps["answers"] = _timed(lambda: stage_answers(con, inputs, ids))

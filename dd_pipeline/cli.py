@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from typing import Annotated
 
@@ -21,11 +22,14 @@ app = typer.Typer(
     help="Engagement Model Due Diligence for strategic alliances: score the gaps between your organization "
     "and a prospective partner, and draft mitigations, clauses and a 100-day launch plan.",
 )
-out = Console(highlight=False)
+# emoji=False: a value quoted in a message (":x:") is shown as typed, never as a picture.
+out = Console(highlight=False, emoji=False)
 if not out.is_terminal:
-    out = Console(highlight=False, width=140)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = Console(highlight=False, emoji=False, width=140)
+err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
+INTERRUPTED = ("interrupted; the deals that finished are published, every other deal keeps its previous "
+               "outputs")
 DealOption = Annotated[str | None, typer.Option("--deal", "-d", help="Only this deal (its folder name).")]
 
 
@@ -68,8 +72,8 @@ def _select_deals(settings: Settings, deal: str | None) -> list[str]:
 
     if deal is not None:
         if not DEAL_ID_PATTERN.match(deal):
-            err.print(f"[red]x[/] deal id {deal!r} is not valid: use lowercase letters, digits, '-' and '_' "
-                      "(the name of a folder in inputs/deals/)")
+            err.print(f"[red]x[/] deal id {_escape(repr(deal))} is not valid: use lowercase letters, digits, "
+                      "'-' and '_' (the name of a folder in inputs/deals/)")
             raise typer.Exit(EXIT_INPUT)
         if not settings.deal_dir(deal).is_dir():
             known = ", ".join(deal_ids(settings)) or "none"
@@ -142,11 +146,14 @@ def run(
     """
     settings = _settings()
     playbook = _load_playbook(settings)
+    _check_warehouse(settings)
     selected = _select_deals(settings, deal)
     misnamed = _misnamed_deals(settings, selected, playbook)
     selected = [d for d in selected if d not in misnamed]
+    from dd_pipeline.defs.runner import recover_outputs
     from dd_pipeline.reruns import unchanged_deals
 
+    recover_outputs(settings)  # before deciding what is up to date: a killed run may have been recorded
     unchanged = [] if force else unchanged_deals(settings, selected, playbook.fingerprint)
     for deal_id in unchanged:
         out.print(f"{deal_id}: unchanged since its last run; outputs are up to date (--force reruns it)")
@@ -187,11 +194,26 @@ def run(
         elif outcome:
             err.print(f"[red]x[/] {deal_id} failed: {_escape(outcome.failure)}; its previous outputs are unchanged")
 
+    from dd_pipeline.defs.liveness import SlotWaitExpired
+
     summary_so_far: list = []
-    summary = materialize_deals(settings, deals, instance, progress, summary_so_far)
+    try:
+        summary = materialize_deals(settings, deals, instance, progress, summary_so_far)
+    except SlotWaitExpired as exc:
+        reason = str(exc) or "the warehouse stayed in use by another run"
+        err.print(f"[red]x[/] gave up: {_escape(reason)} (DD_SLOT_WAIT_SECONDS sets how long to wait); deals "
+                  "not yet run keep their previous outputs")
+        raise typer.Exit(EXIT_FAILURE) from None
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (typer would end the command without a word)
+        err.print(INTERRUPTED)
+        raise typer.Exit(130) from None
     if not summary.playbook_ok:
-        err.print(f"[red]x[/] the playbook could not be loaded: {_escape(summary.playbook_failure)}")
-        raise typer.Exit(EXIT_INPUT)
+        if summary.playbook_failure.startswith("The playbook in assets/"):
+            err.print(f"[red]x[/] the playbook could not be loaded: {_escape(summary.playbook_failure)}")
+            raise typer.Exit(EXIT_INPUT)
+        err.print(f"[red]x[/] the run could not start: {_escape(summary.playbook_failure)}; nothing was run, "
+                  "the outputs are unchanged")
+        raise typer.Exit(EXIT_FAILURE)
 
     done = sum(d.status == "done" for d in summary.deals)
     blocked = sum(d.status == "blocked" for d in summary.deals) + len(misnamed)
@@ -214,6 +236,19 @@ def run(
         raise typer.Exit(EXIT_FAILURE)
     if blocked:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _check_warehouse(settings: Settings) -> None:
+    """A file at the warehouse path that is not this tool's warehouse stops the run before anything is
+    written (exit 2); a warehouse that cannot be written is the machine's problem (exit 1)."""
+    from dd_pipeline.warehouse.connection import WarehouseRefused, WarehouseUnwritable, connect
+
+    try:
+        with connect(settings.warehouse_path):
+            pass
+    except WarehouseRefused as exc:
+        err.print(f"[red]x[/] {_escape(str(exc))}; nothing was run, the outputs are unchanged")
+        raise typer.Exit(EXIT_FAILURE if isinstance(exc, WarehouseUnwritable) else EXIT_INPUT) from None
 
 
 def _misnamed_deals(settings: Settings, deal_ids: list[str], playbook) -> list[str]:  # type: ignore[no-untyped-def]
@@ -267,13 +302,19 @@ def _load_commands() -> None:
 _load_commands()
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends a run as Ctrl-C does: the step being written is abandoned, published outputs stay."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted; outputs already written are complete, the rest are unchanged")
+        err.print(INTERRUPTED)
         sys.exit(130)
 
 

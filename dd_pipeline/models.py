@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -24,6 +25,59 @@ from pydantic import (
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 DEAL_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 ParameterValue = str | int | float | list[str] | list[int]
+
+# Dates the outputs can hold: a launch plan adds business days to them, a calendar writes them.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2200, 12, 31)
+_LINE_BREAKS = "\n\r\u2028\u2029\x85"
+
+
+def control_character(text: str, multiline: bool = False) -> str | None:
+    """The first character of ``text`` that no output can hold as text (a C0 or C1 control character, DEL,
+    a line or paragraph separator, an unpaired surrogate, a non-character), described; None if there is none.
+    Multi-line fields (notes, comments, descriptions) may hold tabs and line breaks."""
+    for position, char in enumerate(text, start=1):
+        code = ord(char)
+        if multiline and char in "\t\n\r":
+            continue
+        if (code < 0x20 or 0x7F <= code <= 0x9F or char in _LINE_BREAKS or 0xD800 <= code <= 0xDFFF
+                or code in (0xFFFE, 0xFFFF)):
+            kind = "a line break" if char in _LINE_BREAKS else "a tab" if char == "\t" else "a control character"
+            return f"{kind} (U+{code:04X}) at character {position}"
+    return None
+
+
+def _single_line(value: str) -> str:
+    found = control_character(value)
+    if found:
+        raise ValueError(f"has {found}; write it on one line without control characters")
+    return value
+
+
+def _multi_line(value: str) -> str:
+    found = control_character(value, multiline=True)
+    if found:
+        raise ValueError(f"has {found}; remove it (only tabs and line breaks are allowed in this text)")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    _single_line(value)
+    if not value.strip():
+        raise ValueError("is blank; a name is required")
+    return value
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"is out of range; expected a date from {EARLIEST_DATE} to {LATEST_DATE}")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_single_line)]
+Text = Annotated[str, AfterValidator(_multi_line)]
+Name = Annotated[str, AfterValidator(_not_blank)]
+SaneDate = Annotated[dt.date, AfterValidator(_sane_date)]
 
 
 class Strict(BaseModel):
@@ -456,9 +510,9 @@ class Level(StrEnum):
 
 
 class Person(Strict):
-    name: str = Field(min_length=1, max_length=120)
-    role: str = Field(min_length=1, max_length=120)
-    email: str | None = None
+    name: Name = Field(min_length=1, max_length=120)
+    role: Name = Field(min_length=1, max_length=120)
+    email: Line | None = None
 
 
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "CL", "CO", "VE", "PH", "PR", "GT", "CR", "PA", "DO", "SV", "NI"})
@@ -514,9 +568,9 @@ def time_zone_name(value: str) -> str:
 
 
 class HomeOrganization(Strict):
-    name: str
-    short_name: str
-    divisions: list[str] = Field(default_factory=list)
+    name: Name
+    short_name: Name
+    divisions: list[Name] = Field(default_factory=list)
     alliance_manager: Person | None = None
     country: str | None = Field(
         None, description="Two-letter country code (US, DE, GB). Deals use its public holidays and paper "
@@ -547,15 +601,15 @@ CADENCE_BUSINESS_DAYS: dict[str, int] = {
 class Governance(Strict):
     """Parameters of the alliance's governance that the clauses draw on."""
 
-    steering_committee: str = Field("Joint Steering Committee", min_length=1, max_length=120)
-    operating_committee: str = Field("Joint Operating Committee", min_length=1, max_length=120)
+    steering_committee: Name = Field("Joint Steering Committee", min_length=1, max_length=120)
+    operating_committee: Name = Field("Joint Operating Committee", min_length=1, max_length=120)
     steering_cadence: Cadence = "quarterly"
     operating_cadence: Cadence = "monthly"
     escalation_days: list[int] = Field(
         default_factory=lambda: [10, 10, 15],
         description="Business days allowed at each escalation tier, first tier first.",
     )
-    governing_law: str | None = None
+    governing_law: Line | None = None
     meeting_time: str = Field(
         "10:00", description="Time of day (HH:MM, 24-hour clock) at which committee meetings start."
     )
@@ -592,12 +646,12 @@ class Governance(Strict):
 
 class Deal(Strict):
     deal_id: str
-    partner: str = Field(min_length=1, max_length=200)
-    partner_short_name: str | None = None
+    partner: Name = Field(min_length=1, max_length=200)
+    partner_short_name: Name | None = None
     alliance_type: Identifier
-    description: str = ""
-    term_sheet_date: dt.date
-    effective_date: dt.date
+    description: Text = ""
+    term_sheet_date: SaneDate
+    effective_date: SaneDate
     home_alliance_manager: Person
     partner_alliance_manager: Person
     deal_team: list[Person] = Field(default_factory=list)
@@ -644,6 +698,19 @@ class Deal(Strict):
             )
         return value
 
+    @field_validator("clause_parameters")
+    @classmethod
+    def _parameter_values(cls, value: dict[str, ParameterValue]) -> dict[str, ParameterValue]:
+        for name, given in value.items():
+            for item in given if isinstance(given, list) else [given]:
+                if isinstance(item, str) and control_character(item):
+                    raise ValueError(f"{name} has {control_character(item)}; write it on one line without "
+                                     "control characters")
+            if name.endswith("_cadence") and given not in CADENCE_BUSINESS_DAYS:
+                raise ValueError(f"{name} is {given!r}; expected one of " + ", ".join(CADENCE_BUSINESS_DAYS)
+                                 + " (the launch plan schedules its meetings by it)")
+        return value
+
     @property
     def partner_label(self) -> str:
         return self.partner_short_name or self.partner
@@ -680,14 +747,14 @@ class Answer(Strict):
 
     respondent_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
     respondent_side: Side
-    division: str = Field(min_length=1, max_length=100)
+    division: Name = Field(min_length=1, max_length=100)
     level: Level
     rated_side: Side
     dimension: Identifier
     value: str = Field(
         description="A point of the dimension's scale, or 'n/a' (not applicable) or 'unknown'."
     )
-    comment: str = ""
+    comment: Text = ""
 
 
 class EvidenceKind(StrEnum):
@@ -705,9 +772,9 @@ class Evidence(Strict):
     dimension: Identifier
     about_side: Side
     kind: EvidenceKind
-    observation: str = Field(min_length=1, max_length=2000)
-    source: str = Field(min_length=1, max_length=200)
-    recorded_on: dt.date | None = None
+    observation: Text = Field(min_length=1, max_length=2000)
+    source: Name = Field(min_length=1, max_length=200)
+    recorded_on: SaneDate | None = None
 
 
 class Override(Strict):
@@ -717,9 +784,16 @@ class Override(Strict):
     severity: float | None = Field(None, ge=0, le=100, description="Set the severity to this value.")
     adjust: float | None = Field(None, ge=-100, le=100, description="Add this to the computed severity.")
     band: Band | None = Field(None, description="Set the band, whatever the severity.")
-    reason: str = Field(min_length=10, max_length=2000, description="Why: stays on record in every output.")
-    author: str = Field(min_length=1, max_length=120)
-    date: dt.date
+    reason: Text = Field(min_length=10, max_length=2000, description="Why: stays on record in every output.")
+    author: Name = Field(min_length=1, max_length=120)
+    date: SaneDate
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_has_words(cls, value: str) -> str:
+        if len(" ".join(value.split())) < 10:
+            raise ValueError("is too short once spaces are left out")
+        return value
 
     @model_validator(mode="after")
     def _one_change(self) -> Override:

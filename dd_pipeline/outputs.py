@@ -82,9 +82,14 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe, characters a workbook cannot
+    hold (XML) are left out; numbers pass unchanged."""
+    if isinstance(value, str):
+        from dd_pipeline.sanitize import xml_text
+
+        value = xml_text(value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 
@@ -93,8 +98,16 @@ def csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if _missing(v) else _fmt(safe_cell(v)) for v in row])
+        writer.writerow(["" if _missing(v) else _line_ends(_fmt(safe_cell(v))) for v in row])
     return buffer.getvalue()
+
+
+def _line_ends(value: object) -> object:
+    """A carriage return in a cell as a line feed: the csv module quotes a cell with a line feed (this file's
+    line end) but not one with a bare CR, which a reader would take for the end of the row."""
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def _missing(value: object) -> bool:

@@ -146,7 +146,13 @@ def read_yaml(path: Path, root: Path) -> object:
         line = raw[: exc.start].count(b"\n") + 1
         raise fail(f"has the byte 0x{raw[exc.start]:02X}, which is not UTF-8 text; save the file as UTF-8",
                    line) from None
-    loader = _SafeLoader(text)
+    try:
+        loader = _SafeLoader(text)  # its reader refuses control characters at once
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise fail(f"has the control character U+{exc.character:04X} at column "
+                   f"{exc.position - (text.rfind(chr(10), 0, exc.position) + 1) + 1}; remove it (YAML files "
+                   "cannot hold control characters)", line) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

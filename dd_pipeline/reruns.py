@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from dd_pipeline.intake import fingerprint
+from dd_pipeline.publish import run_of
 from dd_pipeline.settings import Settings
 from dd_pipeline.warehouse.connection import connect
 from dd_pipeline.warehouse.history import code_fingerprint, latest_snapshot, output_fingerprint
@@ -30,7 +31,10 @@ def unchanged_deals(settings: Settings, deal_ids: list[str], playbook_fp: str) -
             same_inputs = snapshot.input_fingerprint == fingerprint(settings.home_dir, settings.deal_dir(deal_id))
             same_rules = (snapshot.playbook_fingerprint == playbook_fp
                           and snapshot.code_fingerprint == code_fingerprint())
-            intact = snapshot.output_fingerprint == output_fingerprint(settings.deal_outputs(deal_id))
+            published = settings.deal_outputs(deal_id)
+            # the published files are those of the last recorded run, untouched since
+            intact = (snapshot.output_fingerprint == output_fingerprint(published)
+                      and run_of(published) == snapshot.run_id)
             if same_inputs and same_rules and intact:
                 unchanged.append(deal_id)
     return unchanged

@@ -1,10 +1,11 @@
 """A run killed with SIGKILL while it writes leaves complete files, a warehouse that opens and its history;
 the next run succeeds and gives the same bytes as a clean run.
 
-The command line runs in a subprocess on a private copy of the sample project, and is killed at several
-points: while it writes the warehouse, and after the first and the eighth output file of the deal have been
-replaced. A temporary file that a killed writer leaves behind is hidden (its name starts with '.') and the
-next run removes it.
+The command line runs in a subprocess on a private copy of the sample project, and is killed at points
+chosen by what it has written: while it writes the warehouse, after the first and the eighth file of the deal
+have been rewritten in the run's staging folder, and after the run is recorded but before its files are
+published. Nothing of a killed run is ever visible in outputs/<deal_id>/. A temporary file that a killed
+writer leaves behind is hidden (its name starts with '.') and the next run removes it.
 """
 
 from __future__ import annotations
@@ -60,9 +61,16 @@ def _inodes(folder: Path) -> dict[str, int]:
     return {p.name: p.stat().st_ino for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
 
 
-def _kill_when(env: dict[str, str], outputs: Path, replaced: int) -> int:
-    """Start a forced rerun and SIGKILL it once ``replaced`` output files of the deal have been replaced
-    (0: as soon as the warehouse is being written). Returns how many had been replaced."""
+def _staged(outputs: Path) -> Path | None:
+    folders = sorted((outputs / ".staging").glob(f"{DEAL}.*")) if (outputs / ".staging").is_dir() else []
+    return next((f for f in folders if not f.name.endswith(".old")), None)
+
+
+def _kill_when(env: dict[str, str], outputs: Path, point: int | str) -> int:
+    """Start a forced rerun and SIGKILL it at an output event: "warehouse" (the warehouse is being
+    written), a number n (n of the deal's files have been rewritten in the run's staging folder) or
+    "recorded" (the run is in the history and its run.json written, the publication not yet done).
+    Returns how many staged files had been rewritten."""
     folder = outputs / DEAL
     before = _inodes(folder)
     wal = outputs / "warehouse.duckdb.wal"
@@ -72,9 +80,14 @@ def _kill_when(env: dict[str, str], outputs: Path, replaced: int) -> int:
     deadline = time.monotonic() + 120
     try:
         while process.poll() is None and time.monotonic() < deadline:
-            now = _inodes(folder)
-            changed = sum(now.get(name) != inode for name, inode in before.items())
-            if (replaced == 0 and wal.exists()) or (replaced and changed >= replaced):
+            staged = _staged(outputs)
+            now = _inodes(staged) if staged is not None and staged.is_dir() else {}
+            changed = sum(name in now and now[name] != inode for name, inode in before.items())
+            if point == "warehouse" and wal.exists():
+                break
+            if point == "recorded" and "run.json" in now and now["run.json"] != before["run.json"]:
+                break
+            if isinstance(point, int) and changed >= point:
                 break
             time.sleep(0.002)
     finally:
@@ -134,14 +147,25 @@ def test_killed_runs_leave_complete_outputs_and_the_next_run_repairs_everything(
     assert {"gaps.csv", "clauses.docx", "launch_plan.xlsx", "launch_plan.ics", "clauses.json"} <= set(clean)
     history = _history(outputs / "warehouse.duckdb")
 
-    for replaced in (0, 1, 8):
-        changed = _kill_when(env, outputs, replaced)
-        assert changed >= replaced
+    for point in ("warehouse", 1, 8, "recorded"):
+        published, files = _digest(outputs / DEAL), _inodes(outputs / DEAL)
+        changed = _kill_when(env, outputs, point)
+        assert changed >= (point if isinstance(point, int) else 0)
+        # Nothing of the killed run is published: not one file of the deal's folder was replaced.
+        assert _inodes(outputs / DEAL) == files and _digest(outputs / DEAL) == published, point
         _assert_complete(outputs / DEAL)
         _assert_complete(outputs)
         after = _history(outputs / "warehouse.duckdb")
         assert after[: len(history)] == history  # history rows written before the kill are all there
         history = after
+
+    # The last kill came after the run was recorded: the next command publishes that run's files, so
+    # run.json names the last run in the history, and the deal is up to date.
+    resumed = _run(env)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert "unchanged since its last run" in resumed.stdout
+    assert json.loads((outputs / DEAL / "run.json").read_text(encoding="utf-8"))["run_id"] == history[-1][0]
+    assert not list((outputs / ".staging").iterdir())
 
     finished = subprocess.Popen(["true"])  # a process that has ended: its pid stands for a killed writer
     finished.wait()
@@ -183,3 +207,40 @@ def test_only_temporary_files_of_ended_writers_are_removed(tmp_path: Path):
         path.write_bytes(b"part")
     assert remove_stale_temporaries(tmp_path) == [stale]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
+
+
+def test_a_run_killed_while_it_holds_the_warehouse_pool_does_not_block_the_next(project):
+    """Killed right after gaps.csv is written (its step holds the pool's only slot), the run's slot would
+    stay taken for ever; the next run marks it failed, frees the slot and runs."""
+    import dagster as dg
+
+    from dd_pipeline.defs.runner import DAGSTER_YAML
+
+    root, env = project
+    home = Path(env["DAGSTER_HOME"])
+    (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")  # the pool limit as shipped
+    outputs = root / "outputs"
+    process = subprocess.Popen(COMMAND, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            staged = _staged(outputs)
+            if staged is not None and (staged / "gaps.csv").is_file():
+                break
+            time.sleep(0.002)
+    finally:
+        os.kill(process.pid, signal.SIGKILL) if process.poll() is None else None
+        process.wait()
+    assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
+
+    rerun = subprocess.run(COMMAND, env=env, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "1 deal(s) done" in rerun.stdout
+    os.environ["DAGSTER_HOME"], previous = str(home), os.environ.get("DAGSTER_HOME")
+    try:
+        instance = dg.DagsterInstance.get()
+        statuses = [r.status for r in instance.get_runs(filters=dg.RunsFilter(tags={"dd/deal": DEAL}))]
+        assert dg.DagsterRunStatus.FAILURE in statuses and dg.DagsterRunStatus.SUCCESS in statuses
+        assert not instance.event_log_storage.get_concurrency_run_ids()
+    finally:
+        os.environ.pop("DAGSTER_HOME") if previous is None else os.environ.__setitem__("DAGSTER_HOME", previous)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hostile import markdown_view
 from typer.testing import CliRunner
 
 from dd_pipeline.cli import app
@@ -21,7 +22,8 @@ FORMULA = '=HYPERLINK("http://x")'
 SCRIPT = "<script>alert(1)</script>"
 EXPRESSION = "{{ 7*7 }}"
 LOOP = "{% for x in range(10**9) %}"
-PARTNER = f"{FORMULA} {SCRIPT} {EXPRESSION} {LOOP}"
+MARKUP = "## 99. Waiver <img src=x onerror=alert(1)> [pay](javascript:alert(1))"
+PARTNER = f"{FORMULA} {SCRIPT} {EXPRESSION} {LOOP} {MARKUP}"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -62,14 +64,18 @@ def test_clauses_hold_the_literal_text(outputs: Path):
     from docx import Document
 
     word = "\n".join(p.text for p in Document(str(outputs / "clauses.docx")).paragraphs)
-    texts = {"md": markdown, "json": "\n".join(_strings(document)), "docx": word}
+    # Markdown as it renders: the text shows literally, and no HTML, link or extra heading comes from it.
+    headings, kinds, shown = markdown_view(markdown)
+    assert not {"html_inline", "html_block", "link_open", "image"} & set(kinds)
+    assert len(headings) == 1 + len(document["clauses"]) + (1 if document["not_drafted"] else 0)
+    texts = {"md": shown, "json": "\n".join(_strings(document)), "docx": word}
     for kind, text in texts.items():
         assert PARTNER in text, kind  # the partner's name, as given, in the parties clause
         for literal in (FORMULA, SCRIPT, EXPRESSION, LOOP):
             assert f'"{literal}"' in text, (kind, literal)  # each evidence note, quoted in a drafting note
     first = document["clauses"][0]
     assert PARTNER in first["text"] and f"and a {EXPRESSION}" in first["text"]
-    assert "and a 49" not in markdown and "and a 49" not in word
+    assert "and a 49" not in shown and "and a 49" not in word
 
 
 def _strings(value: object) -> list[str]:

@@ -21,9 +21,13 @@ def serve(
     port: Annotated[int, typer.Option(help="Port of the web UI.")] = 3000,
 ) -> None:
     """Start the Dagster UI with its daemon (sensor on inputs/deals/, daily rerun schedule)."""
-    from dd_pipeline.defs.runner import ensure_dagster_home
+    from dd_pipeline.defs.liveness import free_dead_runs
+    from dd_pipeline.defs.runner import ensure_dagster_home, open_instance
 
     home = ensure_dagster_home(PROJECT_ROOT / ".dagster_home")
+    for run in free_dead_runs(open_instance(home)):  # runs killed with an earlier serve or run
+        err.print(f"freed the warehouse slot of run {run.run_id[:8]}"
+                  + (f" (deal {run.deal})" if run.deal else "") + ": its process had ended")
     dagster = shutil.which("dagster", path=str(Path(sys.executable).parent)) or shutil.which("dagster")
     if dagster is None:
         err.print("[red]x[/] the dagster command is not installed in this environment (run make dev)")

@@ -10,6 +10,7 @@ from dd_pipeline.findings import describe, render_side_text
 from dd_pipeline.outputs import atomic_write_text
 
 from .partitions import DEALS, WAREHOUSE_POOL
+from .publication import deal_folder, done_writing, step
 from .resources import ProjectResource, WarehouseResource
 from .scoring_assets import current_playbook, findings
 
@@ -25,11 +26,13 @@ def mitigations(
     findings listed."""
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
-    with warehouse.connect() as con:
+    with warehouse.connect() as con, step(context, "matching mitigations to the findings"):
         matched = match_deal(con, pb, deal_id)
     result, parties = matched.result, matched.parties
-    path = project.settings.deal_outputs(deal_id) / "mitigations.csv"
-    atomic_write_text(path, mitigations_csv(result, parties))
+    path = deal_folder(context, project) / "mitigations.csv"
+    with step(context, "writing mitigations.csv"):
+        atomic_write_text(path, mitigations_csv(result, parties))
+    done_writing(context, project)
     return dg.MaterializeResult(metadata={
         "selected": len(result.selected),
         "suggested": len(result.matches) - len(result.selected),
@@ -39,7 +42,7 @@ def mitigations(
         "top mitigations": dg.MetadataValue.md("\n".join(
             f"{m.rank}. {render_side_text(m.mitigation.title, m.sides, parties)}" for m in result.selected[:5])
             or "none"),
-        "file": dg.MetadataValue.path(str(path)),
+        "file": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / path.name)),
     })
 
 
@@ -63,17 +66,19 @@ def clauses(
     """Draft contract clauses (baseline for the alliance type, plus those selected mitigations call for)."""
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
-    with warehouse.connect() as con:
+    with warehouse.connect() as con, step(context, "drafting the clauses"):
         drafted = draft_deal(con, pb, deal_id)
     deal, home, draft, facts = drafted.deal, drafted.home, drafted.draft, drafted.facts
-    paths = write_clause_documents(project.settings.deal_outputs(deal_id), deal, home, draft, facts)
+    with step(context, "writing clauses.md, clauses.json and clauses.docx"):
+        paths = write_clause_documents(deal_folder(context, project), deal, home, draft, facts)
+    done_writing(context, project)
     for problem in draft.problems:
         context.log.warning(str(problem))
     return dg.MaterializeResult(metadata={
         "clauses": len(draft.drafted),
         "not drafted": len(draft.problems),
         "missing parameters": dg.MetadataValue.md("\n".join(f"- {p}" for p in draft.problems) or "none"),
-        "document": dg.MetadataValue.path(str(paths[2])),
+        "document": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / paths[2].name)),
     })
 
 
@@ -97,10 +102,14 @@ def launch_plan(
     """The 100-day launch plan: seed workstreams, tasks from selected mitigations, committee meetings."""
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
-    with warehouse.connect() as con:
+    with warehouse.connect() as con, step(context, "building the launch plan"):
         planned = plan_deal(con, pb, deal_id)
     deal, tasks = planned.deal, planned.tasks
-    paths = write_plan_files(project.settings.deal_outputs(deal_id), deal, tasks, home=planned.home)
+    published_ics = project.settings.deal_outputs(deal_id) / "launch_plan.ics"
+    previous = published_ics.read_bytes() if published_ics.is_file() else None
+    with step(context, "writing launch_plan.csv, launch_plan.xlsx and launch_plan.ics"):
+        paths = write_plan_files(deal_folder(context, project), deal, tasks, home=planned.home, previous_ics=previous)
+    done_writing(context, project)
     work = [t for t in tasks if t.kind == "task"]
     return dg.MaterializeResult(metadata={
         "tasks": len(work),
@@ -108,7 +117,7 @@ def launch_plan(
         "milestones": sum(t.milestone for t in work),
         "committee meetings": sum(t.kind == "meeting" for t in tasks),
         "last task ends": max((t.end for t in work if t.end), default=deal.effective_date).isoformat(),
-        "workbook": dg.MetadataValue.path(str(paths[1])),
+        "workbook": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / paths[1].name)),
     })
 
 

@@ -7,12 +7,14 @@ import dagster as dg
 import pandas as pd
 
 from dd_pipeline.outputs import atomic_write_text
+from dd_pipeline.publish import mark_recorded, publish
 from dd_pipeline.reporting.changes import changes_frame, compare, render
 from dd_pipeline.warehouse.connection import replace_rows, transaction
 from dd_pipeline.warehouse.history import output_fingerprint, record_snapshot
 
 from .drafting_assets import clauses, launch_plan, mitigations
 from .partitions import DEALS, WAREHOUSE_POOL
+from .publication import deal_folder, step
 from .reporting_assets import dashboard
 from .resources import ProjectResource, WarehouseResource
 from .scoring_assets import gap_reports
@@ -26,9 +28,9 @@ def run_snapshot(
 ) -> dg.MaterializeResult:
     """changes.md (what changed since the previous run), then this run appended to the history tables."""
     deal_id = context.partition_key
-    folder = project.settings.deal_outputs(deal_id)
+    folder = deal_folder(context, project)
     recorded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    with warehouse.connect() as con:
+    with warehouse.connect() as con, step(context, "writing changes.md and recording the run"):
         changes = compare(con, deal_id)
         atomic_write_text(folder / "changes.md", render(changes))
         rows = changes_frame(changes)
@@ -52,7 +54,11 @@ def run_snapshot(
         "output_fingerprint": outputs,
         "changed": changes.first_run or changes.any,
     }
-    atomic_write_text(folder / "run.json", json.dumps(run, indent=2) + "\n")
+    with step(context, "publishing the deal's outputs"):
+        atomic_write_text(folder / "run.json", json.dumps(run, indent=2) + "\n")
+        mark_recorded(project.settings, deal_id, context.run_id)
+        # The run is recorded: its files replace the deal's previous set in one step.
+        folder = publish(project.settings, deal_id, context.run_id)
     return dg.MaterializeResult(metadata={
         "run number": snapshot.sequence,
         "first run": changes.first_run,

@@ -9,6 +9,7 @@ from dd_pipeline.reporting.portfolio import portfolio_deals, write_portfolio
 
 from .drafting_assets import clauses, launch_plan, mitigations
 from .partitions import DEALS, WAREHOUSE_POOL
+from .publication import deal_folder, done_writing, step
 from .resources import ProjectResource, WarehouseResource
 from .scoring_assets import current_playbook, gap_reports
 
@@ -23,14 +24,16 @@ def dashboard(
     """The deal's gap dashboard (outputs/<deal_id>/dashboard.html): opens offline from the file."""
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
-    with warehouse.connect() as con:
-        path = write_dashboard(con, project.settings, deal_id, pb)
+    with warehouse.connect() as con, step(context, "writing dashboard.html"):
+        path = write_dashboard(con, project.settings, deal_id, pb, deal_folder(context, project))
         row = con.execute("SELECT risk_index, band, critical_gaps, high_gaps FROM deal_scores WHERE deal_id = ?",
                           [deal_id]).fetchone()
     risk, band, critical, high = row or (None, None, 0, 0)
+    size = path.stat().st_size
+    done_writing(context, project)
     return dg.MaterializeResult(metadata={
-        "dashboard": dg.MetadataValue.path(str(path)),
-        "size (KB)": round(path.stat().st_size / 1024, 1),
+        "dashboard": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / path.name)),
+        "size (KB)": round(size / 1024, 1),
         "risk index": risk, "band": band or "not scored", "critical gaps": critical, "high gaps": high,
     })
 

@@ -5,25 +5,35 @@ from __future__ import annotations
 import logging
 import os
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 
+from dd_pipeline.errors import ProblemList
+from dd_pipeline.publish import discard, is_recorded, recover, staged_runs
 from dd_pipeline.settings import Settings
 
 from . import all_assets, all_checks
-from .partitions import DEALS
+from .liveness import free_dead_runs, process_tags, wait_for_pool, watched_run
+from .partitions import DEALS, WAREHOUSE_POOL
+from .publication import INTERRUPTIONS
 from .resources import resources_for
 
 # Telemetry off (partner data is confidential; nothing leaves the machine) and one writer at a time in the
 # "warehouse" pool: DuckDB allows a single writing process.
+# Run monitoring (under the daemon) frees the slots of finished runs; runs whose process died are found by
+# liveness.free_dead_runs when a command starts.
 DAGSTER_YAML = """telemetry:
   enabled: false
 concurrency:
   pools:
     default_limit: 1
+run_monitoring:
+  enabled: true
+  free_slots_after_run_end_seconds: 30
 """
 
 
@@ -74,6 +84,7 @@ def open_instance(home: Path) -> dg.DagsterInstance:
         instance.get_runs(limit=1)
         instance.get_dynamic_partitions(DEALS.name)
         instance.all_instigator_state()
+        free_dead_runs(instance)
         fcntl.flock(lock, fcntl.LOCK_UN)
     return instance
 
@@ -97,11 +108,26 @@ def materialize_deals(
     checks = all_checks()
     summary = RunSummary(deals=outcomes if outcomes is not None else [])
 
+    def run(targets, **kwargs):  # type: ignore[no-untyped-def]
+        """One in-process run, started once the warehouse pool has a free slot and watched while it waits."""
+        say = lambda text: on_event("", text)  # noqa: E731
+        wait_for_pool(instance, WAREHOUSE_POOL, say)
+        tags = {**kwargs.pop("tags", {}), **process_tags(), "dd/attempt": uuid.uuid4().hex}
+        with watched_run(instance, WAREHOUSE_POOL, {"dd/attempt": tags["dd/attempt"]}, say):
+            result = dg.materialize(targets, instance=instance, resources=resources, raise_on_error=False,
+                                    run_config=QUIET, tags=tags, **kwargs)
+        if _interrupted(result):  # Ctrl-C or SIGTERM inside a step: Dagster ended the run, the command stops too
+            deal_id = kwargs.get("partition_key")
+            if deal_id and not is_recorded(settings, deal_id, result.run_id):
+                discard(settings, deal_id, result.run_id)
+            raise KeyboardInterrupt
+        return result
+
+    recover_outputs(settings)
     on_event("", "loading the playbook")
     after_deals = _after_deals(assets)
     unpartitioned = [a for a in assets if a.partitions_def is None and a not in after_deals]
-    result = dg.materialize(unpartitioned, instance=instance, resources=resources, raise_on_error=False,
-                            run_config=QUIET)
+    result = run(unpartitioned)
     if not result.success:
         summary.playbook_ok = False
         summary.playbook_failure = _failure_text(result)
@@ -115,17 +141,13 @@ def materialize_deals(
     for deal_id in deal_ids:
         on_event(deal_id, "running")
         started = time.perf_counter()
-        result = dg.materialize(
-            [*assets, *checks],
-            selection=dg.AssetSelection.assets(*partitioned),
-            partition_key=deal_id,
-            instance=instance,
-            resources=resources,
-            raise_on_error=False,
-            run_config=QUIET,
-            tags={"dd/deal": deal_id, "dd/trigger": "cli"},
-        )
+        result = run([*assets, *checks], selection=dg.AssetSelection.assets(*partitioned), partition_key=deal_id,
+                     tags={"dd/deal": deal_id, "dd/trigger": "cli"})
         elapsed = time.perf_counter() - started
+        if not result.success and not is_recorded(settings, deal_id, result.run_id):
+            # Not recorded: the run's files are dropped. A run recorded in the history whose publication
+            # failed keeps them; the next command publishes them (recover_outputs).
+            discard(settings, deal_id, result.run_id)
         if result.success:
             summary.deals.append(DealOutcome(deal_id, "done", elapsed))
         elif _blocked(result):
@@ -135,11 +157,41 @@ def materialize_deals(
         on_event(deal_id, summary.deals[-1].status)
     if after_deals:
         on_event("", "writing the portfolio page")
-        result = dg.materialize(after_deals, instance=instance, resources=resources, raise_on_error=False,
-                                run_config=QUIET)
+        result = run(after_deals)
         if not result.success:
             summary.portfolio_failure = _failure_text(result)
     return summary
+
+
+def recover_outputs(settings: Settings) -> list[str]:
+    """What killed runs left in outputs/.staging/: a recorded run is published (and the portfolio page
+    rewritten to match), the rest removed. Returns the deals published."""
+    published = recover(settings, committed=_committed(settings))
+    if published:
+        from dd_pipeline.playbook import load_playbook
+        from dd_pipeline.reporting.portfolio import write_portfolio
+        from dd_pipeline.warehouse.connection import connect
+
+        try:
+            names = {t.id: t.name for t in load_playbook(settings.assets_dir).alliance_types}
+        except ProblemList:
+            names = {}  # the page then shows alliance types by their ids
+        with connect(settings.warehouse_path, read_only=True) as con:
+            write_portfolio(con, settings, names)
+    return published
+
+
+def _committed(settings: Settings) -> set[tuple[str, str]]:
+    """Those of the ended runs with a staging folder that are recorded in the history."""
+    from dd_pipeline.warehouse.connection import connect
+
+    staged = staged_runs(settings)
+    if not staged or not settings.warehouse_path.is_file():
+        return set()
+    with connect(settings.warehouse_path, read_only=True) as con:
+        rows = con.execute("SELECT deal_id, run_id FROM run_history WHERE run_id IN (SELECT unnest(?))",
+                           [[run_id for _, run_id in staged]]).fetchall()
+    return {(d, r) for d, r in rows}
 
 
 def _after_deals(assets: list[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
@@ -147,6 +199,17 @@ def _after_deals(assets: list[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]
     partitioned = {key for a in assets if a.partitions_def is not None for key in a.keys}
     return [a for a in assets if a.partitions_def is None
             and any(dep.asset_key in partitioned for dep in a.specs_by_key[a.key].deps)]
+
+
+def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """True when a step ended because the process was told to stop (Ctrl-C, SIGTERM)."""
+    for event in result.all_events:
+        error = event.step_failure_data.error if event.is_step_failure else None  # type: ignore[union-attr]
+        while error is not None:
+            if error.cls_name in INTERRUPTIONS or error.message.strip().endswith("Query interrupted"):
+                return True
+            error = error.cause or error.context
+    return False
 
 
 def _blocked(result: dg.ExecuteInProcessResult) -> bool:
@@ -161,8 +224,11 @@ def _failure_text(result: dg.ExecuteInProcessResult) -> str:
             error = event.step_failure_data.error  # type: ignore[union-attr]
             if error is None:
                 continue
-            # A dagster.Failure carries the plain description; other errors their message.
+            # A dagster.Failure carries the plain description (ours name the deal, the step and what it was
+            # doing); other errors their innermost cause's message.
             text = error.message.strip()
+            if error.cls_name == "Failure":
+                return text
             cause = error.cause
             while cause is not None:
                 text = cause.message.strip()

@@ -13,6 +13,7 @@ from dd_pipeline.warehouse.connection import frame
 from dd_pipeline.warehouse.store import promote_deal, stage_deal, store_playbook
 
 from .partitions import DEALS, WAREHOUSE_POOL
+from .publication import deal_folder, done_writing, step
 from .resources import ProjectResource, WarehouseResource
 
 SCORING_GROUP = "scoring"
@@ -62,8 +63,9 @@ def deal_inputs(
     """The deal folder and home profile, read and checked row by row; bad rows go to quarantine."""
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse)
-    inputs = read_inputs(project.settings, deal_id, pb)
-    with warehouse.connect() as con:
+    with step(context, f"reading inputs/deals/{deal_id}/ and inputs/home/"):
+        inputs = read_inputs(project.settings, deal_id, pb)
+    with warehouse.connect() as con, step(context, f"storing the inputs of inputs/deals/{deal_id}/"):
         stage_deal(con, deal_id, inputs.intake, inputs.home, inputs.home_intake, inputs.fingerprint)
     errors = inputs.errors
     warnings = [p for p in inputs.problems if p.severity == "warning"]
@@ -148,7 +150,7 @@ def _check_partition(context: dg.AssetCheckExecutionContext) -> str:
 def answers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The accepted answers (one row per respondent, organization rated and dimension) and evidence."""
     deal_id = context.partition_key
-    with warehouse.connect() as con:
+    with warehouse.connect() as con, step(context, f"taking in the checked inputs of inputs/deals/{deal_id}/"):
         deal = promote_deal(con, deal_id)
         counts = con.execute("""
             SELECT count(*), count(*) FILTER (WHERE status = 'answered'),
@@ -168,7 +170,7 @@ def _scoring_asset(table: str, upstream: list[dg.AssetsDefinition], description:
         kinds={"duckdb"}, description=description,
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with warehouse.connect() as con:
+        with warehouse.connect() as con, step(context, f"computing {table} from the deal's answers"):
             rows = rescore(con, context.partition_key, table)
             metadata: dict[str, object] = {"rows": rows}
             metadata.update(_summary(con, table, context.partition_key))
@@ -227,11 +229,12 @@ def gap_reports(
 ) -> dg.MaterializeResult:
     """gaps.csv, category_scores.csv, perception_gaps.csv, internal_disagreement.csv, challenges.csv."""
     deal_id = context.partition_key
-    folder = project.settings.deal_outputs(deal_id)
-    with warehouse.connect(read_only=True) as con:
+    folder = deal_folder(context, project)
+    with warehouse.connect(read_only=True) as con, step(context, "writing the gap tables (gaps.csv ...)"):
         written = write_gap_tables(con, deal_id, folder)
+    done_writing(context, project)
     return dg.MaterializeResult(metadata={
-        "folder": dg.MetadataValue.path(str(folder)),
+        "folder": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id))),
         "files": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in written)),
     })
 

@@ -15,6 +15,8 @@ from dd_pipeline.drafting.clauses import ClauseDraft, DraftedClause
 from dd_pipeline.findings import describe, party_names
 from dd_pipeline.models import Deal, HomeOrganization
 from dd_pipeline.outputs import atomic_write_bytes, atomic_write_text
+from dd_pipeline.sanitize import markdown_text as md
+from dd_pipeline.sanitize import xml_text as xml
 from dd_pipeline.zipfiles import normalize_zip
 
 
@@ -95,20 +97,22 @@ def _title(deal: Deal, home: HomeOrganization) -> str:
 
 
 def clauses_markdown(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: NoteFacts) -> str:
-    out = [f"# {_title(deal, home)}", "",
-           f"Deal `{deal.deal_id}` ({draft.alliance_type.lower()}), term sheet "
+    # Every piece of text is escaped (markdown_text): names, notes and clause text come from the inputs.
+    out = [f"# {md(_title(deal, home))}", "",
+           f"Deal `{deal.deal_id}` ({md(draft.alliance_type.lower())}), term sheet "
            f"{long_date(deal.term_sheet_date)}, effective {long_date(deal.effective_date)}. Draft language for "
            "legal review, generated from the engagement due diligence; each clause is followed by a drafting "
            "note saying why it is here.", ""]
     for item in draft.drafted:
-        out += [f"## {item.number}. {item.clause.title}", ""]
+        out += [f"## {item.number}. {md(item.clause.title)}", ""]
         for para in paragraphs(item.text):
-            out += [para, ""]
-        out += ["> **Drafting note.** " + _note(item, facts)[0]] + [f"> {line}" for line in _note(item, facts)[1:]]
+            out += [md(para), ""]
+        note = _note(item, facts)
+        out += ["> **Drafting note.** " + md(note[0])] + [f"> {md(line)}" for line in note[1:]]
         out.append("")
     if draft.problems:
         out += ["## Not drafted", ""]
-        out += [f"- {p}" for p in draft.problems]
+        out += [f"- {md(p)}" for p in draft.problems]
         out.append("")
     return "\n".join(out)
 
@@ -164,7 +168,7 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
     props = doc.core_properties
     props.author = "dd-pipeline"
     props.last_modified_by = "dd-pipeline"
-    props.title = _title(deal, home)
+    props.title = xml(_title(deal, home))
     props.created = stamp
     props.modified = stamp
     props.revision = 1
@@ -200,21 +204,22 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
     footer.add_run(" of ")
     _field(footer, "NUMPAGES")
 
+    # Word text is XML: characters XML cannot hold are left out (sanitize.xml_text) rather than failing.
     num_id = _clause_numbering(doc)
-    heading = doc.add_heading(_title(deal, home), level=0)
+    heading = doc.add_heading(xml(_title(deal, home)), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
     intro = doc.add_paragraph()
     intro.add_run("DRAFT FOR LEGAL REVIEW. ").bold = True
-    intro.add_run(
+    intro.add_run(xml(
         f"Deal {deal.deal_id} ({draft.alliance_type.lower()}), term sheet {long_date(deal.term_sheet_date)}, "
         f"effective {long_date(deal.effective_date)}. Each clause is followed by a drafting note naming the "
-        f"gaps and evidence that triggered it; the notes use the paragraph style \"{NOTE_STYLE}\", so that "
+        f"findings and evidence that triggered it; the notes use the paragraph style \"{NOTE_STYLE}\", so that "
         "all of them can be selected, hidden or deleted at once."
-    )
+    ))
     for item in draft.drafted:
-        _numbered(doc.add_heading(item.clause.title, level=1), num_id, 0)
+        _numbered(doc.add_heading(xml(item.clause.title), level=1), num_id, 0)
         for para in paragraphs(item.text):
-            text = SUB_CLAUSE_MARK.sub("", para)
+            text = SUB_CLAUSE_MARK.sub("", xml(para))
             paragraph = doc.add_paragraph()
             caption = SUB_CLAUSE_CAPTION.match(text)
             if caption:
@@ -227,12 +232,12 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
             note = doc.add_paragraph(style=NOTE_STYLE)
             if i == 0:
                 note.add_run("Drafting note. ").bold = True
-            note.add_run(f"{label}: ").bold = True
-            note.add_run(body)
+            note.add_run(xml(f"{label}: ")).bold = True
+            note.add_run(xml(body))
     if draft.problems:
         doc.add_heading("Not drafted", level=1)
         for p in draft.problems:
-            doc.add_paragraph(str(p), style="List Bullet")
+            doc.add_paragraph(xml(p), style="List Bullet")
     buffer = io.BytesIO()
     doc.save(buffer)
     return normalize_zip(buffer.getvalue())

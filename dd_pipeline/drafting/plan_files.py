@@ -11,6 +11,7 @@ from dd_pipeline.findings import describe, party_names, render_side_text
 from dd_pipeline.matching import MatchResult
 from dd_pipeline.models import Deal, HomeOrganization
 from dd_pipeline.outputs import atomic_write_bytes, atomic_write_text, csv_text, safe_cell
+from dd_pipeline.sanitize import one_line
 from dd_pipeline.zipfiles import stamped_workbook, workbook_bytes
 
 PLAN_COLUMNS = ["id", "kind", "workstream", "workstream_name", "title", "owner", "owner_role", "start_date",
@@ -115,7 +116,7 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    wb = stamped_workbook(deal.term_sheet_date, f"Launch plan: {deal.partner_label}")
+    wb = stamped_workbook(deal.term_sheet_date, str(safe_cell(f"Launch plan: {deal.partner_label}")))
 
     sheet = wb.active
     sheet.title = "Plan"
@@ -262,12 +263,16 @@ def plan_ics(
     """
     from zoneinfo import ZoneInfo
 
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
+
+    def text(value: str) -> vText:
+        # Every text property as a vText (escaped per RFC 5545) on one line: no value can end a property.
+        return vText(one_line(value))
 
     cal = Calendar()
     cal.add("prodid", "-//dd-pipeline//launch plan//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Launch plan: {deal.partner_label}")
+    cal.add("x-wr-calname", text(f"Launch plan: {deal.partner_label}"))
     stamp = dt.datetime.combine(deal.term_sheet_date, dt.time(), tzinfo=dt.UTC)
     zone = ZoneInfo(deal.meeting_zone(home))
     hour, minute = (int(part) for part in deal.governance.meeting_time.split(":"))
@@ -279,9 +284,9 @@ def plan_ics(
         day = (t.start or t.end) if t.kind == "meeting" else t.end
         event = Event()
         uid = f"{deal.deal_id}-{t.id}@dd-pipeline"
-        event.add("uid", uid)
+        event.add("uid", text(uid))
         event.add("dtstamp", stamp)
-        event.add("summary", t.title if t.kind == "meeting" else f"Milestone: {t.title}")
+        event.add("summary", text(t.title if t.kind == "meeting" else f"Milestone: {t.title}"))
         if t.kind == "meeting":
             begins = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
             event.add("dtstart", begins)
@@ -290,8 +295,8 @@ def plan_ics(
             event.add("dtstart", day)
             event.add("dtend", day + dt.timedelta(days=1))
             event.add("transp", "TRANSPARENT")
-        event.add("description", f"{t.workstream_name}. Owner: {t.owner} ({t.owner_role})."
-                  + (f" Due by day {t.milestone_day}." if t.milestone_day else ""))
+        event.add("description", text(f"{t.workstream_name}. Owner: {t.owner} ({t.owner_role})."
+                                      + (f" Due by day {t.milestone_day}." if t.milestone_day else "")))
         event.add("categories", ["meeting" if t.kind == "meeting" else "milestone"])
         event.add("sequence", _sequence(event, before.get(uid)))
         cal.add_component(event)

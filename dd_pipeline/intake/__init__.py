@@ -8,9 +8,12 @@ from pathlib import Path
 
 from dd_pipeline.errors import InputProblem
 from dd_pipeline.intake.deal_folder import DealIntake, Intake, read_deal, read_home
+from dd_pipeline.intake.tables import display_path
 from dd_pipeline.models import DEAL_ID_PATTERN, HomeOrganization
 from dd_pipeline.playbook import Playbook
 from dd_pipeline.settings import Settings
+
+CHANGED_DURING_READ = "changed-during-read"
 
 __all__ = ["DealInputs", "deal_ids", "fingerprint", "read_inputs"]
 
@@ -58,6 +61,8 @@ def fingerprint(*folders: Path) -> str:
 def read_inputs(settings: Settings, deal_id: str, playbook: Playbook) -> DealInputs:
     """Everything one deal's run reads from inputs/, with every problem found."""
     base = settings.inputs_dir.parent
+    valid = bool(DEAL_ID_PATTERN.match(deal_id))
+    before = fingerprint(settings.home_dir, settings.deal_dir(deal_id)) if valid else ""  # what is about to be parsed
     home, home_intake = read_home(settings.home_dir, base, playbook)
     if not DEAL_ID_PATTERN.match(deal_id) or "/" in deal_id or deal_id in (".", ".."):
         if Path(deal_id).name == deal_id and deal_id not in (".", ".."):
@@ -77,4 +82,12 @@ def read_inputs(settings: Settings, deal_id: str, playbook: Playbook) -> DealInp
                                             "does not exist: no deal folder with that id"))
         return DealInputs(deal_id, home, home_intake, intake, "")
     intake = read_deal(deal_dir, base, playbook, home_intake)
-    return DealInputs(deal_id, home, home_intake, intake, fingerprint(settings.home_dir, deal_dir))
+    after = fingerprint(settings.home_dir, deal_dir)
+    if after != before:
+        # A file changed while it was read: what was parsed matches neither hash. The run goes on with what it
+        # read, and records a fingerprint no content has, so the next run reads the files again.
+        intake.problems.append(InputProblem(display_path(deal_dir, base), None, None, None,
+                                            "changed while it was being read; the next run reads it again",
+                                            "warning"))
+        after = CHANGED_DURING_READ
+    return DealInputs(deal_id, home, home_intake, intake, after)

@@ -194,6 +194,7 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
     _read_evidence(deal_dir / "evidence.csv", base, playbook, intake)
     intake.overrides, override_problems = read_overrides(deal_dir, base, playbook)
     intake.problems.extend(override_problems)
+    _overrides_without_gap(intake, base)
 
     intake.problems = merge_repeats(intake.problems)
     if not files or unreadable:
@@ -209,6 +210,21 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
         return intake  # thin-data warnings would only repeat it
     _thin_data_warnings(intake, playbook, shown)
     return intake
+
+
+def _overrides_without_gap(intake: DealIntake, base: Path) -> None:
+    """An override corrects a computed gap: a dimension nobody answered about both organizations has none."""
+    answered = {(a.dimension_id, a.rated_side) for a in intake.answers if a.status == "answered"}
+    kept = []
+    for o in intake.overrides:
+        if (o.dimension_id, "home") in answered and (o.dimension_id, "partner") in answered:
+            kept.append(o)
+            continue
+        intake.problems.append(InputProblem(
+            o.source_file, None, f"overrides[{o.position}].dimension", quoted(o.dimension_id),
+            "has no answered ratings of both organizations, so there is no gap to override; remove the "
+            "override or add the answers"))
+    intake.overrides = kept
 
 
 def merge_repeats(problems: list[InputProblem]) -> list[InputProblem]:

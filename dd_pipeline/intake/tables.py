@@ -16,6 +16,7 @@ from dd_pipeline.errors import InputProblem, ProblemList, shown
 
 MAX_TABLE_BYTES = 20_000_000
 MAX_TABLE_ROWS = 100_000
+MAX_TABLE_CELLS = 2_000_000
 _DELIMITERS = (";", "\t", "|")
 _SAVE_AS = "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
 _TOO_MANY_ROWS = f"has more than {MAX_TABLE_ROWS:,} rows; split it into several files"
@@ -177,6 +178,11 @@ def _not_utf8(raw: bytes, at: int, name: str) -> InputProblem:
 def _read_xlsx(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     from openpyxl import load_workbook
 
+    from dd_pipeline.zipfiles import archive_problem
+
+    unsafe = archive_problem(path)
+    if unsafe:
+        raise ProblemList([InputProblem(name, None, None, None, unsafe)])
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
@@ -186,10 +192,16 @@ def _read_xlsx(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[s
     try:
         sheet = workbook["answers"] if "answers" in workbook.sheetnames else workbook.worksheets[0]
         rows = []
+        cells = 0
         for values in sheet.iter_rows(values_only=True):
             rows.append([_cell_text(c) for c in values])
+            cells += len(values)
             if len(rows) > MAX_TABLE_ROWS + 1:
                 raise ProblemList([InputProblem(name, None, None, None, _TOO_MANY_ROWS)])
+            if cells > MAX_TABLE_CELLS:
+                raise ProblemList([InputProblem(name, None, None, None,
+                                                f"has more than {MAX_TABLE_CELLS:,} cells on its first sheet; "
+                                                "keep only the answer columns, or split it into several files")])
     finally:
         workbook.close()
     if not rows:

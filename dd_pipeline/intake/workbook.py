@@ -39,6 +39,7 @@ from dd_pipeline.intake.questionnaire import (
 from dd_pipeline.intake.tables import MAX_TABLE_BYTES, Row, display_path, read_table
 from dd_pipeline.models import ANSWER_COLUMNS, DEAL_ID_PATTERN, NOT_APPLICABLE, UNKNOWN, Side
 from dd_pipeline.playbook import Playbook
+from dd_pipeline.zipfiles import archive_problem
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -69,6 +70,8 @@ def is_questionnaire(path: Path) -> bool:
     """True when ``path`` is an XLSX file with a "dd_meta" sheet (read from the archive's sheet list)."""
     if path.suffix.lower() != ".xlsx" or not path.is_file() or path.stat().st_size > MAX_TABLE_BYTES:
         return False
+    if archive_problem(path):
+        return False
     try:
         with zipfile.ZipFile(path) as archive:
             root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
@@ -82,6 +85,14 @@ def answer_rows(path: Path, base: Path, playbook: Playbook, problems: list[Input
 
     Raises ProblemList when the file cannot be used; warnings about a usable file go to ``problems``.
     """
+    if path.suffix.lower() == ".xlsx":
+        size = path.stat().st_size
+        if size > MAX_TABLE_BYTES:
+            raise ProblemList([InputProblem(display_path(path, base), None, None, None,
+                                            f"is {size:,} bytes; the limit is {MAX_TABLE_BYTES:,} bytes")])
+        unsafe = archive_problem(path)
+        if unsafe:
+            raise ProblemList([InputProblem(display_path(path, base), None, None, None, unsafe)])
     if is_questionnaire(path):
         return read_questionnaire(path, base, playbook, problems)
     if is_answers_table(path):

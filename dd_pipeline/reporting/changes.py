@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from dd_pipeline.sanitize import markdown_text
 from dd_pipeline.warehouse.connection import frame
 
 OPEN_BANDS = ("moderate", "high", "critical")
@@ -150,7 +151,7 @@ def _origin(origin: str) -> str:
 
 
 def render(changes: Changes) -> str:
-    lines = [f"# What changed: {changes.deal_id} ({changes.partner})", ""]
+    lines = [f"# What changed: {changes.deal_id} ({markdown_text(changes.partner)})", ""]
     if changes.first_run:
         lines += ["First run of this deal: there is no earlier run to compare with. The next run will list "
                   "what changed.", ""]
@@ -166,7 +167,7 @@ def render(changes: Changes) -> str:
                          ("Overrides", changes.overrides), ("Mitigations", changes.mitigations),
                          ("Clauses", changes.clauses), ("Launch-plan tasks", changes.tasks)):
         if items:
-            lines += [f"## {title}", ""] + [f"- {item}" for item in items] + [""]
+            lines += [f"## {title}", ""] + [f"- {markdown_text(item)}" for item in items] + [""]
     return "\n".join(lines)
 
 

@@ -67,10 +67,12 @@ def write_plotly_js(outputs_dir: Path) -> Path:
     return path
 
 
-def write_dashboard(con: duckdb.DuckDBPyConnection, settings: Settings, deal_id: str, playbook: Playbook) -> Path:
-    """Render the deal's dashboard from the warehouse and write it (and the shared plotly.min.js)."""
+def write_dashboard(con: duckdb.DuckDBPyConnection, settings: Settings, deal_id: str, playbook: Playbook,
+                    folder: Path | None = None) -> Path:
+    """Render the deal's dashboard from the warehouse and write it into ``folder`` (the deal's output folder
+    unless given) and the shared plotly.min.js."""
     page = render_dashboard(load_deal_view(con, deal_id), playbook)
-    path = settings.deal_outputs(deal_id) / DASHBOARD
+    path = (folder or settings.deal_outputs(deal_id)) / DASHBOARD
     write_plotly_js(settings.outputs_dir)
     atomic_write_text(path, page)
     return path
