@@ -93,10 +93,9 @@ def _severity_formula(g: Any, floor: float) -> str:
     """The severity formula with this gap's numbers in it, then the result (and an override, if any)."""
     text = (f"severity = 100 × min(1, gap {num(g.effective_gap, 3)} × weight {num(g.weight, 2)}) × "
             f"({floor:g} + {1 - floor:g} × confidence {num(g.confidence, 3)})")
-    if not missing(g.effective_gap) and not missing(g.weight) and not missing(g.confidence):
-        size = min(1.0, float(g.effective_gap) * float(g.weight))
-        trust = floor + (1 - floor) * float(g.confidence)
-        text += f"<br>= 100 × {size:.3f} × {trust:.3f}"
+    if not missing(getattr(g, "size_factor", None)) and not missing(getattr(g, "confidence_factor", None)):
+        # the two factors as gaps.sql computed them: nothing here recomputes the formula
+        text += f"<br>= 100 × {float(g.size_factor):.3f} × {float(g.confidence_factor):.3f}"
     if getattr(g, "overridden", False) is True:
         text += (f" = {num(g.computed_severity)}<br><b>overridden</b> to {num(g.severity)} "
                  f"({esc(g.band)}) by {esc(g.override_author)}, {esc(g.override_date)}:<br>"
@@ -107,9 +106,9 @@ def _severity_formula(g: Any, floor: float) -> str:
 
 
 DIRECTION_TEXT = {
-    "symmetric": "a difference either way counts",
-    "partner_lower": "counts only where the partner is lower",
-    "partner_higher": "counts only where the partner is higher",
+    "symmetric": "a style: a difference either way counts",
+    "higher_is_better": "higher is better: the lower side falls short",
+    "lower_is_better": "lower is better: the higher side falls short",
 }
 
 
@@ -123,7 +122,9 @@ def gap_hover(r: Any, home: str, partner: str, floor: float) -> str:
         f"{esc(partner)}: {num(r.partner_score, 2)} on {scale} (n={r.partner_n}: {esc(r.partner_answers)})",
         f"{int(r.scale_min)} = {wrap(r.low_label, 60)}",
         f"{int(r.scale_max)} = {wrap(r.high_label, 60)}",
-        f"gap {num(r.effective_gap, 3)} of the scale ({DIRECTION_TEXT.get(str(r.direction), esc(r.direction))})",
+        f"gap {num(r.effective_gap, 3)} of the scale ({DIRECTION_TEXT.get(str(r.direction), esc(r.direction))})"
+        + (f"; <b>{esc(home if r.short_side == 'home' else partner)} falls short</b>"
+           if isinstance(getattr(r, "short_side", None), str) else ""),
         _severity_formula(r, floor),
     ])
 
