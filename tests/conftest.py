@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sample_project import copy_sample_inputs
 
 from dd_pipeline.playbook import Playbook, load_playbook
 from dd_pipeline.settings import PROJECT_ROOT, Settings
@@ -31,7 +32,7 @@ def playbook() -> Playbook:
 def project(tmp_path: Path) -> Settings:
     """A private copy of the sample project: assets/, inputs/ and an empty outputs/."""
     shutil.copytree(PROJECT_ROOT / "assets", tmp_path / "assets")
-    shutil.copytree(PROJECT_ROOT / "inputs", tmp_path / "inputs")
+    copy_sample_inputs(tmp_path / "inputs")
     (tmp_path / "outputs").mkdir()
     return Settings(tmp_path / "assets", tmp_path / "inputs", tmp_path / "outputs",
                     tmp_path / "outputs" / "warehouse.duckdb")

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from sample_project import sample_file
 
 from dd_pipeline.intake import read_inputs
 from dd_pipeline.scoring import ingest_and_score
@@ -479,7 +480,7 @@ def test_deal_yaml_keeps_any_partner_name(partner, playbook):
     from dd_pipeline.models import Deal
 
     deal = Deal.model_validate(dict(
-        yaml.safe_load((PROJECT_ROOT / "inputs/deals/northwind-codev/deal.yaml").read_text(encoding="utf-8")),
+        yaml.safe_load(sample_file("deals/northwind-codev/deal.yaml").read_text(encoding="utf-8")),
         partner=partner, partner_short_name=partner))
     text = deal_yaml_text(deal, playbook)
     assert Deal.model_validate(yaml.safe_load(text)) == deal
