@@ -68,6 +68,18 @@ def test_each_dashboard_is_small_offline_and_shares_one_plotly_js(sample):
     assert "https://" not in index
 
 
+def test_no_chart_offers_to_upload_itself(sample):
+    """plotly.js draws a 'Share chart...' button unless told not to: every chart on every page is told."""
+    _, pages = sample
+    for name, page in pages.items():
+        html = page.read_text(encoding="utf-8")
+        charts = html.count('class="plotly-graph-div"')
+        configs = re.findall(r'\{"displaylogo": false[^{}]*\}', html)
+        assert charts and len(configs) == charts, name
+        for config in configs:
+            assert '"showSendToCloud": false' in config and '"sendChartToCloud"' in config, config
+
+
 def test_dashboard_shows_every_section_and_the_header_figures(sample):
     settings, _ = sample
     html = html_of(settings, "northwind-codev")
