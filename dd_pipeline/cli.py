@@ -145,17 +145,24 @@ def run(
     selected = _select_deals(settings, deal)
     misnamed = _misnamed_deals(settings, selected, playbook)
     selected = [d for d in selected if d not in misnamed]
-    from dd_pipeline.reruns import unchanged_deals
+    from dd_pipeline.reruns import run_needs
 
-    unchanged = [] if force else unchanged_deals(settings, selected, playbook.fingerprint)
+    needs = run_needs(settings, selected, playbook.fingerprint, force)
+    _warn_ignored(settings, selected)
+    unchanged = [n.deal_id for n in needs if not n.needed and not n.waiting]
+    waiting = [n.deal_id for n in needs if n.waiting]
     for deal_id in unchanged:
         out.print(f"{deal_id}: unchanged since its last run; outputs are up to date (--force reruns it)")
-    deals = [d for d in selected if d not in unchanged]
+    for deal_id in waiting:
+        out.print(f"{deal_id}: waiting for answers: no filled questionnaire or answers file in "
+                  f"{_shown(settings, settings.deal_dir(deal_id))}/ yet; nothing to score "
+                  f"(dd-pipeline status --deal {deal_id} shows who has answered)", soft_wrap=True)
+    deals = [n.deal_id for n in needs if n.needed]
     if not deals and misnamed:
         err.print(f"{len(misnamed)} deal folder(s) blocked by input problems; nothing was run.")
         raise typer.Exit(EXIT_INPUT)
     if not deals:
-        out.print(f"\nNothing changed. Outputs: {settings.outputs_dir}")
+        out.print(f"\nNothing {'to run' if waiting and not unchanged else 'changed'}. Outputs: {settings.outputs_dir}")
         _print_portfolio(settings)
         return
 
@@ -200,6 +207,8 @@ def run(
     line = f"{done} deal(s) done"
     if unchanged:
         line += f", {len(unchanged)} unchanged"
+    if waiting:
+        line += f", {len(waiting)} waiting for answers"
     if blocked:
         line += f", {blocked} blocked by input problems"
     if failed:
@@ -214,6 +223,21 @@ def run(
         raise typer.Exit(EXIT_FAILURE)
     if blocked:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _shown(settings: Settings, path) -> str:  # type: ignore[no-untyped-def]
+    from dd_pipeline.intake.tables import display_path
+
+    return display_path(path, settings.inputs_dir.parent)
+
+
+def _warn_ignored(settings: Settings, deal_ids: list[str]) -> None:
+    """Warn about workbooks in the deal folders that are not read as answers (and why)."""
+    from dd_pipeline.intake.returns import ignored_files
+
+    for deal_id in deal_ids:
+        for ignored in ignored_files(settings, deal_id):
+            err.print(f"  [yellow]![/] warning: {_escape(ignored.shown)}: {_escape(ignored.reason)}", soft_wrap=True)
 
 
 def _misnamed_deals(settings: Settings, deal_ids: list[str], playbook) -> list[str]:  # type: ignore[no-untyped-def]

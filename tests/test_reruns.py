@@ -69,12 +69,36 @@ def test_sensor_runs_new_and_changed_deals_only(env, dagster_home):
         changed = tick(instance, first.cursor)
         assert requested(changed) == ["helix-jv"]
 
+        # a new deal with no answers yet is known, but waits for answers instead of failing a run
         new_deal = env.deals_dir / "orion-supply"
         new_deal.mkdir()
         (new_deal / "deal.yaml").write_text((env.deal_dir("helix-jv") / "deal.yaml").read_text())
         added = tick(instance, changed.cursor)
-        assert requested(added) == ["orion-supply"]
+        assert requested(added) == []
         assert added.dynamic_partitions_requests[0].partition_keys == ["orion-supply"]
+        instance.add_dynamic_partitions(DEALS.name, ["orion-supply"])
+        (new_deal / "answers_partner.csv").write_text(answers.read_text())
+        assert requested(tick(instance, added.cursor)) == ["orion-supply"]
+
+
+def test_a_restarted_sensor_and_the_schedule_leave_a_deal_the_command_line_ran(env, dagster_home):
+    """The command line, the sensor and the schedule share one rule: after `run`, a restarted UI (its sensor
+    cursor lost or stale) does not run the deal again, so no 'no change' run hides the real change."""
+    assert CliRunner().invoke(app, ["run", "--deal", "helix-jv"]).exit_code == 0
+    with dg.instance_for_test(temp_dir=str(dagster_home)) as instance:
+        instance.add_dynamic_partitions(DEALS.name, SAMPLE_DEALS)
+        fresh = tick(instance)
+        assert requested(fresh) == ["brightpath-comarketing", "northwind-codev"]  # never ran
+        defs = build_definitions()
+        schedule = defs.get_repository_def().get_schedule_def("daily_rerun")
+        context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def(),
+                                            scheduled_execution_time=datetime.datetime(2027, 3, 1, 6, 0))
+        daily = schedule.evaluate_tick(context).run_requests
+        assert sorted(r.partition_key for r in daily) == ["brightpath-comarketing", "northwind-codev"]
+        set_answer(env.deal_dir("helix-jv") / "answers_partner.csv", "trust_propensity", "partner", "4")
+        assert requested(tick(instance, fresh.cursor)) == ["helix-jv"]
+        daily = schedule.evaluate_tick(context).run_requests
+        assert "helix-jv" in {r.partition_key for r in daily}
 
 
 def test_sensor_reruns_every_deal_when_the_playbook_or_home_profile_changes(env, dagster_home):
