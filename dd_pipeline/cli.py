@@ -115,6 +115,7 @@ def validate(deal: DealOption = None) -> None:
             problems.append(InputProblem("inputs/home", None, None, None,
                                          "has problems (listed above); every deal uses the home profile"))
         home_reported = True
+        _warn_ignored(settings, [deal_id], skip=("empty",))  # the intake warns about empty workbooks itself
         if not inputs.errors:
             problems += _expectation_problems(settings, inputs, playbook)
         if any(p.severity == "error" for p in problems):
@@ -231,12 +232,15 @@ def _shown(settings: Settings, path) -> str:  # type: ignore[no-untyped-def]
     return display_path(path, settings.inputs_dir.parent)
 
 
-def _warn_ignored(settings: Settings, deal_ids: list[str]) -> None:
-    """Warn about workbooks in the deal folders that are not read as answers (and why)."""
+def _warn_ignored(settings: Settings, deal_ids: list[str], skip: tuple[str, ...] = ()) -> None:
+    """Warn about workbooks in the deal folders that are not read as answers (and why); ``skip`` leaves out
+    kinds the caller reports otherwise."""
     from dd_pipeline.intake.returns import ignored_files
 
     for deal_id in deal_ids:
         for ignored in ignored_files(settings, deal_id):
+            if ignored.kind in skip:
+                continue
             err.print(f"  [yellow]![/] warning: {_escape(ignored.shown)}: {_escape(ignored.reason)}", soft_wrap=True)
 
 

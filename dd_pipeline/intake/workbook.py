@@ -65,6 +65,15 @@ def response_files(folder: Path) -> list[Path]:
     )
 
 
+def stand_in_id(stem: str) -> str:
+    """The respondent id a file name stands in for when a blank workbook came back without one: 'jane-doe'
+    stays 'jane-doe', 'Reply from Sam (Diagnostics)' becomes 'Reply-from-Sam-Diagnostics'."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()  # 'Zoë' -> 'Zoe'
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", plain).strip("-.")[:40].rstrip("-.")
+
+
 def is_questionnaire(path: Path) -> bool:
     """True when ``path`` is an XLSX file with a "dd_meta" sheet (read from the archive's sheet list)."""
     if path.suffix.lower() != ".xlsx" or not path.is_file() or path.stat().st_size > MAX_TABLE_BYTES:
@@ -242,7 +251,7 @@ class _Reader:
         cells = {key: f"{ABOUT_VALUE_COL}{row}" for key, _label, row in ABOUT_FIELDS}
         given = {key: _text(sheet[ref].value) for key, ref in cells.items()}
         before = len(self.problems)
-        respondent_id = given["respondent_id"] or stem
+        respondent_id = given["respondent_id"] or stand_in_id(stem)
         if not RESPONDENT_ID.match(respondent_id):
             self.problem(ABOUT_SHEET, cells["respondent_id"], given["respondent_id"] or None,
                          "is not a usable respondent id: use letters, digits, '.', '-' or '_' (at most 40)"

@@ -61,7 +61,7 @@ def deal_report(console: Console, settings: Settings, deal_id: str, top: int, se
         console.print(f"{drafting[0]} mitigations selected, {drafting[1]} high gap(s) uncovered; {drafting[2]} "
                       f"clauses drafted; launch plan of {drafting[3]} tasks with {drafting[4]} milestones")
     for clause_id, message in clause_problems:
-        console.print(f"[yellow]![/] clause {escape(clause_id)} {escape(message)}")
+        console.print(f"[yellow]![/] clause {escape(clause_id)} not drafted: {escape(message)}")
     console.print(f"[dim]outputs: {settings.deal_outputs(deal_id)}[/]")
 
 
