@@ -160,14 +160,38 @@ def test_reruns_keep_history_skip_unchanged_and_report_changes(env):
     assert "## Closed gaps\n\n- Readiness to trust: high (55.1) -> low (0.0)" in report
     assert "partner 1.7 -> 4.0" in report
     assert "dropped 'Behavioral Principles'" in report
+    # the inputs come first: the answers that changed, by respondent and dimension, old and new value
+    assert report.index("## Answers") < report.index("## Closed gaps") < report.index("## Mitigations")
+    assert "- P01 (partner) about Helix, Readiness to trust: 1 -> 4\n" in report
+    assert "## Perception gaps\n\n" in report and "Readiness to trust, Helix as it sees itself" in report
+    # `diff` says the same for the last two runs, and can compare any two
+    diff = runner.invoke(app, ["diff", *deal])
+    assert diff.exit_code == 0, diff.output
+    assert diff.output.splitlines()[0].startswith("helix-jv: run 3 (") and "-> run 4 (" in diff.output
+    assert diff.output.split("\n", 1)[1] == report
+    first_and_last = runner.invoke(app, ["diff", *deal, "--from", "1", "--to", "4"]).output
+    assert first_and_last.split("\n", 1)[1] == report  # runs 1 to 3 read the same inputs
+    unchanged = runner.invoke(app, ["diff", *deal, "--from", "1", "--to", "3"]).output
+    assert "No change between run 1 and run 3." in unchanged
+    missing = runner.invoke(app, ["diff", *deal, "--to", "7"])
+    assert missing.exit_code == 2 and "--to 7: helix-jv has no run 7 (runs 1 to 4 are recorded)" in missing.output
+
+    # a change that moves no score is still a change: an evidence note and a comment
+    with (env.deal_dir("helix-jv") / "evidence.csv").open("a", encoding="utf-8") as handle:
+        handle.write("decision_style,partner,observation,Board papers go out two weeks ahead.,Kick-off,2027-06-01\n")
+    assert runner.invoke(app, ["run", *deal]).exit_code == 0
+    quiet = (folder / "changes.md").read_text()
+    assert "No change" not in quiet
+    assert ("## Evidence\n\n- added: Decision-making style, about Helix (observation): 'Board papers go out two "
+            "weeks ahead.'") in quiet
     with connect(env.warehouse_path, read_only=True) as con:
         runs = con.execute("SELECT sequence, risk_index FROM run_history WHERE deal_id = 'helix-jv' "
                            "ORDER BY sequence").fetchall()
         kept = con.execute("SELECT count(DISTINCT run_id) FROM history_gaps "
                            "WHERE deal_id = 'helix-jv'").fetchone()
-    assert [r[0] for r in runs] == [1, 2, 3, 4]
+    assert [r[0] for r in runs] == [1, 2, 3, 4, 5]
     assert runs[0][1] == runs[2][1] != runs[3][1]
-    assert kept[0] == 4
+    assert kept[0] == 5
 
 
 def test_two_deals_run_at_the_same_time_against_one_warehouse(env, dagster_home):
