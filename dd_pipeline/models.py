@@ -475,7 +475,7 @@ class EvidenceKind(StrEnum):
     observation = "observation"
 
 
-EVIDENCE_COLUMNS = ("dimension", "about_side", "kind", "observation", "source", "recorded_on")
+EVIDENCE_COLUMNS = ("dimension", "about_side", "kind", "observation", "source", "recorded_on", "internal")
 
 
 class Evidence(Strict):
@@ -487,6 +487,9 @@ class Evidence(Strict):
     observation: str = Field(min_length=1, max_length=2000)
     source: str = Field(min_length=1, max_length=200)
     recorded_on: dt.date | None = None
+    internal: bool = Field(
+        False, description="yes: for the home side only (a confidential source, an internal meeting); never put "
+                           "in a pack for the partner (dd-pipeline share). Empty or no: may be shared.")
 
 
 class Override(Strict):

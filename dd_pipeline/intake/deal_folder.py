@@ -58,6 +58,7 @@ class EvidenceRecord:
     observation: str
     source: str
     recorded_on: str | None
+    internal: bool = False  # for the home side only: never shared with the partner
 
 
 @dataclass
@@ -418,7 +419,7 @@ def _read_evidence(path: Path, base: Path, playbook: Playbook, intake: DealIntak
             intake.reject(p)
         return
     for row in rows:
-        values = {k: v for k, v in row.values.items() if not (k == "recorded_on" and v == "")}
+        values = {k: v for k, v in row.values.items() if not (k in ("recorded_on", "internal") and v == "")}
         try:
             ev = Evidence.model_validate(values)
         except ValidationError as exc:
@@ -430,7 +431,7 @@ def _read_evidence(path: Path, base: Path, playbook: Playbook, intake: DealIntak
             continue
         intake.evidence.append(EvidenceRecord(
             row.file, row.number, ev.dimension, ev.about_side.value, ev.kind.value, ev.observation, ev.source,
-            ev.recorded_on.isoformat() if ev.recorded_on else None,
+            ev.recorded_on.isoformat() if ev.recorded_on else None, ev.internal,
         ))
 
 

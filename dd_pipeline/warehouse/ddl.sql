@@ -53,6 +53,9 @@ CREATE TABLE IF NOT EXISTS answers (
 CREATE TABLE IF NOT EXISTS evidence (
     deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, dimension_id VARCHAR, about_side VARCHAR,
     kind VARCHAR, observation VARCHAR, source VARCHAR, recorded_on DATE);
+-- Evidence marked internal is for the home side only (warehouses made before it gain the column here).
+ALTER TABLE staged_evidence ADD COLUMN IF NOT EXISTS internal BOOLEAN DEFAULT false;
+ALTER TABLE evidence ADD COLUMN IF NOT EXISTS internal BOOLEAN DEFAULT false;
 CREATE TABLE IF NOT EXISTS overrides (
     deal_id VARCHAR, dimension_id VARCHAR, severity DOUBLE, adjust DOUBLE, band VARCHAR, reason VARCHAR,
     author VARCHAR, override_date DATE, source_file VARCHAR, position INTEGER);
