@@ -28,7 +28,8 @@ BAND_RANK = {"low": 0, "moderate": 1, "high": 2, "critical": 3}
 # column already shows on a different scale, and the answers behind a gap (listed under "Answers").
 QUIET = {
     "gaps": {"dimension_id", "category_id", "dimension_name", "direction", "scale_min", "scale_max", "home_norm",
-             "partner_norm", "home_answers", "partner_answers", "band_rank", "rank"},
+             "partner_norm", "home_answers", "partner_answers", "band_rank", "rank", "signed_gap", "abs_gap",
+             "effective_gap", "home_confidence", "partner_confidence"},
     "perception_gaps": {"rated_side", "dimension_id", "self_norm", "other_norm"},
     "internal_disagreement": {"side", "dimension_id"},
     "answers": {"respondent_id", "rated_side", "dimension_id", "status", "raw_value"},
