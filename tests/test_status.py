@@ -94,7 +94,10 @@ def test_status_of_a_new_deal_and_after_runs(cli, empty_project):
     copies = personal_copies(cli, "acme", "partner", "P1", "P2", "P3")
     for i, rid in enumerate(("P1", "P2", "P3")):
         fill(base / copies[rid], folder / f"{rid}.xlsx", {"B6": "Sales", "B7": "middle"}, pattern(i))
-    assert cli("run", "--deal", "acme", "--top", "1").exit_code == 0
+    new_deal(cli, "beta")  # a second deal, still waiting: the portfolio page lists it as such
+    assert cli("run", "--top", "1").exit_code == 0
+    index = (empty_project.outputs_dir / "index.html").read_text(encoding="utf-8")
+    assert "<td>beta</td><td>Acme Robotics GmbH</td>" in index and "Waiting for answers" in index
     after = cli("status", "--deal", "acme").output
     assert "Last run: run 1 at " in after and "UTC; inputs unchanged since; outputs are up to date" in after
     assert "Missing: none (every personal copy came back)" in after
