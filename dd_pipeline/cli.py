@@ -196,7 +196,8 @@ def run(
             err.print(f"[red]x[/] {deal_id} failed: {_escape(outcome.failure)}; its previous outputs are unchanged")
 
     summary_so_far: list = []
-    summary = materialize_deals(settings, deals, instance, progress, summary_so_far)
+    with instance:  # the instance's own storages for Dagster while it loads and runs the definitions
+        summary = materialize_deals(settings, deals, instance, progress, summary_so_far)
     if not summary.playbook_ok:
         err.print(f"[red]x[/] the playbook could not be loaded: {_escape(summary.playbook_failure)}")
         raise typer.Exit(EXIT_INPUT)

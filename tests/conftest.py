@@ -23,6 +23,19 @@ ANSWER_HEADER = ["respondent_id", "respondent_side", "division", "level", "rated
                  "comment"]
 
 
+@pytest.fixture(autouse=True)
+def _no_dagster_state_storage_left_behind() -> Iterator[None]:
+    """Dagster keeps the state storage of the instance entered last in a context variable. A sensor or
+    schedule context built in a test may enter an instance that is never left, so the variable outlives the
+    instance and every later load of definitions in the same process fails ('Attempted to resolve undefined
+    DagsterInstance weakref'). Each test starts and ends without one."""
+    from dagster._core.storage.defs_state.base import _current_storage
+
+    _current_storage.set(None)
+    yield
+    _current_storage.set(None)
+
+
 @pytest.fixture(scope="session")
 def playbook() -> Playbook:
     return load_playbook(PROJECT_ROOT / "assets")
