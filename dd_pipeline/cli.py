@@ -119,6 +119,7 @@ def validate(deal: DealOption = None) -> None:
             problems.append(InputProblem("inputs/home", None, None, None,
                                          "has problems (listed above); every deal uses the home profile"))
         home_reported = True
+        _warn_ignored(settings, [deal_id], skip=("empty",))  # the intake warns about empty workbooks itself
         if not inputs.errors:
             problems += _expectation_problems(settings, inputs, playbook)
         if any(p.severity == "error" for p in problems):
@@ -151,18 +152,25 @@ def run(
     misnamed = _misnamed_deals(settings, selected, playbook)
     selected = [d for d in selected if d not in misnamed]
     from dd_pipeline.defs.runner import recover_outputs
-    from dd_pipeline.reruns import unchanged_deals
+    from dd_pipeline.reruns import run_needs
 
     recover_outputs(settings)  # before deciding what is up to date: a killed run may have been recorded
-    unchanged = [] if force else unchanged_deals(settings, selected, playbook.fingerprint)
+    needs = run_needs(settings, selected, playbook.fingerprint, force)
+    _warn_ignored(settings, selected)
+    unchanged = [n.deal_id for n in needs if not n.needed and not n.waiting]
+    waiting = [n.deal_id for n in needs if n.waiting]
     for deal_id in unchanged:
         out.print(f"{deal_id}: unchanged since its last run; outputs are up to date (--force reruns it)")
-    deals = [d for d in selected if d not in unchanged]
+    for deal_id in waiting:
+        out.print(f"{deal_id}: waiting for answers: no filled questionnaire or answers file in "
+                  f"{_shown(settings, settings.deal_dir(deal_id))}/ yet; nothing to score "
+                  f"(dd-pipeline status --deal {deal_id} shows who has answered)", soft_wrap=True)
+    deals = [n.deal_id for n in needs if n.needed]
     if not deals and misnamed:
         err.print(f"{len(misnamed)} deal folder(s) blocked by input problems; nothing was run.")
         raise typer.Exit(EXIT_INPUT)
     if not deals:
-        out.print(f"\nNothing changed. Outputs: {settings.outputs_dir}")
+        out.print(f"\nNothing {'to run' if waiting and not unchanged else 'changed'}. Outputs: {settings.outputs_dir}")
         _print_portfolio(settings)
         return
 
@@ -198,7 +206,8 @@ def run(
 
     summary_so_far: list = []
     try:
-        summary = materialize_deals(settings, deals, instance, progress, summary_so_far)
+        with instance:  # the instance's own storages for Dagster while it loads and runs the definitions
+            summary = materialize_deals(settings, deals, instance, progress, summary_so_far)
     except SlotWaitExpired as exc:
         reason = str(exc) or "the warehouse stayed in use by another run"
         err.print(f"[red]x[/] gave up: {_escape(reason)} (DD_SLOT_WAIT_SECONDS sets how long to wait); deals "
@@ -222,6 +231,8 @@ def run(
     line = f"{done} deal(s) done"
     if unchanged:
         line += f", {len(unchanged)} unchanged"
+    if waiting:
+        line += f", {len(waiting)} waiting for answers"
     if blocked:
         line += f", {blocked} blocked by input problems"
     if failed:
@@ -249,6 +260,24 @@ def _check_warehouse(settings: Settings) -> None:
     except WarehouseRefused as exc:
         err.print(f"[red]x[/] {_escape(str(exc))}; nothing was run, the outputs are unchanged")
         raise typer.Exit(EXIT_FAILURE if isinstance(exc, WarehouseUnwritable) else EXIT_INPUT) from None
+
+
+def _shown(settings: Settings, path) -> str:  # type: ignore[no-untyped-def]
+    from dd_pipeline.intake.tables import display_path
+
+    return display_path(path, settings.inputs_dir.parent)
+
+
+def _warn_ignored(settings: Settings, deal_ids: list[str], skip: tuple[str, ...] = ()) -> None:
+    """Warn about workbooks in the deal folders that are not read as answers (and why); ``skip`` leaves out
+    kinds the caller reports otherwise."""
+    from dd_pipeline.intake.returns import ignored_files
+
+    for deal_id in deal_ids:
+        for ignored in ignored_files(settings, deal_id):
+            if ignored.kind in skip:
+                continue
+            err.print(f"  [yellow]![/] warning: {_escape(ignored.shown)}: {_escape(ignored.reason)}", soft_wrap=True)
 
 
 def _misnamed_deals(settings: Settings, deal_ids: list[str], playbook) -> list[str]:  # type: ignore[no-untyped-def]

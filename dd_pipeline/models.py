@@ -763,7 +763,7 @@ class EvidenceKind(StrEnum):
     observation = "observation"
 
 
-EVIDENCE_COLUMNS = ("dimension", "about_side", "kind", "observation", "source", "recorded_on")
+EVIDENCE_COLUMNS = ("dimension", "about_side", "kind", "observation", "source", "recorded_on", "internal")
 
 
 class Evidence(Strict):
@@ -775,6 +775,9 @@ class Evidence(Strict):
     observation: Text = Field(min_length=1, max_length=2000)
     source: Name = Field(min_length=1, max_length=200)
     recorded_on: SaneDate | None = None
+    internal: bool = Field(
+        False, description="yes: for the home side only (a confidential source, an internal meeting); never put "
+                           "in a pack for the partner (dd-pipeline share). Empty or no: may be shared.")
 
 
 class Override(Strict):

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sample_project import sample_file
+
 from dd_pipeline.intake.tables import MAX_TABLE_BYTES, MAX_TABLE_ROWS
 from dd_pipeline.playbook import MAX_ASSET_BYTES
-from dd_pipeline.settings import PROJECT_ROOT
 
 CASES_DIR = Path(__file__).parent / "cases"
 SPECIAL = {"remove.txt", "args.txt", "about.txt", "expected.txt"}
@@ -93,7 +94,7 @@ def _too_many_rows() -> bytes:
 
 
 def _oversized_deal_yaml() -> bytes:
-    text = (PROJECT_ROOT / "inputs/deals/helix-jv/deal.yaml").read_text(encoding="utf-8")
+    text = sample_file("deals/helix-jv/deal.yaml").read_text(encoding="utf-8")
     filler = "# " + "x" * 98 + "\n"
     return (text + filler * (MAX_ASSET_BYTES // len(filler) + 10)).encode()
 

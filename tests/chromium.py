@@ -213,6 +213,14 @@ class Tab:
                 report.dialogs.append(params.get("message", ""))
         return report
 
+    def toolbar_buttons(self) -> list[dict[str, str]]:
+        """Every button of every plotly chart toolbar on the page: its name (data-val or data-attr) and title."""
+        return self.evaluate(
+            "Array.from(document.querySelectorAll('.modebar-btn, .modebar a, .modebar button'))"
+            ".map(function (b) { return {name: b.getAttribute('data-val') || b.getAttribute('data-attr') || '',"
+            " title: b.getAttribute('data-title') || b.getAttribute('title') || '',"
+            " href: b.getAttribute('href') || ''}; })") or []
+
     def screenshot(self, path: Path, full_page: bool = False, scale: float = 1.0,
                    clip_height: int | None = None) -> Path:
         params: dict[str, Any] = {"format": "png"}

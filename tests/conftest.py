@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sample_project import copy_sample_inputs
 
 from dd_pipeline.playbook import Playbook, load_playbook
 from dd_pipeline.settings import PROJECT_ROOT, Settings
@@ -22,6 +23,19 @@ ANSWER_HEADER = ["respondent_id", "respondent_side", "division", "level", "rated
                  "comment"]
 
 
+@pytest.fixture(autouse=True)
+def _no_dagster_state_storage_left_behind() -> Iterator[None]:
+    """Dagster keeps the state storage of the instance entered last in a context variable. A sensor or
+    schedule context built in a test may enter an instance that is never left, so the variable outlives the
+    instance and every later load of definitions in the same process fails ('Attempted to resolve undefined
+    DagsterInstance weakref'). Each test starts and ends without one."""
+    from dagster._core.storage.defs_state.base import _current_storage
+
+    _current_storage.set(None)
+    yield
+    _current_storage.set(None)
+
+
 @pytest.fixture(scope="session")
 def playbook() -> Playbook:
     return load_playbook(PROJECT_ROOT / "assets")
@@ -31,7 +45,7 @@ def playbook() -> Playbook:
 def project(tmp_path: Path) -> Settings:
     """A private copy of the sample project: assets/, inputs/ and an empty outputs/."""
     shutil.copytree(PROJECT_ROOT / "assets", tmp_path / "assets")
-    shutil.copytree(PROJECT_ROOT / "inputs", tmp_path / "inputs")
+    copy_sample_inputs(tmp_path / "inputs")
     (tmp_path / "outputs").mkdir()
     return Settings(tmp_path / "assets", tmp_path / "inputs", tmp_path / "outputs",
                     tmp_path / "outputs" / "warehouse.duckdb")

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import yaml
+from sample_project import copy_sample_inputs
 
 from dd_pipeline.drafting.use_cases import draft_deal, match_deal, plan_deal
 from dd_pipeline.playbook import Playbook
@@ -24,7 +25,7 @@ DEALS = ("northwind-codev", "brightpath-comarketing", "helix-jv")
 
 def copy_sample(root: Path) -> Settings:
     shutil.copytree(PROJECT_ROOT / "assets", root / "assets")
-    shutil.copytree(PROJECT_ROOT / "inputs", root / "inputs")
+    copy_sample_inputs(root / "inputs")
     (root / "outputs").mkdir()
     settings = Settings(root / "assets", root / "inputs", root / "outputs", root / "outputs" / "warehouse.duckdb")
     deal_yaml = settings.deal_dir("brightpath-comarketing") / "deal.yaml"

@@ -15,6 +15,8 @@ from chromium import Chromium, find_chromium
 from sample_portfolio import DEALS, INJECTED_DIVISION, INJECTED_PARTNER, build_sample_portfolio
 
 PAGES = [*DEALS, "index"]
+# A toolbar button that uploads a chart (with its hover text: respondents' answers) or opens it elsewhere.
+CLOUD = re.compile(r"cloud|share|chart ?studio|plotly\.com|plot\.ly|https?:", re.IGNORECASE)
 CHARTS_DRAWN = ("Array.from(document.querySelectorAll('.plotly-graph-div'))"
                 ".every(function (d) { return d.querySelector('.main-svg') !== null; })")
 
@@ -58,6 +60,12 @@ def test_page_draws_every_chart_offline_without_errors(browser, sample, page):
         drawn = tab.evaluate("document.querySelectorAll('.plotly-graph-div .main-svg').length > 0 && "
                              "document.querySelectorAll('.plotly-graph-div').length")
         assert drawn == expected
+        tab.evaluate("document.querySelectorAll('.plotly-graph-div').forEach(function (d) {"
+                     " d.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); }); true")
+        buttons = tab.toolbar_buttons()
+        assert any("png" in b["title"].lower() for b in buttons), f"{page}: no chart toolbar found: {buttons}"
+        to_cloud = [b for b in buttons if CLOUD.search(" ".join(b.values()))]
+        assert to_cloud == [], f"{page}: a chart offers to send its data off the machine: {to_cloud}"
         report = tab.report()
         assert report.errors == [], f"{page}: {report.errors}"
         assert report.dialogs == []

@@ -68,6 +68,18 @@ def test_each_dashboard_is_small_offline_and_shares_one_plotly_js(sample):
     assert "https://" not in index
 
 
+def test_no_chart_offers_to_upload_itself(sample):
+    """plotly.js draws a 'Share chart...' button unless told not to: every chart on every page is told."""
+    _, pages = sample
+    for name, page in pages.items():
+        html = page.read_text(encoding="utf-8")
+        charts = html.count('class="plotly-graph-div"')
+        configs = re.findall(r'\{"displaylogo": false[^{}]*\}', html)
+        assert charts and len(configs) == charts, name
+        for config in configs:
+            assert '"showSendToCloud": false' in config and '"sendChartToCloud"' in config, config
+
+
 def test_dashboard_shows_every_section_and_the_header_figures(sample):
     settings, _ = sample
     html = html_of(settings, "northwind-codev")
@@ -229,3 +241,16 @@ def test_thin_deal_still_gets_a_complete_page(builder, playbook):
     assert "has respondents from fewer than two divisions" in html
     assert "Not scored (one side gave no answer)" in html
     assert 'href="thin/dashboard.html"' in pages["index"].read_text(encoding="utf-8")
+
+
+def test_headings_and_counts_read_as_a_person_writes_them(builder, playbook):
+    """Full names on both sides of the heading, '1 person' (not '1 people'), and 'not drafted' said once."""
+    settings = builder.settings
+    builder.home_answers({"decision_style": [2, 3, 2]})
+    builder.deal("solo", {"decision_style": [5, 4, 5]}, partner_divisions=["Research", "Operations", "Legal"])
+    score_and_draft(settings, playbook, "solo")
+    html = publish(settings, playbook, ("solo",))["solo"].read_text(encoding="utf-8")
+    assert re.search(r"<h1>Home Test Co<span class=\"versus\">and</span>Partner Test Inc\.</h1>", html)
+    assert "1 person \\u00b7 " in html and "1 people" not in html
+    assert "was not drafted: parameter &#39;governing_law&#39;" in html
+    assert "not drafted: not drafted" not in html

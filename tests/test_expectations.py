@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+from sample_project import copy_sample_inputs
 
 from dd_pipeline.defs import all_assets, all_checks
 from dd_pipeline.defs.partitions import DEALS
@@ -164,7 +165,7 @@ def test_validation_writes_nothing_outside_its_folders_and_uses_no_network(tmp_p
     the working folder pointed at empty folders, and with every way to open a connection refused."""
     project = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT / "assets", project / "assets")
-    shutil.copytree(PROJECT_ROOT / "inputs", project / "inputs")
+    copy_sample_inputs(project / "inputs")
     home, temp, work = tmp_path / "home", tmp_path / "tmp", tmp_path / "work"
     for folder in (home, temp, work):
         folder.mkdir()

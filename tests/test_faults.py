@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from sample_project import copy_sample_inputs
 
 from dd_pipeline.outputs import TEMP_SUFFIX
 from dd_pipeline.settings import PROJECT_ROOT
@@ -38,7 +39,7 @@ HISTORY_DEPENDENT = {"changes.md", "run.json"}  # they say what changed since th
 def project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     root = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT / "assets", root / "assets")
-    shutil.copytree(PROJECT_ROOT / "inputs", root / "inputs")
+    copy_sample_inputs(root / "inputs")
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hostile import markdown_view
+from sample_project import copy_sample_inputs
 from typer.testing import CliRunner
 
 from dd_pipeline.cli import app
@@ -31,7 +32,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("injection")
     shutil.copytree(PROJECT_ROOT / "assets", root / "assets")
-    shutil.copytree(PROJECT_ROOT / "inputs", root / "inputs")
+    copy_sample_inputs(root / "inputs")
     folder = root / "inputs" / "deals" / "helix-jv"
     deal = yaml.safe_load((folder / "deal.yaml").read_text(encoding="utf-8"))
     deal["partner"] = PARTNER

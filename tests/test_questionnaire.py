@@ -18,6 +18,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from sample_project import sample_file
 
 from dd_pipeline.intake import read_inputs
 from dd_pipeline.scoring import ingest_and_score
@@ -291,20 +292,39 @@ def test_a_blank_respondent_id_takes_the_file_name(cli, empty_project, playbook)
     new_deal(cli)
     blank = empty_project.deal_dir("acme") / "questionnaires" / "acme_partner.xlsx"
     fill(blank, empty_project.deal_dir("acme") / "jane-doe.xlsx", {"B6": "Sales", "B7": "executive"}, pattern(2))
-    fill(blank, empty_project.deal_dir("acme") / "Jane Roe.xlsx", {"B6": "Sales", "B7": "executive"}, pattern(2))
+    fill(blank, empty_project.deal_dir("acme") / "Reply from Sam (Diagnostics).xlsx", {"B6": "Sales", "B7": "middle"},
+         pattern(3))
+    fill(blank, empty_project.deal_dir("acme") / "Zoë Roe.xlsx", {"B6": "Sales", "B7": "executive"}, pattern(1))
+    fill(blank, empty_project.deal_dir("acme") / "王芳.xlsx", {"B6": "Sales", "B7": "executive"}, pattern(4))
     inputs = read_inputs(empty_project, "acme", playbook)
-    assert {a.respondent_id for a in inputs.intake.answers if a.respondent_side == "partner"} == {"jane-doe"}
+    assert {a.respondent_id for a in inputs.intake.answers if a.respondent_side == "partner"} == {
+        "jane-doe", "Reply-from-Sam-Diagnostics", "Zoe-Roe"}
     assert [str(p) for p in inputs.intake.errors] == [
-        "inputs/deals/acme/Jane Roe.xlsx, row 4, sheet 'About you' cell B4: is empty and the file name 'Jane Roe' "
+        "inputs/deals/acme/王芳.xlsx, row 4, sheet 'About you' cell B4: is empty and the file name '王芳' "
         "cannot stand in for it: type a respondent id (letters, digits, '.', '-' or '_', at most 40)"]
 
 
-def test_the_same_respondent_in_two_workbooks_is_caught(filled, empty_project, playbook):
-    shutil.copy(filled, filled.with_name("p1 again.xlsx"))
+def test_a_duplicated_workbook_gives_one_line_naming_both_files(filled, empty_project, playbook):
+    shutil.copy(filled, filled.with_name("p1 (1).xlsx"))  # a second download of the same attachment
     errors = read_inputs(empty_project, "acme", playbook).intake.errors
-    assert len(errors) == 115  # every answer of the second file read
-    assert {p.file for p in errors} == {"inputs/deals/acme/p1.xlsx"}
-    assert "is answered twice by P1 about partner (first in inputs/deals/acme/p1 again.xlsx row 4)" in str(errors[0])
+    assert [str(p) for p in errors] == [
+        "inputs/deals/acme/p1 (1).xlsx: is a second workbook with the same respondent (P1, partner): both "
+        "inputs/deals/acme/p1.xlsx and this file answer the sheets 'Strategy', 'Structure', 'Capabilities', "
+        "'Risk', 'Norms'. Only inputs/deals/acme/p1.xlsx is read. Keep the workbook with the answers you want at "
+        "the top of the deal folder and move the other into a subfolder (or delete it); if each holds answers "
+        "the other lacks, copy them into one workbook first"]
+
+
+def test_a_copy_of_a_blank_reply_is_not_a_second_respondent(cli, empty_project, playbook):
+    new_deal(cli)
+    blank = empty_project.deal_dir("acme") / "questionnaires" / "acme_partner.xlsx"
+    fill(blank, empty_project.deal_dir("acme") / "elena.xlsx", {"B6": "Sales", "B7": "middle"}, pattern(2))
+    shutil.copy(empty_project.deal_dir("acme") / "elena.xlsx", empty_project.deal_dir("acme") / "elena - Copy.xlsx")
+    inputs = read_inputs(empty_project, "acme", playbook)
+    assert {a.respondent_id for a in inputs.intake.answers if a.respondent_side == "partner"} == {"elena"}
+    [problem] = inputs.intake.errors
+    assert str(problem).startswith("inputs/deals/acme/elena - Copy.xlsx: is a second workbook with the same answers "
+                                   "as inputs/deals/acme/elena.xlsx (respondent elena): both")
 
 
 def test_a_workbook_in_the_wrong_deal_folder_says_where_it_belongs(filled, cli, empty_project, playbook):
@@ -479,7 +499,7 @@ def test_deal_yaml_keeps_any_partner_name(partner, playbook):
     from dd_pipeline.models import Deal
 
     deal = Deal.model_validate(dict(
-        yaml.safe_load((PROJECT_ROOT / "inputs/deals/northwind-codev/deal.yaml").read_text(encoding="utf-8")),
+        yaml.safe_load(sample_file("deals/northwind-codev/deal.yaml").read_text(encoding="utf-8")),
         partner=partner, partner_short_name=partner))
     text = deal_yaml_text(deal, playbook)
     assert Deal.model_validate(yaml.safe_load(text)) == deal

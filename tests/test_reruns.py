@@ -69,12 +69,36 @@ def test_sensor_runs_new_and_changed_deals_only(env, dagster_home):
         changed = tick(instance, first.cursor)
         assert requested(changed) == ["helix-jv"]
 
+        # a new deal with no answers yet is known, but waits for answers instead of failing a run
         new_deal = env.deals_dir / "orion-supply"
         new_deal.mkdir()
         (new_deal / "deal.yaml").write_text((env.deal_dir("helix-jv") / "deal.yaml").read_text())
         added = tick(instance, changed.cursor)
-        assert requested(added) == ["orion-supply"]
+        assert requested(added) == []
         assert added.dynamic_partitions_requests[0].partition_keys == ["orion-supply"]
+        instance.add_dynamic_partitions(DEALS.name, ["orion-supply"])
+        (new_deal / "answers_partner.csv").write_text(answers.read_text())
+        assert requested(tick(instance, added.cursor)) == ["orion-supply"]
+
+
+def test_a_restarted_sensor_and_the_schedule_leave_a_deal_the_command_line_ran(env, dagster_home):
+    """The command line, the sensor and the schedule share one rule: after `run`, a restarted UI (its sensor
+    cursor lost or stale) does not run the deal again, so no 'no change' run hides the real change."""
+    assert CliRunner().invoke(app, ["run", "--deal", "helix-jv"]).exit_code == 0
+    with dg.instance_for_test(temp_dir=str(dagster_home)) as instance:
+        instance.add_dynamic_partitions(DEALS.name, SAMPLE_DEALS)
+        fresh = tick(instance)
+        assert requested(fresh) == ["brightpath-comarketing", "northwind-codev"]  # never ran
+        defs = build_definitions()
+        schedule = defs.get_repository_def().get_schedule_def("daily_rerun")
+        context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def(),
+                                            scheduled_execution_time=datetime.datetime(2027, 3, 1, 6, 0))
+        daily = schedule.evaluate_tick(context).run_requests
+        assert sorted(r.partition_key for r in daily) == ["brightpath-comarketing", "northwind-codev"]
+        set_answer(env.deal_dir("helix-jv") / "answers_partner.csv", "trust_propensity", "partner", "4")
+        assert requested(tick(instance, fresh.cursor)) == ["helix-jv"]
+        daily = schedule.evaluate_tick(context).run_requests
+        assert "helix-jv" in {r.partition_key for r in daily}
 
 
 def test_sensor_reruns_every_deal_when_the_playbook_or_home_profile_changes(env, dagster_home):
@@ -137,14 +161,38 @@ def test_reruns_keep_history_skip_unchanged_and_report_changes(env):
     assert "## Closed gaps\n\n- Readiness to trust: high (55.1) -> low (" in report
     assert "partner 1.7 -> 4.0" in report
     assert "dropped 'Behavioral Principles'" in report
+    # the inputs come first: the answers that changed, by respondent and dimension, old and new value
+    assert report.index("## Answers") < report.index("## Closed gaps") < report.index("## Mitigations")
+    assert "- P01 (partner) about Helix, Readiness to trust: 1 -> 4\n" in report
+    assert "## Perception gaps\n\n" in report and "Readiness to trust, Helix as it sees itself" in report
+    # `diff` says the same for the last two runs, and can compare any two
+    diff = runner.invoke(app, ["diff", *deal])
+    assert diff.exit_code == 0, diff.output
+    assert diff.output.splitlines()[0].startswith("helix-jv: run 3 (") and "-> run 4 (" in diff.output
+    assert diff.output.split("\n", 1)[1] == report
+    first_and_last = runner.invoke(app, ["diff", *deal, "--from", "1", "--to", "4"]).output
+    assert first_and_last.split("\n", 1)[1] == report  # runs 1 to 3 read the same inputs
+    unchanged = runner.invoke(app, ["diff", *deal, "--from", "1", "--to", "3"]).output
+    assert "No change between run 1 and run 3." in unchanged
+    missing = runner.invoke(app, ["diff", *deal, "--to", "7"])
+    assert missing.exit_code == 2 and "--to 7: helix-jv has no run 7 (runs 1 to 4 are recorded)" in missing.output
+
+    # a change that moves no score is still a change: an evidence note and a comment
+    with (env.deal_dir("helix-jv") / "evidence.csv").open("a", encoding="utf-8") as handle:
+        handle.write("decision_style,partner,observation,Board papers go out two weeks ahead.,Kick-off,2027-06-01\n")
+    assert runner.invoke(app, ["run", *deal]).exit_code == 0
+    quiet = (folder / "changes.md").read_text()
+    assert "No change" not in quiet
+    assert ("## Evidence\n\n- added: Decision-making style, about Helix (observation): 'Board papers go out two "
+            "weeks ahead.'") in quiet
     with connect(env.warehouse_path, read_only=True) as con:
         runs = con.execute("SELECT sequence, risk_index FROM run_history WHERE deal_id = 'helix-jv' "
                            "ORDER BY sequence").fetchall()
         kept = con.execute("SELECT count(DISTINCT run_id) FROM history_gaps "
                            "WHERE deal_id = 'helix-jv'").fetchone()
-    assert [r[0] for r in runs] == [1, 2, 3, 4]
+    assert [r[0] for r in runs] == [1, 2, 3, 4, 5]
     assert runs[0][1] == runs[2][1] != runs[3][1]
-    assert kept[0] == 4
+    assert kept[0] == 5
 
 
 def test_two_deals_run_at_the_same_time_against_one_warehouse(env, dagster_home):

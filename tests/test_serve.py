@@ -57,3 +57,20 @@ def test_serve_starts_the_ui_with_the_deal_graph(project, dagster_home):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_serve_refuses_a_port_in_use_and_starts_nothing(project, dagster_home):
+    env = {**os.environ, "DAGSTER_HOME": str(dagster_home), "DD_ASSETS": str(project.assets_dir),
+           "DD_INPUTS": str(project.inputs_dir), "DD_OUTPUTS": str(project.outputs_dir)}
+    cli = Path(sys.executable).parent / "dd-pipeline"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([str(cli), "serve", "--port", str(port)], env=env, capture_output=True, text=True,
+                                timeout=60)
+    assert result.returncode == 2
+    assert f"--port {port}: port {port} on 127.0.0.1 is already in use; nothing was started" in result.stderr
+    assert f"dd-pipeline serve --port {port + 1}" in result.stderr
+    assert "Traceback" not in result.stderr and "Dagster UI on" not in result.stderr
+    assert not (dagster_home / "storage").exists() and not (dagster_home / "history").exists()

@@ -1,7 +1,10 @@
 """Reruns without anyone pressing a button: a sensor on the deal folders and a daily schedule.
 
-The sensor judges change by content hashes (deal folder, home profile, playbook, the tool's code) kept in
-its cursor; it never opens the warehouse, so it can never hold the file while a run writes it.
+Both ask the rule the command line uses (dd_pipeline/reruns.py) whether a deal needs a run: a deal that
+ran from the command line, or before the UI was restarted, is not run again while nothing changed, and a
+deal with no answers yet is logged as waiting for answers instead of failing. The sensor keeps the content
+hash it last judged for each deal in its cursor, so it looks again only when something changed. Neither
+opens the warehouse, so they can never hold the file while a run writes it.
 """
 
 import json
@@ -13,7 +16,7 @@ import dagster as dg
 from dd_pipeline.intake import deal_ids
 from dd_pipeline.models import DEAL_ID_PATTERN
 from dd_pipeline.playbook import playbook_fingerprint
-from dd_pipeline.reruns import deal_state
+from dd_pipeline.reruns import deal_state, run_need
 from dd_pipeline.settings import Settings
 
 from .partitions import DEALS
@@ -51,11 +54,17 @@ def deal_folder_sensor(job: "UnresolvedAssetJobDefinition") -> dg.SensorDefiniti
             if not DEAL_ID_PATTERN.match(deal_id):
                 context.log.warning(f"skipping folder {deal_id!r}: not a valid deal id")
                 continue
-            current = deal_state(settings, deal_id, playbook_fp)
-            state[deal_id] = current
             if deal_id not in known:
                 new.append(deal_id)
-            if seen.get(deal_id) != current:
+            current = deal_state(settings, deal_id, playbook_fp)
+            state[deal_id] = current
+            if seen.get(deal_id) == current:
+                continue  # judged before and nothing changed since
+            need = run_need(settings, deal_id, playbook_fp)
+            if need.waiting:
+                context.log.info(f"{deal_id}: waiting for answers (no filled questionnaire or answers file yet)")
+            elif need.needed:
+                context.log.info(f"{deal_id}: runs because {need.reason}")
                 requests.append(dg.RunRequest(partition_key=deal_id, run_key=f"{deal_id}:{current}",
                                               tags={"dd/trigger": "sensor"}))
         return dg.SensorResult(
@@ -74,12 +83,21 @@ def daily_rerun_schedule(job: "UnresolvedAssetJobDefinition") -> dg.ScheduleDefi
     @dg.schedule(job=job, cron_schedule=os.environ.get("DD_RERUN_CRON", "0 6 * * *"),
                  execution_timezone=os.environ.get("DD_TIMEZONE", "UTC"),
                  default_status=dg.DefaultScheduleStatus.RUNNING if enabled else dg.DefaultScheduleStatus.STOPPED,
-                 description="Reruns every deal daily so the outputs stay fresh.")
-    def daily_rerun(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest]:
+                 description="Once a day, runs every deal that needs a run (the command line's rule: inputs, "
+                             "playbook or code changed, or outputs altered); unchanged deals are left alone.")
+    def daily_rerun(context: dg.ScheduleEvaluationContext) -> dg.SkipReason | list[dg.RunRequest]:
+        settings = Settings.from_env()
         day = context.scheduled_execution_time.strftime("%Y-%m-%d") if context.scheduled_execution_time else "now"
-        return [
-            dg.RunRequest(partition_key=deal_id, run_key=f"daily:{day}:{deal_id}", tags={"dd/trigger": "schedule"})
-            for deal_id in sorted(context.instance.get_dynamic_partitions(DEALS.name))
-        ]
+        playbook_fp = playbook_fingerprint(settings.assets_dir)
+        present = set(deal_ids(settings))
+        needs = [run_need(settings, deal_id, playbook_fp)
+                 for deal_id in sorted(context.instance.get_dynamic_partitions(DEALS.name)) if deal_id in present]
+        requests = [dg.RunRequest(partition_key=n.deal_id, run_key=f"daily:{day}:{n.deal_id}:{n.state}",
+                                  tags={"dd/trigger": "schedule"}) for n in needs if n.needed]
+        if not requests:
+            waiting = [n.deal_id for n in needs if n.waiting]
+            return dg.SkipReason("every deal is up to date" + (f"; waiting for answers: {', '.join(waiting)}"
+                                                                if waiting else ""))
+        return requests
 
     return daily_rerun

@@ -45,7 +45,7 @@ class ClauseProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"clause '{self.clause_id}' ({self.title}): {self.message}"
+        return f"clause '{self.clause_id}' ({self.title}): not drafted: {self.message}"
 
 
 @dataclass
@@ -220,7 +220,7 @@ def draft_clauses(
                 missing.append(param.name)
                 problems.append(ClauseProblem(
                     clause.id, clause.title, param.name,
-                    f"not drafted: parameter '{param.name}' ({param.description.rstrip('.')}) has no value; "
+                    f"parameter '{param.name}' ({param.description.rstrip('.')}) has no value; "
                     f"set it in deal.yaml under clause_parameters, e.g. '{param.name}: ...'"))
                 continue
             context[param.name] = value

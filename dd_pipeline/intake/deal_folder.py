@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from dd_pipeline.errors import InputProblem, ProblemList, plain_validation_messa
 from dd_pipeline.errors import shown as quoted
 from dd_pipeline.intake.overrides import read_overrides
 from dd_pipeline.intake.tables import Row, display_path, read_table
-from dd_pipeline.intake.workbook import answer_rows, response_files
+from dd_pipeline.intake.workbook import answer_rows, is_questionnaire, response_files
 from dd_pipeline.models import (
     ANSWER_COLUMNS,
     DEAL_ID_PATTERN,
@@ -57,6 +58,7 @@ class EvidenceRecord:
     observation: str
     source: str
     recorded_on: str | None
+    internal: bool = False  # for the home side only: never shared with the partner
 
 
 @dataclass
@@ -286,14 +288,23 @@ def _read_answers(
     for a in known or []:
         people.setdefault(a.respondent_id, (a.respondent_side, a.division, a.level, a.source_file, a.source_row))
     seen: dict[tuple[str, str, str], tuple[str, int]] = {}
+    read: list[tuple[Path, list[Row]]] = []
     for path in files:
         try:
-            rows = answer_rows(path, base, playbook, intake.problems)
+            read.append((path, answer_rows(path, base, playbook, intake.problems)))
         except ProblemList as exc:
             unreadable += 1
             for p in exc.problems:
                 intake.reject(p)
-            continue
+    # A copy such as 'elena (1).xlsx' is read after 'elena.xlsx', so the copy is the one reported.
+    read.sort(key=lambda item: (looks_like_a_copy(item[0].stem), item[0].name))
+    workbooks: dict[str, tuple[str, str, frozenset[tuple[str, str, str]]]] = {}
+    for path, rows in read:
+        if rows and is_questionnaire(path):
+            twin = _twin_workbook(rows, workbooks, playbook)
+            if twin is not None:
+                intake.reject(twin)
+                continue
         for row in rows:
             record = _answer_from_row(row, playbook, intake)
             if record is None:
@@ -317,6 +328,44 @@ def _read_answers(
             seen[key] = (row.file, row.number)
             intake.answers.append(record)
     return unreadable
+
+
+COPY_NAME = re.compile(r"(\s*\(\d+\)|[\s_-]+(-\s*)?copy(\s*\d+)?|^copy of\s.*)$", re.IGNORECASE)
+
+
+def looks_like_a_copy(stem: str) -> bool:
+    """'elena (1)', 'elena - Copy', 'elena copy 2', 'Copy of elena': names a file manager or a mail program
+    gives a second copy of a file."""
+    return bool(COPY_NAME.search(stem.strip()))
+
+
+def _twin_workbook(rows: list[Row], workbooks: dict[str, tuple[str, str, frozenset[tuple[str, str, str]]]],
+                   playbook: Playbook) -> InputProblem | None:
+    """One problem for a questionnaire workbook that repeats another one (the same respondent, or the very same
+    answers under another file name), naming both files and the sheets they both answer; None otherwise.
+    ``workbooks`` collects the workbooks read so far."""
+    first = rows[0]
+    respondent, side = first.values.get("respondent_id", ""), first.values.get("respondent_side", "")
+    answers = frozenset((r.values.get("rated_side", ""), r.values.get("dimension", ""), r.values.get("value", ""))
+                        for r in rows)
+    for file, (other_id, other_side, other_answers) in workbooks.items():
+        if (other_id, other_side) != (respondent, side) and other_answers != answers:
+            continue
+        both = {d for _rated, d, _v in answers} & {d for _rated, d, _v in other_answers}
+        order = {c.id: i for i, c in enumerate(playbook.categories)}
+        categories = sorted({playbook.dimension_by_id[d].category for d in both if d in playbook.dimension_by_id},
+                            key=lambda c: order.get(c, 99))
+        sheets = ", ".join(f"'{c.value.capitalize()}'" for c in categories) or "no sheet in common"
+        who = (f"the same respondent ({respondent}, {side})" if (other_id, other_side) == (respondent, side)
+               else f"the same answers as {file} (respondent {other_id})")
+        return InputProblem(
+            first.file, None, None, None,
+            f"is a second workbook with {who}: both {file} and this file answer the sheets {sheets}. Only "
+            f"{file} is read. Keep the workbook with the answers you want at the top of the deal folder and move "
+            "the other into a subfolder (or delete it); if each holds answers the other lacks, copy them into "
+            "one workbook first")
+    workbooks[first.file] = (respondent, side, answers)
+    return None
 
 
 def _reject_row(exc: ValidationError, row: Row, playbook: Playbook, intake: Intake) -> None:
@@ -386,7 +435,7 @@ def _read_evidence(path: Path, base: Path, playbook: Playbook, intake: DealIntak
             intake.reject(p)
         return
     for row in rows:
-        values = {k: v for k, v in row.values.items() if not (k == "recorded_on" and v == "")}
+        values = {k: v for k, v in row.values.items() if not (k in ("recorded_on", "internal") and v == "")}
         try:
             ev = Evidence.model_validate(values)
         except ValidationError as exc:
@@ -398,7 +447,7 @@ def _read_evidence(path: Path, base: Path, playbook: Playbook, intake: DealIntak
             continue
         intake.evidence.append(EvidenceRecord(
             row.file, row.number, ev.dimension, ev.about_side.value, ev.kind.value, ev.observation, ev.source,
-            ev.recorded_on.isoformat() if ev.recorded_on else None,
+            ev.recorded_on.isoformat() if ev.recorded_on else None, ev.internal,
         ))
 
 

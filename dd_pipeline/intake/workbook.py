@@ -66,6 +66,15 @@ def response_files(folder: Path) -> list[Path]:
     )
 
 
+def stand_in_id(stem: str) -> str:
+    """The respondent id a file name stands in for when a blank workbook came back without one: 'jane-doe'
+    stays 'jane-doe', 'Reply from Sam (Diagnostics)' becomes 'Reply-from-Sam-Diagnostics'."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()  # 'Zoë' -> 'Zoe'
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", plain).strip("-.")[:40].rstrip("-.")
+
+
 def is_questionnaire(path: Path) -> bool:
     """True when ``path`` is an XLSX file with a "dd_meta" sheet (read from the archive's sheet list)."""
     if path.suffix.lower() != ".xlsx" or not path.is_file() or path.stat().st_size > MAX_TABLE_BYTES:
@@ -253,7 +262,7 @@ class _Reader:
         cells = {key: f"{ABOUT_VALUE_COL}{row}" for key, _label, row in ABOUT_FIELDS}
         given = {key: _text(sheet[ref].value) for key, ref in cells.items()}
         before = len(self.problems)
-        respondent_id = given["respondent_id"] or stem
+        respondent_id = given["respondent_id"] or stand_in_id(stem)
         if not RESPONDENT_ID.match(respondent_id):
             self.problem(ABOUT_SHEET, cells["respondent_id"], given["respondent_id"] or None,
                          "is not a usable respondent id: use letters, digits, '.', '-' or '_' (at most 40)"
@@ -349,3 +358,66 @@ def _answer_value(value: object, low: int, high: int) -> str | None:
     if not number.is_integer() or not low <= number <= high:
         return None
     return str(int(number))
+
+
+@dataclass(frozen=True)
+class WorkbookSummary:
+    """What a questionnaire workbook says about itself, read without checking its layout (for status)."""
+
+    deal_id: str
+    side: str
+    respondent_id: str  # as typed in 'About you' (empty on a blank copy)
+    filled: int  # answer cells filled in
+    cells: int  # answer cells the questionnaire asks for
+
+
+def workbook_summary(path: Path) -> WorkbookSummary:
+    """The deal, side, respondent and number of filled answer cells of a questionnaire workbook.
+
+    Raises ValueError when the file is not a questionnaire that can be opened."""
+    from openpyxl import load_workbook
+
+    if not is_questionnaire(path):
+        raise ValueError(f"{path.name} is not a questionnaire")
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        meta = workbook[META_SHEET]
+        keys = {_text(row[0]): _text(row[1]) for row in meta.iter_rows(min_row=2, max_row=len(META_KEYS) + 1,
+                                                                         max_col=2, values_only=True)}
+        listed: dict[str, list[tuple[int, bool]]] = {}
+        for row in meta.iter_rows(min_row=META_TABLE_ROW + 1, max_col=4, values_only=True):
+            sheet_name, number, _dimension, perspective = (_text(v) for v in row)
+            if not sheet_name:
+                break
+            if number.isdigit():
+                listed.setdefault(sheet_name, []).append((int(number), perspective == "both"))
+        filled = cells = 0
+        own, other = ord(OWN_COL) - ord("A"), ord(OTHER_COL) - ord("A")
+        for sheet_name, questions in listed.items():
+            if sheet_name not in workbook.sheetnames:
+                continue
+            rows = {i: r for i, r in enumerate(workbook[sheet_name].iter_rows(
+                min_row=1, max_row=max(n for n, _ in questions), max_col=other + 1, values_only=True), start=1)}
+            for number, both in questions:
+                values = rows.get(number, ())
+                for col in (own, other) if both else (own,):
+                    cells += 1
+                    filled += col < len(values) and _text(values[col]) != ""
+        about = workbook[ABOUT_SHEET] if ABOUT_SHEET in workbook.sheetnames else None
+        respondent = ""
+        if about is not None:
+            id_row = next(row for key, _label, row in ABOUT_FIELDS if key == "respondent_id")
+            value_col = ord(ABOUT_VALUE_COL) - ord("A")
+            for values in about.iter_rows(min_row=id_row, max_row=id_row, max_col=value_col + 1, values_only=True):
+                respondent = _text(values[value_col]) if value_col < len(values) else ""
+    except (KeyError, IndexError, StopIteration) as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
+    finally:
+        workbook.close()
+    return WorkbookSummary(keys.get("deal_id", ""), keys.get("side", ""), respondent, filled, cells)
+
+
+def filled_answer_cells(path: Path) -> tuple[int, int]:
+    """(answer cells filled, answer cells asked for) of a questionnaire workbook."""
+    summary = workbook_summary(path)
+    return summary.filled, summary.cells

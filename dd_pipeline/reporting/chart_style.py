@@ -28,9 +28,14 @@ GRID = "#E4E7EB"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 ROW = 20  # pixels per bar in horizontal bar charts
 
-# The chart toolbar (zoom, download as PNG) appears only when the pointer is over a chart.
+# The chart toolbar (zoom, download as PNG) appears only when the pointer is over a chart. plotly.js offers
+# to upload a chart (its data and hover text, here respondents' answers) to a public chart service: every
+# such button is switched off, and the toolbar keeps no button that could send data anywhere (plotly.js 3 has
+# no edit-in-Chart-Studio option any more; its button name stays in the list in case an older bundle is used).
+CLOUD_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
 CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
-          "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+          "showSendToCloud": False, "plotlyServerURL": "",
+          "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", *CLOUD_BUTTONS]}
 
 
 def esc(value: object) -> str:

@@ -117,6 +117,7 @@ def dashboard_context(view: DealView, playbook: Playbook) -> dict[str, Any]:
         "version": getattr(dd_pipeline, "__version__", ""),
         "plotly_src": f"../{PLOTLY_JS}",
         "deal_id": view.deal_id, "home": home, "partner": partner, "partner_full": view.deal.partner,
+        "home_full": view.home.name,
         "alliance_type": alliance, "description": view.deal.description.strip(),
         "term_sheet": _date(view.deal.term_sheet_date), "effective": _date(view.deal.effective_date),
         "home_manager": view.deal.home_alliance_manager.name,

@@ -326,9 +326,11 @@ def respondents(people: pd.DataFrame, home: str, partner: str) -> go.Figure:
             orientation="h", y=[f"{esc(labels[side])} · {esc(d)}" for d in part["division"]],
             x=list(part["respondents"]), name=esc(labels[side]),
             marker={"color": side_colour(side), "line": {"color": INK, "width": 0.5}},
-            text=[f"{r.respondents} people · {r.answered} of {r.answers} answers given" for r in part.itertuples()],
+            text=[f"{r.respondents} {'person' if r.respondents == 1 else 'people'} · {r.answered} of {r.answers} "
+                  "answers given" for r in part.itertuples()],
             textposition="outside", cliponaxis=False, textfont={"size": 11}, hoverinfo="text",
-            hovertext=[f"{esc(labels[side])}, {esc(r.division)}: {r.respondents} respondents, "
+            hovertext=[f"{esc(labels[side])}, {esc(r.division)}: {r.respondents} "
+                       f"respondent{'' if r.respondents == 1 else 's'}, "
                        f"{r.answered} answers ({r.answers - r.answered} not applicable or don't know)"
                        for r in part.itertuples()],
         ))

@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import yaml
 
 import dd_pipeline
 from dd_pipeline.outputs import atomic_write_text
@@ -92,21 +93,43 @@ def write_portfolio(con: duckdb.DuckDBPyConnection, settings: Settings,
     rules = {name: float(value) for name, value in con.execute("SELECT name, value FROM playbook_rules").fetchall()}
     types = {t: (alliance_types or {}).get(t) or t.replace("_", " ").capitalize() for t in deals["alliance_type"]}
     linked = {d for d in deals["deal_id"] if (settings.deal_outputs(d) / DASHBOARD).is_file()}
-    page = render_portfolio(deals, not_scored, rules, types, linked)
+    known = set(deals["deal_id"]) | set(not_scored["deal_id"])
+    page = render_portfolio(deals, not_scored, rules, types, linked, _waiting(settings, known))
     write_plotly_js(settings.outputs_dir)
     path = settings.outputs_dir / INDEX
     atomic_write_text(path, page)
     return path
 
 
+def _waiting(settings: Settings, known: set[str]) -> list[tuple[str, str]]:
+    """(deal id, partner) of the deal folders that wait for their first answers and were never scored."""
+    from dd_pipeline.intake import deal_ids
+    from dd_pipeline.models import DEAL_ID_PATTERN
+    from dd_pipeline.reruns import waiting_for_answers
+
+    found = []
+    for deal_id in deal_ids(settings):
+        if deal_id in known or not DEAL_ID_PATTERN.match(deal_id) or not waiting_for_answers(settings, deal_id):
+            continue
+        try:
+            doc = yaml.safe_load((settings.deal_dir(deal_id) / "deal.yaml").read_text(encoding="utf-8"))
+            partner = str(doc.get("partner") or "") if isinstance(doc, dict) else ""
+        except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            partner = ""
+        found.append((deal_id, partner))
+    return found
+
+
 def render_portfolio(deals: pd.DataFrame, not_scored: pd.DataFrame, rules: Mapping[str, float],
-                     alliance_types: Mapping[str, str], linked: set[str]) -> str:
+                     alliance_types: Mapping[str, str], linked: set[str],
+                     waiting: list[tuple[str, str]] | None = None) -> str:
     return environment().get_template("portfolio.html.j2").render(**portfolio_context(
-        deals, not_scored, rules, alliance_types, linked))
+        deals, not_scored, rules, alliance_types, linked, waiting))
 
 
 def portfolio_context(deals: pd.DataFrame, not_scored: pd.DataFrame, rules: Mapping[str, float],
-                      alliance_types: Mapping[str, str], linked: set[str]) -> dict[str, Any]:
+                      alliance_types: Mapping[str, str], linked: set[str],
+                      waiting: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     rows = []
     for r in deals.itertuples():
         band = r.band if isinstance(r.band, str) else None
@@ -128,7 +151,8 @@ def portfolio_context(deals: pd.DataFrame, not_scored: pd.DataFrame, rules: Mapp
         "counts": counts, "critical_gaps": sum(row["critical"] for row in rows),
         "uncovered": sum(row["uncovered"] for row in rows), "figure": figure, "chart_top": min(25, len(rows)),
         "not_scored": [{"deal_id": r.deal_id, "partner": r.partner or "", "errors": int(r.input_errors)}
-                       for r in not_scored.itertuples()],
+                       for r in not_scored.itertuples()]
+                      + [{"deal_id": d, "partner": p, "errors": 0} for d, p in waiting or []],
         "with_errors": sum(row["input_errors"] > 0 for row in rows),
     }
 

@@ -77,7 +77,7 @@ def deal_report(console: Console, settings: Settings, deal_id: str, top: int, se
                       f"{drafting[2]} clauses drafted; launch plan of {drafting[3]} tasks with {drafting[4]} "
                       "milestones")
     for clause_id, message in clause_problems:
-        console.print(f"[yellow]![/] clause {escape(clause_id)} {escape(message)}")
+        console.print(f"[yellow]![/] clause {escape(clause_id)} not drafted: {escape(message)}")
     console.print(f"[dim]outputs: {settings.deal_outputs(deal_id)}[/]")
 
 

@@ -53,6 +53,9 @@ CREATE TABLE IF NOT EXISTS answers (
 CREATE TABLE IF NOT EXISTS evidence (
     deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, dimension_id VARCHAR, about_side VARCHAR,
     kind VARCHAR, observation VARCHAR, source VARCHAR, recorded_on DATE);
+-- Evidence marked internal is for the home side only (warehouses made before it gain the column here).
+ALTER TABLE staged_evidence ADD COLUMN IF NOT EXISTS internal BOOLEAN DEFAULT false;
+ALTER TABLE evidence ADD COLUMN IF NOT EXISTS internal BOOLEAN DEFAULT false;
 CREATE TABLE IF NOT EXISTS overrides (
     deal_id VARCHAR, dimension_id VARCHAR, severity DOUBLE, adjust DOUBLE, band VARCHAR, reason VARCHAR,
     author VARCHAR, override_date DATE, source_file VARCHAR, position INTEGER);
@@ -170,6 +173,16 @@ CREATE TABLE IF NOT EXISTS history_clauses (
 CREATE TABLE IF NOT EXISTS history_tasks (
     run_id VARCHAR, deal_id VARCHAR, task_id VARCHAR, title VARCHAR, kind VARCHAR, start_date DATE,
     end_date DATE, origin VARCHAR);
+
+-- Each run's inputs (answers, evidence, deal.yaml fields, overrides) and findings (gaps, perception gaps,
+-- internal disagreement) as one JSON object per row and key, so any two runs can be compared column by
+-- column, whatever columns the tables gain later.
+CREATE TABLE IF NOT EXISTS history_inputs (
+    run_id VARCHAR, deal_id VARCHAR, kind VARCHAR, item_key VARCHAR, row_json VARCHAR);
+CREATE TABLE IF NOT EXISTS history_findings (
+    run_id VARCHAR, deal_id VARCHAR, finding VARCHAR, item_key VARCHAR, row_json VARCHAR);
+-- Why each mitigation was selected or suggested (warehouses made before it gain the column here).
+ALTER TABLE history_mitigations ADD COLUMN IF NOT EXISTS reason VARCHAR;
 
 -- Red/amber/green of an agreement item's mean on its own scale; empty for other scales or no answers.
 CREATE OR REPLACE MACRO rag(kind, score, red, green) AS

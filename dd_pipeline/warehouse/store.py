@@ -87,7 +87,7 @@ ANSWER_FIELDS = ["source_file", "source_row", "respondent_id", "respondent_side"
 OVERRIDE_FIELDS = ["dimension_id", "severity", "adjust", "band", "reason", "author", "date", "source_file",
                    "position"]
 EVIDENCE_FIELDS = ["source_file", "source_row", "dimension_id", "about_side", "kind", "observation", "source",
-                   "recorded_on"]
+                   "recorded_on", "internal"]
 
 
 def _records(deal_id: str, items: list, fields: list[str]) -> pd.DataFrame:  # type: ignore[type-arg]
@@ -160,7 +160,7 @@ def promote_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> Deal:
         con.execute("INSERT INTO overrides SELECT * FROM staged_overrides WHERE deal_id = ? ORDER BY position",
                     [deal_id])
         con.execute("DELETE FROM evidence WHERE deal_id = ?", [deal_id])
-        con.execute("INSERT INTO evidence SELECT * FROM staged_evidence WHERE deal_id = ? "
+        con.execute("INSERT INTO evidence BY NAME SELECT * FROM staged_evidence WHERE deal_id = ? "
                     "ORDER BY source_file, source_row", [deal_id])
     return deal
 

@@ -1,0 +1,38 @@
+"""The sample project as the tests know it: the home profile and the three sample deals, copied into a
+temporary folder. Only these deals are copied, by name, so a deal the user created in inputs/deals/ (or its
+outputs) never reaches a test, and the tests never write to the project's own folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from dd_pipeline.settings import PROJECT_ROOT, Settings
+
+SAMPLE_DEALS = ("brightpath-comarketing", "helix-jv", "northwind-codev")
+
+
+def copy_sample_inputs(target: Path) -> Path:
+    """Copy inputs/home/ and the sample deals' folders into ``target`` (the new inputs/ folder)."""
+    source = PROJECT_ROOT / "inputs"
+    shutil.copytree(source / "home", target / "home")
+    (target / "deals").mkdir(parents=True, exist_ok=True)
+    for deal_id in SAMPLE_DEALS:
+        shutil.copytree(source / "deals" / deal_id, target / "deals" / deal_id)
+    return target
+
+
+def copy_sample_project(root: Path) -> Settings:
+    """``root``/assets, ``root``/inputs (the sample) and an empty ``root``/outputs."""
+    shutil.copytree(PROJECT_ROOT / "assets", root / "assets")
+    copy_sample_inputs(root / "inputs")
+    (root / "outputs").mkdir(exist_ok=True)
+    return Settings(root / "assets", root / "inputs", root / "outputs", root / "outputs" / "warehouse.duckdb")
+
+
+def sample_file(relative: str) -> Path:
+    """A file of the sample deals, e.g. 'deals/helix-jv/deal.yaml' (read only; never a user's deal)."""
+    deal = relative.split("/")[1] if relative.startswith("deals/") else None
+    if deal is not None and deal not in SAMPLE_DEALS:
+        raise ValueError(f"{relative} is not a file of the sample deals")
+    return PROJECT_ROOT / "inputs" / relative
