@@ -35,12 +35,16 @@ AUDIENCES = ("partner", "legal", "internal")
 PLAN_FILES = ("launch_plan.csv", "launch_plan.xlsx", "launch_plan.ics")
 LEGAL_FILES = ("clauses.docx", "clauses.md", "clauses.json")
 
+# The joint findings: every kind but the home organization's own internal disagreement.
 FINDINGS_SQL = """
-SELECT g.rank, g.dimension_id AS dimension, g.dimension_name AS name, g.category_id AS category, g.band,
-       g.severity, g.home_score, g.partner_score, g.scale_min, g.scale_max, g.direction, g.effective_gap,
-       g.confidence, g.overridden
-FROM gaps g JOIN playbook_dimensions d USING (dimension_id)
-WHERE g.deal_id = ? ORDER BY g.rank NULLS LAST, d.sort_order
+SELECT f.rank, f.kind, f.dimension_id AS dimension, f.dimension_name AS name, f.category_id AS category,
+       CASE f.side WHEN 'home' THEN ? WHEN 'partner' THEN ? ELSE 'both' END AS concerns, f.band, f.severity,
+       f.size_scale, d.scale_min, d.scale_max, f.home_score, f.partner_score, f.confidence, f.overridden
+FROM findings f JOIN playbook_dimensions d USING (dimension_id)
+WHERE f.deal_id = ? AND NOT (f.kind = 'disagreement' AND f.side = 'home') ORDER BY f.rank
+"""
+HOME_ONLY_FINDINGS_SQL = """
+SELECT finding_id FROM findings WHERE deal_id = ? AND kind = 'disagreement' AND side = 'home'
 """
 CATEGORIES_SQL = """
 SELECT category_id AS category, category_name AS name, score, band, max_severity, critical_gaps, high_gaps,
@@ -65,8 +69,8 @@ FROM likely_challenges WHERE deal_id = ? ORDER BY rank
 """
 # The columns of the deal's mitigations.csv that go to the partner (the table is the playbook's, filled in
 # from the gaps; none of its columns quotes a respondent).
-MITIGATION_COLUMNS = ("rank", "status", "mitigation_id", "title", "type", "owner_role", "effort", "worst_severity",
-                      "covers_dimensions", "reason", "challenges", "clauses", "tasks")
+MITIGATION_COLUMNS = ("rank", "status", "mitigation_id", "title", "type", "owner", "owner_role", "effort",
+                      "worst_severity", "covers_dimensions", "reason", "challenges", "clauses", "tasks")
 SHARED_EVIDENCE_SQL = """
 SELECT e.dimension_id AS dimension, d.name, CASE e.about_side WHEN 'home' THEN ? ELSE ? END AS about, e.kind,
        e.observation, e.source, CAST(e.recorded_on AS VARCHAR) AS recorded_on
@@ -162,6 +166,39 @@ def _columns(path: Path, target: Path, columns: tuple[str, ...]) -> str:
     return path.name
 
 
+def _partner_mitigations(con: duckdb.DuckDBPyConnection, deal_id: str, path: Path, target: Path) -> str:
+    """mitigations.csv without what the home organization's internal disagreement says: its reasons are left
+    out of each row, and a mitigation (or an uncovered finding) that only it called for is left out whole."""
+    import csv
+
+    from dd_pipeline.outputs import csv_text
+
+    if not path.is_file():
+        raise ShareError(f"{path} is missing; run the deal again (dd-pipeline run --deal {path.parent.name} --force)")
+    home_only = {r[0] for r in con.execute(HOME_ONLY_FINDINGS_SQL, [deal_id]).fetchall()}
+    reasons: dict[str, list[tuple[str | None, str]]] = {}
+    for mitigation_id, finding_id, reason in con.execute(
+            "SELECT mitigation_id, finding_id, reason FROM mitigation_matches WHERE deal_id = ? "
+            "ORDER BY rank, position", [deal_id]).fetchall():
+        reasons.setdefault(mitigation_id, []).append((finding_id, reason or ""))
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    kept_rows = []
+    for row in rows:
+        if row.get("status") == "uncovered":
+            if row.get("covers_findings") in home_only:
+                continue
+        elif row.get("mitigation_id") in reasons:
+            shareable = [r for f, r in reasons[row["mitigation_id"]] if f not in home_only]
+            if not shareable:
+                continue
+            row = {**row, "reason": "; ".join(shareable)}
+        kept_rows.append(row)
+    kept = [c for c in MITIGATION_COLUMNS if rows and c in rows[0]] if rows else list(MITIGATION_COLUMNS)
+    atomic_write_text(target / path.name, csv_text(kept, ([row[c] for c in kept] for row in kept_rows)))
+    return path.name
+
+
 def _clause_rows(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
     return frame(con, "SELECT number, title, text, dimensions FROM clauses WHERE deal_id = ? ORDER BY number",
                  [deal_id])
@@ -172,13 +209,13 @@ def _partner_pack(con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, ta
     home_short, partner_short = short
     home, partner = full
     files = [
-        _csv(con, target, "findings.csv", FINDINGS_SQL, [deal_id]),
+        _csv(con, target, "findings.csv", FINDINGS_SQL, [home_short, partner_short, deal_id]),
         _csv(con, target, "category_scores.csv", CATEGORIES_SQL, [deal_id]),
         _csv(con, target, "perception_gaps.csv", PERCEPTION_SQL, [home_short, partner_short, deal_id]),
         _csv(con, target, f"internal_disagreement_{_file_word(partner_short)}.csv", PARTNER_DISAGREEMENT_SQL,
              [deal_id]),
         _csv(con, target, "challenges.csv", CHALLENGES_SQL, [deal_id]),
-        _columns(source / "mitigations.csv", target, MITIGATION_COLUMNS),
+        _partner_mitigations(con, deal_id, source / "mitigations.csv", target),
         _csv(con, target, "evidence.csv", SHARED_EVIDENCE_SQL, [home_short, partner_short, deal_id]),
     ]
     clauses = _clause_rows(con, deal_id)
@@ -192,7 +229,8 @@ def _partner_pack(con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, ta
         "findings about how the two organizations differ, the mitigations chosen for them, the draft clauses "
         "for discussion and the 100-day launch plan.", "",
         "| file | content |", "| --- | --- |",
-        "| findings.csv | every dimension: both organizations' scores, the gap, its severity and band |",
+        "| findings.csv | every joint finding: differences, shortfalls of either side, shared weaknesses, "
+        "perception gaps and the partner's internal disagreement, with severity and band |",
         "| category_scores.csv | the five categories |",
         "| perception_gaps.csv | how each organization sees itself and how the other sees it |",
         f"| {files[3]} | where {partner_short}'s own divisions see {partner_short} differently |",
