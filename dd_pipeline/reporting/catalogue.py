@@ -21,10 +21,13 @@ from dd_pipeline.settings import PROJECT_ROOT
 DEFAULT_OUT = PROJECT_ROOT / "docs" / "catalogue.md"
 
 OWNED_BY = {
-    "joint": "joint (both organizations)",
+    "joint": "both organizations jointly",
     "short_side": "the organization the triggering findings concern (joint when they concern both)",
     "other_side": "the peer of the organization the triggering findings concern (joint when they concern both)",
 }
+
+
+KIND_WORDS = {"shared": "shared-weakness", "perception": "perception-gap", "disagreement": "internal-disagreement"}
 
 
 def _cell(text: object) -> str:
@@ -66,13 +69,15 @@ def _condition(condition: SideCondition) -> str:
 
 
 def _trigger(trigger: Trigger) -> str:
-    kinds = ", ".join(k.value for k in trigger.findings)
+    names = [KIND_WORDS.get(k.value, k.value) for k in trigger.findings]
+    kinds = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
     parts = []
     if trigger.any_dimension:
         parts.append(f"a {kinds} finding on any dimension at {trigger.min_band.value} or worse")
     elif trigger.dimensions:
         parts.append(
-            f"a {kinds} finding on {_code_list(trigger.dimensions)} at {trigger.min_band.value} or worse"
+            f"a {kinds} finding on {'any of ' if len(trigger.dimensions) > 1 else ''}"
+            f"{_code_list(trigger.dimensions)} at {trigger.min_band.value} or worse"
         )
     parts += [_condition(c) for c in trigger.conditions]
     if not parts:
