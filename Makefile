@@ -1,4 +1,4 @@
-# dd-pipeline: make demo | make test | make dev | make bench
+# dd-pipeline: make demo | make test | make dev | make bench | make catalogue
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DAGSTER_DISABLE_TELEMETRY := 1
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: demo test dev lint schemas clean
+.PHONY: demo test dev lint schemas catalogue clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: $(STAMP)
 
 schemas: $(STAMP)
 	$(BIN)/dd-pipeline schemas
+
+## catalogue: docs/catalogue.md, every dimension, mitigation and clause of assets/ (a test keeps it current)
+catalogue: $(STAMP)
+	$(BIN)/python -m dd_pipeline.reporting.catalogue docs/catalogue.md
 
 clean:
 	rm -rf outputs/* .dagster_home
