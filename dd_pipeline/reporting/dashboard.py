@@ -200,12 +200,16 @@ def _agreement_views(view: DealView) -> list[dict[str, object]]:
     """Red/amber/green of both views of each organization on every agreement item (the internal vs partner
     survey comparison): how each rates itself and how the other side rates it."""
     g = view.gaps[view.gaps["scale_kind"] == "agreement"]
+
+    def rag(value: object) -> str | None:
+        return value if isinstance(value, str) else None
+
     return [{
         "name": r.dimension_name,
-        "home_self": (style.num(r.home_score if r.home_basis == "self" else None, 2), r.home_rag),
-        "home_other": (style.num(r.home_other_score, 2), r.home_other_rag),
-        "partner_self": (style.num(r.partner_score if r.partner_basis == "self" else None, 2), r.partner_rag),
-        "partner_other": (style.num(r.partner_other_score, 2), r.partner_other_rag),
+        "home_self": (style.num(r.home_score if r.home_basis == "self" else None, 2), rag(r.home_rag)),
+        "home_other": (style.num(r.home_other_score, 2), rag(r.home_other_rag)),
+        "partner_self": (style.num(r.partner_score if r.partner_basis == "self" else None, 2), rag(r.partner_rag)),
+        "partner_other": (style.num(r.partner_other_score, 2), rag(r.partner_other_rag)),
     } for r in g.itertuples() if not (style.missing(r.home_score) and style.missing(r.partner_score))]
 
 
