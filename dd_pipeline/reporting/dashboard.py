@@ -103,7 +103,7 @@ def dashboard_context(view: DealView, playbook: Playbook) -> dict[str, Any]:
            if ((view.disagreement["side"] == side) & view.disagreement["spread"].notna()).any() else None
            for side in labels},
         "challenges": embed(fx.challenges(view.challenges, names), "fig-challenges"),
-        "coverage": embed(fx.coverage(view.gaps, view.matches), "fig-coverage"),
+        "coverage": embed(fx.coverage(view.findings, view.matches), "fig-coverage"),
         "launch_plan": embed(timelines.launch_plan(
             view.tasks, view.deal.effective_date, playbook.launch_plan.milestone_days,
             {w.id: w.name for w in playbook.launch_plan.workstreams}, names), "fig-launch-plan")

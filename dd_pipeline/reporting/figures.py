@@ -285,24 +285,24 @@ def _names(ids: object, names: Mapping[str, str]) -> str:
     return ", ".join(names.get(i.strip(), i.strip()) for i in str(ids).replace(",", " ").split())
 
 
-def coverage(gaps: pd.DataFrame, matches: pd.DataFrame) -> go.Figure:
-    """How many gaps of each band a selected mitigation addresses, is only suggested for, or has none."""
-    selected = set(matches.loc[matches["status"] == "selected", "dimension_id"].dropna())
-    suggested = set(matches["dimension_id"].dropna()) - selected
+def coverage(findings: pd.DataFrame, matches: pd.DataFrame) -> go.Figure:
+    """How many findings of each band a selected mitigation addresses, is only suggested for, or has none."""
+    selected = set(matches.loc[matches["status"] == "selected", "finding_id"].dropna())
+    suggested = set(matches["finding_id"].dropna()) - selected
     states = (("addressed by a selected mitigation", "#009E73", ""),
               ("only a suggested mitigation", "#F0E442", "/"),
               ("no mitigation", "white", "x"))
     bands = ["critical", "high", "moderate"]
     counts = {state: [] for state, _, _ in states}  # type: dict[str, list[int]]
     for band in bands:
-        ids = set(gaps.loc[gaps["band"] == band, "dimension_id"])
+        ids = set(findings.loc[findings["band"] == band, "finding_id"])
         counts[states[0][0]].append(len(ids & selected))
         counts[states[1][0]].append(len(ids & suggested))
         counts[states[2][0]].append(len(ids - selected - suggested))
     fig = go.Figure()
     for state, colour, pattern in states:
         fig.add_trace(go.Bar(
-            orientation="h", y=[f"{b} gaps" for b in bands], x=counts[state], name=state,
+            orientation="h", y=[f"{b} findings" for b in bands], x=counts[state], name=state,
             marker={"color": colour, "line": {"color": INK, "width": 1},
                     "pattern": {"shape": pattern, "fgcolor": "#7B8794", "bgcolor": colour, "fillmode": "overlay",
                                 "size": 7, "solidity": 0.2}},
@@ -311,7 +311,7 @@ def coverage(gaps: pd.DataFrame, matches: pd.DataFrame) -> go.Figure:
         ))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="number of gaps", dtick=1 if max(map(sum, zip(*counts.values(), strict=True)),
+    fig.update_xaxes(title_text="number of findings", dtick=1 if max(map(sum, zip(*counts.values(), strict=True)),
                                                                default=0) <= 12 else None)
     return styled(fig, 230, top=40)
 
