@@ -104,6 +104,10 @@ def stage_answers(con: duckdb.DuckDBPyConnection, inputs_dir: Path, deal_ids: Se
         con.execute(f"DROP TABLE {table}")
 
 
+# The generated portfolio's evidence files have no optional 'internal' column: none of their notes is internal.
+GENERATED_EVIDENCE_COLUMNS = tuple(c for c in EVIDENCE_COLUMNS if c != "internal")
+
+
 def stage_evidence(con: duckdb.DuckDBPyConnection, inputs_dir: Path, deal_ids: Sequence[str]) -> None:
     files = [inputs_dir / "deals" / d / "evidence.csv" for d in deal_ids]
     files = [f for f in files if f.is_file()]
@@ -115,8 +119,9 @@ def stage_evidence(con: duckdb.DuckDBPyConnection, inputs_dir: Path, deal_ids: S
         con.execute(f"""
             INSERT INTO staged_evidence (deal_id, {', '.join(EVIDENCE_FIELDS)})
             SELECT {DEAL_OF_FILE}, source_file, source_row, trim(dimension), trim(about_side),
-                   trim(kind), trim(observation), trim(source), CAST(nullif(trim(recorded_on), '') AS DATE)
-            FROM ({_numbered(_read_csv(files, EVIDENCE_COLUMNS), display)})""")
+                   trim(kind), trim(observation), trim(source), CAST(nullif(trim(recorded_on), '') AS DATE),
+                   false
+            FROM ({_numbered(_read_csv(files, GENERATED_EVIDENCE_COLUMNS), display)})""")
 
 
 def _deal_and_home(inputs_dir: Path, deal_ids: Sequence[str]) -> tuple[list[Deal], HomeOrganization]:

@@ -36,7 +36,7 @@ def test_a_name_no_deal_provides_leaves_that_clause_out_and_says_why(builder):
     assert "governance_committees" not in {c.clause.id for c in draft.drafted}
     assert draft.drafted  # the other clauses are drafted
     problem = next(p for p in draft.problems if p.clause_id == "governance_committees")
-    assert str(problem) == ("clause 'governance_committees' (Governance Committees): the template in "
+    assert str(problem) == ("clause 'governance_committees' (Governance Committees): not drafted: the template in "
                             "assets/clauses/ cannot be rendered: 'committee_formation_dayz' is undefined")
     markdown = clauses_markdown(deal, home, draft, facts)
     assert "## Not drafted" in markdown
