@@ -112,7 +112,7 @@ def test_every_writer_keeps_a_hostile_string_as_text(drafted, playbook, tmp_path
     report = render(Changes("d1", text, False, risk=(10.0, 20.0, "low", "moderate"), new_gaps=[text],
                             overrides=[text]))
     headings, kinds, shown = markdown_view(report)
-    assert [h.split(":")[0] for h in headings] == ["What changed", "New gaps", "Overrides"]
+    assert [h.split(":")[0] for h in headings] == ["What changed", "Overrides", "New gaps"]  # inputs, then findings
     assert not NOT_TEXT & set(kinds), kinds
     assert key(text) in key(shown)
 

@@ -75,8 +75,8 @@ def test_clauses_hold_the_literal_text(outputs: Path):
         for literal in (FORMULA, SCRIPT, EXPRESSION, LOOP):
             assert f'"{literal}"' in text, (kind, literal)  # each evidence note, quoted in a drafting note
     first = document["clauses"][0]
-    assert PARTNER in first["text"] and f"and a {EXPRESSION}" in first["text"]
-    assert "and a 49" not in shown and "and a 49" not in word
+    assert PARTNER in first["text"] and f"and the {EXPRESSION}" in first["text"]
+    assert "and the 49" not in shown and "and the 49" not in word
 
 
 def _strings(value: object) -> list[str]:

@@ -49,9 +49,9 @@ def test_status_lists_returned_missing_and_ignored_questionnaires(cli, deal):
     assert "Returned: 2 respondents" in text
     lines = text.splitlines()
     p1 = next(line for line in lines if line.startswith("P1 "))
-    assert "partner" in p1 and "100% (100 of 100)" in p1 and "inputs/deals/acme/p1.xlsx" in p1
+    assert "partner" in p1 and "100% (115 of 115)" in p1 and "inputs/deals/acme/p1.xlsx" in p1
     p2 = next(line for line in lines if line.startswith("P2 "))
-    assert "53% (53 of 100)" in p2 and "inputs/deals/acme/Reply from P2.xlsx" in p2
+    assert "52% (60 of 115)" in p2 and "inputs/deals/acme/Reply from P2.xlsx" in p2
     assert "and 1 respondent of the home profile (inputs/home/)" in text
     assert "Missing: 2 personal copies not returned" in text
     missing = [line.split()[:3] for line in lines if line.startswith(("H1 ", "P3 "))]
@@ -60,7 +60,7 @@ def test_status_lists_returned_missing_and_ignored_questionnaires(cli, deal):
     assert "not yet back.xlsx" in text and "has no answers yet, so it is not counted" in text
     assert "p4.ods" in text and "is an OpenDocument spreadsheet, which is not read" in text
     assert "p5.xlsm" in text and "is a macro-enabled workbook, which is not read" in text
-    assert "acme_partner_P3.xlsx" in text and "holds 100 answer(s), but questionnaires/ keeps the copies" in text
+    assert "acme_partner_P3.xlsx" in text and "holds 115 answer(s), but questionnaires/ keeps the copies" in text
     assert "Last run: never; needs a run: it has not run yet (dd-pipeline run --deal acme)" in text
 
 
@@ -68,7 +68,7 @@ def test_validate_and_run_warn_about_files_that_are_not_read(cli, deal):
     result = cli("validate", "--deal", "acme")
     assert "! warning: inputs/deals/acme/p4.ods: is an OpenDocument spreadsheet" in result.output
     assert "! warning: inputs/deals/acme/p5.xlsm: is a macro-enabled workbook" in result.output
-    assert ("! warning: inputs/deals/acme/questionnaires/acme_partner_P3.xlsx: holds 100 answer(s), but "
+    assert ("! warning: inputs/deals/acme/questionnaires/acme_partner_P3.xlsx: holds 115 answer(s), but "
             "questionnaires/ keeps the copies to send and is never read; move the filled workbook up into "
             "inputs/deals/acme/") in result.output
     # the empty reply is named once, by the intake's own warning

@@ -11,7 +11,7 @@ from dd_pipeline.findings import describe, party_names, render_side_text
 from dd_pipeline.matching import MatchResult
 from dd_pipeline.models import Deal, HomeOrganization
 from dd_pipeline.outputs import atomic_write_bytes, atomic_write_text, csv_text, safe_cell
-from dd_pipeline.sanitize import one_line
+from dd_pipeline.sanitize import one_line, xml_text
 from dd_pipeline.zipfiles import stamped_workbook, workbook_bytes
 
 PLAN_COLUMNS = ["id", "kind", "workstream", "workstream_name", "title", "owner", "owner_role", "start_date",
@@ -107,7 +107,7 @@ def _print_setup(sheet, deal: Deal, home: HomeOrganization | None, title_rows: s
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = title_rows
     sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.oddHeader.left.text = f"Launch plan: {deal.partner_label}".replace("&", "&&")  # & starts a code
+    sheet.oddHeader.left.text = one_line(xml_text(f"Launch plan: {deal.partner_label}")).replace("&", "&&")  # & starts a code
     sheet.oddHeader.right.text = "&A"
     sheet.oddFooter.center.text = "Page &P of &N"
 
@@ -139,7 +139,7 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
     marks = wb.create_sheet("Milestones")
     _header(marks, 1, ["Due by", "Date", "Task", "Owner", "Workstream", "ID"], [14, 13, 64, 26, 28, 28])
     for t in sorted((t for t in tasks if t.milestone and t.end), key=lambda t: (t.end, t.id)):  # type: ignore[arg-type,return-value]
-        marks.append([_due(t), t.end, safe_cell(t.title), t.owner_role, t.workstream_name, t.id])
+        marks.append([_due(t), t.end, safe_cell(t.title), safe_cell(t.owner_role), safe_cell(t.workstream_name), t.id])
         for cell in marks[marks.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         marks.cell(row=marks.max_row, column=2).number_format = DATE_FORMAT
@@ -226,7 +226,7 @@ def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: lis
     thin = Side(style="thin", color="FFFFFF")
     previous = None
     for ws, ws_name, title, start, end, span, due in rows:
-        sheet.append([ws_name, safe_cell(title), start, end])  # on every row, so the filter finds them all
+        sheet.append([safe_cell(ws_name), safe_cell(title), start, end])  # on every row, so the filter finds them all
         row = sheet.max_row
         sheet.cell(row=row, column=1).font = (Font(name="Calibri", bold=True) if ws != previous
                                               else Font(name="Calibri", color="A6A6A6"))
