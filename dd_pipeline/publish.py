@@ -50,8 +50,18 @@ def stage(settings: Settings, deal_id: str, run_id: str) -> Path:
                     os.link(path, target)  # writers replace files by rename, so the published inode stays
                 except OSError:
                     shutil.copy2(path, target)
+            elif path.is_dir() and not path.name.startswith(".") and not (folder / path.name).exists():
+                # folders the run does not write (the packs of dd-pipeline share) stay as they were
+                shutil.copytree(path, folder / path.name, copy_function=_link_or_copy)
     (folder / OWNER).write_text(str(os.getpid()), encoding="ascii")
     return folder
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _owner_running(folder: Path) -> bool:

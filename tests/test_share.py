@@ -85,6 +85,10 @@ def shared(tmp_path_factory) -> Path:
         assert cli("share", "--deal", "d1", "--audience", "partner").exit_code == 0
         again = {p.name: p.read_bytes() for p in (settings.deal_outputs("d1") / "share" / "partner").iterdir()}
         assert again == first  # the same run gives the same pack, byte for byte
+        result = cli("run", "--deal", "d1", "--force", "--top", "1")
+        assert result.exit_code == 0, result.output
+        kept = {p.name: p.read_bytes() for p in (settings.deal_outputs("d1") / "share" / "partner").iterdir()}
+        assert kept == first  # a rerun publishes its files and leaves the packs where they were
     finally:
         monkeypatch.undo()
     return settings.deal_outputs("d1")
