@@ -36,7 +36,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
@@ -63,7 +63,7 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the rename itself durable (a no-op where folders cannot be opened, as on Windows)."""
     try:
         fd = os.open(folder, os.O_RDONLY)

@@ -15,7 +15,7 @@ import os
 import shutil
 from pathlib import Path
 
-from dd_pipeline.outputs import _running
+from dd_pipeline.outputs import _running, sync_folder
 from dd_pipeline.settings import Settings
 
 STAGING = ".staging"
@@ -97,7 +97,7 @@ def publish(settings: Settings, deal_id: str, run_id: str) -> Path:
     folder = staging_dir(settings, deal_id, run_id)
     target = settings.deal_outputs(deal_id)
     (folder / OWNER).unlink(missing_ok=True)  # from here on, a later run may finish the publication
-    _sync(folder)
+    sync_folder(folder)
     if target.is_dir() and _exchange(folder, target):
         shutil.rmtree(folder, ignore_errors=True)  # now the previous set
     else:
@@ -106,7 +106,7 @@ def publish(settings: Settings, deal_id: str, run_id: str) -> Path:
             os.rename(target, aside)
         os.rename(folder, target)
         shutil.rmtree(aside, ignore_errors=True)
-    _sync(target.parent)
+    sync_folder(target.parent)
     (target / RECORDED).unlink(missing_ok=True)
     return target
 
@@ -172,16 +172,3 @@ def recover(settings: Settings, deal_id: str | None = None,
         elif not _owner_running(entry):
             shutil.rmtree(entry, ignore_errors=True)
     return published
-
-
-def _sync(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -107,7 +107,8 @@ def _print_setup(sheet, deal: Deal, home: HomeOrganization | None, title_rows: s
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = title_rows
     sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.oddHeader.left.text = one_line(xml_text(f"Launch plan: {deal.partner_label}")).replace("&", "&&")  # & starts a code
+    # & starts a code in a header; the name is one line of text XML can hold
+    sheet.oddHeader.left.text = one_line(xml_text(f"Launch plan: {deal.partner_label}")).replace("&", "&&")
     sheet.oddHeader.right.text = "&A"
     sheet.oddFooter.center.text = "Page &P of &N"
 
@@ -139,7 +140,8 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
     marks = wb.create_sheet("Milestones")
     _header(marks, 1, ["Due by", "Date", "Task", "Owner", "Workstream", "ID"], [14, 13, 64, 26, 28, 28])
     for t in sorted((t for t in tasks if t.milestone and t.end), key=lambda t: (t.end, t.id)):  # type: ignore[arg-type,return-value]
-        marks.append([_due(t), t.end, safe_cell(t.title), safe_cell(t.owner_role), safe_cell(t.workstream_name), t.id])
+        marks.append([_due(t), t.end, safe_cell(t.title), safe_cell(t.owner_role), safe_cell(t.workstream_name),
+                      t.id])
         for cell in marks[marks.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         marks.cell(row=marks.max_row, column=2).number_format = DATE_FORMAT
