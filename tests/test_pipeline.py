@@ -12,7 +12,8 @@ from dd_pipeline.playbook import load_playbook
 from dd_pipeline.warehouse.connection import connect, frame
 
 
-def materialize_deal(settings, deal_id: str, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+def materialize_deal(settings, deal_id: str, instance: dg.DagsterInstance,
+                     tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
     resources = resources_for(settings)
     assets = all_assets()
     dg.materialize([a for a in assets if a.partitions_def is None], instance=instance, resources=resources)
@@ -20,8 +21,22 @@ def materialize_deal(settings, deal_id: str, instance: dg.DagsterInstance) -> dg
     return dg.materialize(
         [*assets, *all_checks()],
         selection=dg.AssetSelection.assets(*[a for a in assets if a.partitions_def is not None]),
-        partition_key=deal_id, instance=instance, resources=resources, raise_on_error=False,
+        partition_key=deal_id, instance=instance, resources=resources, raise_on_error=False, tags=tags,
     )
+
+
+def test_a_run_never_mixes_two_playbooks(project, dagster_home):
+    """A run started with one playbook (the dd/playbook tag) fails its steps once assets/ holds another."""
+    from dd_pipeline.defs.partitions import PLAYBOOK_TAG
+
+    with dg.instance_for_test(temp_dir=str(dagster_home)) as instance:
+        result = materialize_deal(project, "helix-jv", instance, tags={PLAYBOOK_TAG: "0123456789abcdef"})
+    assert not result.success
+    failures = [e.step_failure_data.user_failure_data.description for e in result.all_events
+                if e.is_step_failure and e.step_failure_data.user_failure_data]
+    assert failures and "The playbook in assets/ changed while this run was going on (it started with " \
+        "playbook 0123456789abcdef" in failures[0]
+    assert not (project.deal_outputs("helix-jv") / "gaps.csv").exists()  # nothing of the run was published
 
 
 def test_definitions_load_with_partitioned_graph():

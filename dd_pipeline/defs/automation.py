@@ -19,7 +19,7 @@ from dd_pipeline.playbook import playbook_fingerprint
 from dd_pipeline.reruns import deal_state, run_need
 from dd_pipeline.settings import Settings
 
-from .partitions import DEALS
+from .partitions import DEALS, PLAYBOOK_TAG
 
 if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
@@ -66,7 +66,7 @@ def deal_folder_sensor(job: "UnresolvedAssetJobDefinition") -> dg.SensorDefiniti
             elif need.needed:
                 context.log.info(f"{deal_id}: runs because {need.reason}")
                 requests.append(dg.RunRequest(partition_key=deal_id, run_key=f"{deal_id}:{current}",
-                                              tags={"dd/trigger": "sensor"}))
+                                              tags={"dd/trigger": "sensor", PLAYBOOK_TAG: playbook_fp}))
         return dg.SensorResult(
             run_requests=requests,
             dynamic_partitions_requests=[DEALS.build_add_request(new)] if new else [],
@@ -93,7 +93,8 @@ def daily_rerun_schedule(job: "UnresolvedAssetJobDefinition") -> dg.ScheduleDefi
         needs = [run_need(settings, deal_id, playbook_fp)
                  for deal_id in sorted(context.instance.get_dynamic_partitions(DEALS.name)) if deal_id in present]
         requests = [dg.RunRequest(partition_key=n.deal_id, run_key=f"daily:{day}:{n.deal_id}:{n.state}",
-                                  tags={"dd/trigger": "schedule"}) for n in needs if n.needed]
+                                  tags={"dd/trigger": "schedule", PLAYBOOK_TAG: playbook_fp})
+                    for n in needs if n.needed]
         if not requests:
             waiting = [n.deal_id for n in needs if n.waiting]
             return dg.SkipReason("every deal is up to date" + (f"; waiting for answers: {', '.join(waiting)}"

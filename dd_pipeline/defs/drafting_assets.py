@@ -25,7 +25,7 @@ def mitigations(
     """Mitigation strategies matched to the deal's findings, ranked, each with its owner and reason; uncovered
     findings listed."""
     deal_id = context.partition_key
-    pb = current_playbook(project, warehouse)
+    pb = current_playbook(project, warehouse, context)
     with warehouse.connect() as con, step(context, "matching mitigations to the findings"):
         matched = match_deal(con, pb, deal_id)
     result, parties = matched.result, matched.parties
@@ -65,7 +65,7 @@ def clauses(
 ) -> dg.MaterializeResult:
     """Draft contract clauses (baseline for the alliance type, plus those selected mitigations call for)."""
     deal_id = context.partition_key
-    pb = current_playbook(project, warehouse)
+    pb = current_playbook(project, warehouse, context)
     with warehouse.connect() as con, step(context, "drafting the clauses"):
         drafted = draft_deal(con, pb, deal_id)
     deal, home, draft, facts = drafted.deal, drafted.home, drafted.draft, drafted.facts
@@ -101,7 +101,7 @@ def launch_plan(
 ) -> dg.MaterializeResult:
     """The 100-day launch plan: seed workstreams, tasks from selected mitigations, committee meetings."""
     deal_id = context.partition_key
-    pb = current_playbook(project, warehouse)
+    pb = current_playbook(project, warehouse, context)
     with warehouse.connect() as con, step(context, "building the launch plan"):
         planned = plan_deal(con, pb, deal_id)
     deal, tasks = planned.deal, planned.tasks

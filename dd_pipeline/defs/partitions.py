@@ -4,3 +4,6 @@ import dagster as dg
 
 DEALS = dg.DynamicPartitionsDefinition(name="deals")
 WAREHOUSE_POOL = "warehouse"
+
+# The fingerprint of the playbook a run was started with; every step checks that assets/ still holds it.
+PLAYBOOK_TAG = "dd/playbook"

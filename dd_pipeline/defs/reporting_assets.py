@@ -23,7 +23,7 @@ def dashboard(
 ) -> dg.MaterializeResult:
     """The deal's gap dashboard (outputs/<deal_id>/dashboard.html): opens offline from the file."""
     deal_id = context.partition_key
-    pb = current_playbook(project, warehouse)
+    pb = current_playbook(project, warehouse, context)
     with warehouse.connect() as con, step(context, "writing dashboard.html"):
         path = write_dashboard(con, project.settings, deal_id, pb, deal_folder(context, project))
         row = con.execute("SELECT risk_index, band, critical_gaps, high_gaps FROM deal_scores WHERE deal_id = ?",

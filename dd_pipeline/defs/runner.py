@@ -13,12 +13,13 @@ from pathlib import Path
 import dagster as dg
 
 from dd_pipeline.errors import ProblemList
+from dd_pipeline.playbook import playbook_fingerprint
 from dd_pipeline.publish import discard, is_recorded, recover, staged_runs
 from dd_pipeline.settings import Settings
 
 from . import all_assets, all_checks
 from .liveness import free_dead_runs, process_tags, wait_for_pool, watched_run
-from .partitions import DEALS, WAREHOUSE_POOL
+from .partitions import DEALS, PLAYBOOK_TAG, WAREHOUSE_POOL
 from .publication import INTERRUPTIONS
 from .resources import resources_for
 
@@ -125,9 +126,10 @@ def materialize_deals(
 
     recover_outputs(settings)
     on_event("", "loading the playbook")
+    pinned = playbook_fingerprint(settings.assets_dir)  # every deal of this command runs with this playbook
     after_deals = _after_deals(assets)
     unpartitioned = [a for a in assets if a.partitions_def is None and a not in after_deals]
-    result = run(unpartitioned)
+    result = run(unpartitioned, tags={PLAYBOOK_TAG: pinned})
     if not result.success:
         summary.playbook_ok = False
         summary.playbook_failure = _failure_text(result)
@@ -142,7 +144,7 @@ def materialize_deals(
         on_event(deal_id, "running")
         started = time.perf_counter()
         result = run([*assets, *checks], selection=dg.AssetSelection.assets(*partitioned), partition_key=deal_id,
-                     tags={"dd/deal": deal_id, "dd/trigger": "cli"})
+                     tags={"dd/deal": deal_id, "dd/trigger": "cli", PLAYBOOK_TAG: pinned})
         elapsed = time.perf_counter() - started
         if not result.success and not is_recorded(settings, deal_id, result.run_id):
             # Not recorded: the run's files are dropped. A run recorded in the history whose publication

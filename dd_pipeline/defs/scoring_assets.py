@@ -12,24 +12,44 @@ from dd_pipeline.scoring import rescore
 from dd_pipeline.warehouse.connection import frame
 from dd_pipeline.warehouse.store import promote_deal, stage_deal, store_playbook
 
-from .partitions import DEALS, WAREHOUSE_POOL
+from .partitions import DEALS, PLAYBOOK_TAG, WAREHOUSE_POOL
 from .publication import deal_folder, done_writing, step
 from .resources import ProjectResource, WarehouseResource
 
 SCORING_GROUP = "scoring"
 
 
-def current_playbook(project: ProjectResource, warehouse: WarehouseResource) -> Playbook:
-    """The playbook from assets/; when the warehouse holds an older one, it is replaced first."""
+def current_playbook(
+    project: ProjectResource, warehouse: WarehouseResource, context: object | None = None
+) -> Playbook:
+    """The playbook from assets/; when the warehouse holds an older one, it is replaced first.
+
+    One run, one playbook: a run started with a playbook fingerprint (the ``dd/playbook`` tag, set by the
+    command line, the sensor and the schedule) fails a step that finds assets/ changed since, instead of
+    mixing findings scored under one playbook with mitigations or clauses of another."""
     try:
         playbook = load_playbook(project.settings.assets_dir)
     except ProblemList as exc:
         raise dg.Failure(description="The playbook in assets/ has problems:\n" + str(exc)) from None
+    pinned = _run_tags(context).get(PLAYBOOK_TAG)
+    if pinned and pinned != playbook.fingerprint:
+        raise dg.Failure(description=(
+            f"The playbook in assets/ changed while this run was going on (it started with playbook {pinned}, "
+            f"the files are now {playbook.fingerprint}); this step wrote nothing, and the deal keeps its "
+            "previous outputs. Run the deal again to use the edited playbook."))
     with warehouse.connect() as con:
         row = con.execute("SELECT fingerprint FROM playbook_meta").fetchone()
         if row is None or row[0] != playbook.fingerprint:
             store_playbook(con, playbook)
     return playbook
+
+
+def _run_tags(context: object | None) -> dict[str, str]:
+    """The tags of the run a step or check belongs to; none outside a run."""
+    if context is None:
+        return {}
+    run = getattr(getattr(context, "op_execution_context", context), "run", None)
+    return dict(getattr(run, "tags", None) or {})
 
 
 @dg.asset(group_name="playbook", pool=WAREHOUSE_POOL, kinds={"duckdb", "yaml"})
@@ -62,7 +82,7 @@ def deal_inputs(
 ) -> dg.MaterializeResult:
     """The deal folder and home profile, read and checked row by row; bad rows go to quarantine."""
     deal_id = context.partition_key
-    pb = current_playbook(project, warehouse)
+    pb = current_playbook(project, warehouse, context)
     with step(context, f"reading inputs/deals/{deal_id}/ and inputs/home/"):
         inputs = read_inputs(project.settings, deal_id, pb)
     with warehouse.connect() as con, step(context, f"storing the inputs of inputs/deals/{deal_id}/"):
@@ -93,7 +113,7 @@ def deal_inputs_are_valid(
         problems = _stored_problems(con, deal_id, "error")
         frames = frames_from_warehouse(con, deal_id)
         dimension_ids = [r[0] for r in con.execute("SELECT dimension_id FROM playbook_dimensions").fetchall()]
-    alliance_types = current_playbook(project, warehouse).alliance_type_ids
+    alliance_types = current_playbook(project, warehouse, context).alliance_type_ids
     outcomes = input_outcomes(frames, dimension_ids, alliance_types)
     failed = [o for o in outcomes if not o.passed and o.severity == "error"]
     lines = [f"- {p}" for p in problems]
@@ -120,7 +140,7 @@ def deal_inputs_are_thick_enough(
     with warehouse.connect() as con:
         warnings = _stored_problems(con, deal_id, "warning")
         frames = frames_from_warehouse(con, deal_id)
-    outcomes = thin_data_outcomes(frames.answers, current_playbook(project, warehouse))
+    outcomes = thin_data_outcomes(frames.answers, current_playbook(project, warehouse, context))
     thin = [o for o in outcomes if not o.passed]
     lines = [f"- {o}" for o in thin] + [f"- {p}" for p in warnings]
     return dg.AssetCheckResult(
