@@ -38,6 +38,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 schemas: $(STAMP)
 	$(BIN)/dd-pipeline schemas

@@ -37,8 +37,10 @@ def _sql_list(values: Sequence[str]) -> str:
 def _read_csv(files: Sequence[Path], columns: Sequence[str]) -> str:
     """A read_csv(...) WITH ORDINALITY over ``files``: every column as text, the file name kept."""
     spec = "{" + ", ".join(f"{_sql_text(c)}: 'VARCHAR'" for c in columns) + "}"
-    return (f"read_csv({_sql_list([str(f) for f in files])}, header = true, delim = ',', quote = '\"', "
-            f"escape = '\"', columns = {spec}, filename = true, null_padding = true) WITH ORDINALITY")
+    return (
+        f"read_csv({_sql_list([str(f) for f in files])}, header = true, delim = ',', quote = '\"', "
+        f"escape = '\"', columns = {spec}, filename = true, null_padding = true) WITH ORDINALITY"
+    )
 
 
 def _answer_values() -> str:
@@ -46,10 +48,12 @@ def _answer_values() -> str:
     missing = _sql_list(list(NOT_APPLICABLE))
     unknown = _sql_list(list(UNKNOWN))
     cell = "lower(trim(coalesce(value, '')))"
-    return (f"CASE WHEN list_contains({missing}, {cell}) THEN 'not_applicable' "
-            f"WHEN {cell} = '' OR list_contains({unknown}, {cell}) THEN 'unknown' ELSE 'answered' END AS status, "
-            f"CASE WHEN NOT list_contains({missing}, {cell}) AND NOT list_contains({unknown}, {cell}) "
-            f"AND {cell} <> '' THEN CAST(replace({cell}, ',', '.') AS DOUBLE) END AS raw_value")
+    return (
+        f"CASE WHEN list_contains({missing}, {cell}) THEN 'not_applicable' "
+        f"WHEN {cell} = '' OR list_contains({unknown}, {cell}) THEN 'unknown' ELSE 'answered' END AS status, "
+        f"CASE WHEN NOT list_contains({missing}, {cell}) AND NOT list_contains({unknown}, {cell}) "
+        f"AND {cell} <> '' THEN CAST(replace({cell}, ',', '.') AS DOUBLE) END AS raw_value"
+    )
 
 
 DEAL_OF_FILE = "parse_filename(parse_dirpath(filename))"  # the deal folder that holds the file
@@ -62,9 +66,11 @@ def _deal_display(inputs_dir: Path) -> str:
 
 def _numbered(source: str, display: str) -> str:
     """Rows of ``source`` with the file as the user knows it and its spreadsheet row number (header = 1)."""
-    return (f"SELECT *, {display} AS source_file, "
-            f"CAST(row_number() OVER (PARTITION BY filename ORDER BY ordinality) + 1 AS INTEGER) AS source_row "
-            f"FROM {source}")
+    return (
+        f"SELECT *, {display} AS source_file, "
+        f"CAST(row_number() OVER (PARTITION BY filename ORDER BY ordinality) + 1 AS INTEGER) AS source_row "
+        f"FROM {source}"
+    )
 
 
 def stage_answers(con: duckdb.DuckDBPyConnection, inputs_dir: Path, deal_ids: Sequence[str]) -> None:
@@ -75,8 +81,9 @@ def stage_answers(con: duckdb.DuckDBPyConnection, inputs_dir: Path, deal_ids: Se
     fields = ", ".join(ANSWER_FIELDS)
     home_display = f"{_sql_text(str(home_files[0].parent.relative_to(base)) + '/')} || parse_filename(filename)"
     deal_display = _deal_display(inputs_dir)
-    con.execute("CREATE OR REPLACE TEMP TABLE bench_deal_ids AS SELECT unnest(?::VARCHAR[]) AS deal_id",
-                [list(deal_ids)])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE bench_deal_ids AS SELECT unnest(?::VARCHAR[]) AS deal_id", [list(deal_ids)]
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE bench_own AS
         SELECT {DEAL_OF_FILE} AS deal_id, source_file, source_row, trim(respondent_id) AS respondent_id,
@@ -96,7 +103,7 @@ def stage_answers(con: duckdb.DuckDBPyConnection, inputs_dir: Path, deal_ids: Se
         con.execute(f"INSERT INTO staged_answers (deal_id, {fields}) SELECT deal_id, {fields} FROM bench_own")
         con.execute(f"""
             INSERT INTO staged_answers (deal_id, {fields})
-            SELECT d.deal_id, {', '.join('h.' + f for f in ANSWER_FIELDS)}
+            SELECT d.deal_id, {", ".join("h." + f for f in ANSWER_FIELDS)}
             FROM bench_deal_ids d CROSS JOIN bench_home h
             ANTI JOIN bench_own o ON o.deal_id = d.deal_id AND o.respondent_id = h.respondent_id
                                  AND o.rated_side = h.rated_side AND o.dimension_id = h.dimension_id""")
@@ -117,7 +124,7 @@ def stage_evidence(con: duckdb.DuckDBPyConnection, inputs_dir: Path, deal_ids: S
             return
         display = _deal_display(inputs_dir)
         con.execute(f"""
-            INSERT INTO staged_evidence (deal_id, {', '.join(EVIDENCE_FIELDS)})
+            INSERT INTO staged_evidence (deal_id, {", ".join(EVIDENCE_FIELDS)})
             SELECT {DEAL_OF_FILE}, source_file, source_row, trim(dimension), trim(about_side),
                    trim(kind), trim(observation), trim(source), CAST(nullif(trim(recorded_on), '') AS DATE),
                    false
@@ -139,8 +146,15 @@ def stage_deals(con: duckdb.DuckDBPyConnection, inputs_dir: Path, deal_ids: Sequ
     deals, home = _deal_and_home(inputs_dir, deal_ids)
     home_json = home.model_dump_json()
     rows = pd.DataFrame(
-        [(d.deal_id, d.model_dump_json(), home_json, fingerprint(inputs_dir / "home", inputs_dir / "deals" / d.deal_id))
-         for d in deals],
+        [
+            (
+                d.deal_id,
+                d.model_dump_json(),
+                home_json,
+                fingerprint(inputs_dir / "home", inputs_dir / "deals" / d.deal_id),
+            )
+            for d in deals
+        ],
         columns=["deal_id", "deal_json", "home_json", "input_fingerprint"],
     )
     with transaction(con):
@@ -152,19 +166,31 @@ def stage_deals(con: duckdb.DuckDBPyConnection, inputs_dir: Path, deal_ids: Sequ
 
 def promote_deals(con: duckdb.DuckDBPyConnection, deal_ids: Sequence[str]) -> None:
     """deals, answers and evidence for every staged deal in ``deal_ids`` at once (promote_deal, in bulk)."""
-    staged = con.execute("SELECT deal_id, deal_json, home_json, input_fingerprint FROM staged_deals "
-                         "WHERE list_contains(?, deal_id) ORDER BY deal_id", [list(deal_ids)]).fetchall()
+    staged = con.execute(
+        "SELECT deal_id, deal_json, home_json, input_fingerprint FROM staged_deals "
+        "WHERE list_contains(?, deal_id) ORDER BY deal_id",
+        [list(deal_ids)],
+    ).fetchall()
     rows = []
     for identifier, deal_json, home_json, fingerprint_ in staged:
         deal = Deal.model_validate_json(deal_json)
         home = HomeOrganization.model_validate_json(home_json)
-        rows.append({
-            "deal_id": identifier, "partner": deal.partner, "partner_short": deal.partner_label,
-            "home_name": home.name, "home_short": home.short_name, "alliance_type": deal.alliance_type,
-            "term_sheet_date": deal.term_sheet_date, "effective_date": deal.effective_date,
-            "description": deal.description, "deal_json": json.dumps(json.loads(deal_json), sort_keys=True),
-            "home_json": home_json, "input_fingerprint": fingerprint_,
-        })
+        rows.append(
+            {
+                "deal_id": identifier,
+                "partner": deal.partner,
+                "partner_short": deal.partner_label,
+                "home_name": home.name,
+                "home_short": home.short_name,
+                "alliance_type": deal.alliance_type,
+                "term_sheet_date": deal.term_sheet_date,
+                "effective_date": deal.effective_date,
+                "description": deal.description,
+                "deal_json": json.dumps(json.loads(deal_json), sort_keys=True),
+                "home_json": home_json,
+                "input_fingerprint": fingerprint_,
+            }
+        )
     ids = list(deal_ids)
     with transaction(con):
         con.execute("DELETE FROM deals WHERE list_contains(?, deal_id)", [ids])
@@ -174,8 +200,11 @@ def promote_deals(con: duckdb.DuckDBPyConnection, deal_ids: Sequence[str]) -> No
         con.execute("DELETE FROM answers WHERE list_contains(?, deal_id)", [ids])
         run_named(con, "promote_answers", [ids])
         con.execute("DELETE FROM evidence WHERE list_contains(?, deal_id)", [ids])
-        con.execute("INSERT INTO evidence SELECT * FROM staged_evidence WHERE list_contains(?, deal_id) "
-                    "ORDER BY deal_id, source_file, source_row", [ids])
+        con.execute(
+            "INSERT INTO evidence SELECT * FROM staged_evidence WHERE list_contains(?, deal_id) "
+            "ORDER BY deal_id, source_file, source_row",
+            [ids],
+        )
 
 
 def load_portfolio(

@@ -65,22 +65,36 @@ class TableEquality:
         return self.mismatches == 0
 
     def as_dict(self) -> dict[str, object]:
-        return {"table": self.table, "rows": self.rows, "values": self.values, "exact": self.exact,
-                "rounding_ties": self.ties, "mismatches": self.mismatches, "equal": self.equal,
-                "examples": self.examples}
+        return {
+            "table": self.table,
+            "rows": self.rows,
+            "values": self.values,
+            "exact": self.exact,
+            "rounding_ties": self.ties,
+            "mismatches": self.mismatches,
+            "equal": self.equal,
+            "examples": self.examples,
+        }
 
 
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     left, right = a.astype("object"), b.astype("object")
     missing_left, missing_right = left.isna().to_numpy(), right.isna().to_numpy()
-    values = np.array([x == y for x, y in zip(left.where(~missing_left, None), right.where(~missing_right, None),
-                                              strict=True)], dtype=bool)
+    values = np.array(
+        [x == y for x, y in zip(left.where(~missing_left, None), right.where(~missing_right, None), strict=True)],
+        dtype=bool,
+    )
     return (missing_left & missing_right) | (~missing_left & ~missing_right & values)
 
 
 def compare_table(
-    table: str, reference: pd.DataFrame, stored: pd.DataFrame, keys: list[str],
-    rounding: dict[str, int], exact: list[str], equal_choices: pd.DataFrame | None = None,
+    table: str,
+    reference: pd.DataFrame,
+    stored: pd.DataFrame,
+    keys: list[str],
+    rounding: dict[str, int],
+    exact: list[str],
+    equal_choices: pd.DataFrame | None = None,
 ) -> TableEquality:
     """``equal_choices``: values of some columns of the rows where DuckDB chose differently between values
     that are equal but for their last bits; every differing value of those rows counts as a tie."""
@@ -89,9 +103,10 @@ def compare_table(
     unmatched = merged[merged["_merge"] != "both"]
     if not unmatched.empty:
         result.mismatches += len(unmatched)
-        result.examples += [f"row {tuple(r)} only in {'DuckDB' if m == 'left_only' else 'the reference'}"
-                            for r, m in zip(unmatched[keys].itertuples(index=False), unmatched["_merge"],
-                                            strict=True)][:5]
+        result.examples += [
+            f"row {tuple(r)} only in {'DuckDB' if m == 'left_only' else 'the reference'}"
+            for r, m in zip(unmatched[keys].itertuples(index=False), unmatched["_merge"], strict=True)
+        ][:5]
     merged = merged[merged["_merge"] == "both"].reset_index(drop=True)
     chosen = np.zeros(len(merged), dtype=bool)
     if equal_choices is not None and len(equal_choices):
@@ -104,7 +119,7 @@ def compare_table(
         ref = merged[f"{column}_ref"].astype("float64").to_numpy()
         raw = merged[f"{column}_unrounded"].astype("float64").to_numpy()
         same = (np.isnan(duck) & np.isnan(ref)) | (duck == ref)
-        tie = ~same & ((np.abs(raw - duck) <= 0.5 * 10.0 ** -decimals + TOLERANCE) | chosen)
+        tie = ~same & ((np.abs(raw - duck) <= 0.5 * 10.0**-decimals + TOLERANCE) | chosen)
         result.values += len(merged)
         result.exact += int(same.sum())
         result.ties += int(tie.sum())
@@ -117,13 +132,19 @@ def compare_table(
         result.values += len(merged)
         result.exact += int(same.sum())
         result.ties += int(tie.sum())
-        _note(result, merged, keys, column, ~same & ~tie, merged[column].to_numpy(),
-              merged[f"{column}_ref"].to_numpy())
+        _note(result, merged, keys, column, ~same & ~tie, merged[column].to_numpy(), merged[f"{column}_ref"].to_numpy())
     return result
 
 
-def _note(result: TableEquality, merged: pd.DataFrame, keys: list[str], column: str, bad: np.ndarray,
-          duck: np.ndarray, ref: np.ndarray) -> None:
+def _note(
+    result: TableEquality,
+    merged: pd.DataFrame,
+    keys: list[str],
+    column: str,
+    bad: np.ndarray,
+    duck: np.ndarray,
+    ref: np.ndarray,
+) -> None:
     count = int(bad.sum())
     if not count:
         return
@@ -135,6 +156,7 @@ def _note(result: TableEquality, merged: pd.DataFrame, keys: list[str], column: 
 
 def compare_scores(con: duckdb.DuckDBPyConnection, deal_ids: list[str], ref: ReferenceScores) -> list[TableEquality]:
     """The reference's tables against the warehouse's, for ``deal_ids``, in the order they are scored."""
+
     def stored(table: str) -> pd.DataFrame:
         return con.execute(f"SELECT * FROM {table} WHERE list_contains(?, deal_id)", [deal_ids]).df()
 
@@ -157,13 +179,17 @@ def _divisions_chosen_among_equals(stored: pd.DataFrame, ref: ReferenceScores) -
     low = means.loc[means["mean"] <= means["low"] + TOLERANCE, [*keys, "division"]]
     high = means.loc[means["mean"] >= means["high"] - TOLERANCE, [*keys, "division"]]
     found = stored[[*keys, "lowest_division", "highest_division"]].merge(
-        ref.internal_disagreement[[*keys, "lowest_division", "highest_division"]], on=keys, suffixes=("", "_ref"))
-    found = found[(found["lowest_division"] != found["lowest_division_ref"])
-                  | (found["highest_division"] != found["highest_division_ref"])]
+        ref.internal_disagreement[[*keys, "lowest_division", "highest_division"]], on=keys, suffixes=("", "_ref")
+    )
+    found = found[
+        (found["lowest_division"] != found["lowest_division_ref"])
+        | (found["highest_division"] != found["highest_division_ref"])
+    ]
     ok = pd.Series(True, index=found.index)
     for column, candidates in (("lowest_division", low), ("highest_division", high)):
         for name in (column, f"{column}_ref"):  # both engines' choices must be among the equal ones
-            marks = found[[*keys, name]].merge(candidates.rename(columns={"division": name}).assign(_ok=True),
-                                               on=[*keys, name], how="left")
+            marks = found[[*keys, name]].merge(
+                candidates.rename(columns={"division": name}).assign(_ok=True), on=[*keys, name], how="left"
+            )
             ok &= marks["_ok"].eq(True).to_numpy()
     return found.loc[ok, keys].reset_index(drop=True)

@@ -35,24 +35,66 @@ import yaml
 from dd_pipeline.models import Perspective
 from dd_pipeline.playbook import Playbook
 
-ANSWER_HEADER = ["respondent_id", "respondent_side", "division", "level", "rated_side", "dimension", "value",
-                 "comment"]
+ANSWER_HEADER = ["respondent_id", "respondent_side", "division", "level", "rated_side", "dimension", "value", "comment"]
 EVIDENCE_HEADER = ["dimension", "about_side", "kind", "observation", "source", "recorded_on"]
 LEVELS = ("executive", "middle", "operational")
 HOME_DIVISIONS = ("Corporate Development", "Cardiovascular Devices", "Diagnostics", "Surgical Instruments")
-PARTNER_DIVISIONS = ("Research", "Clinical Operations", "Commercial", "Manufacturing", "Regulatory Affairs",
-                     "Alliance Management", "Finance", "Medical Affairs")
-NAME_STEMS = ("Aster", "Boreal", "Cobalt", "Delta", "Ember", "Fjord", "Granite", "Halcyon", "Iris", "Juniper",
-              "Kestrel", "Lumen", "Meridian", "Nimbus", "Orchid", "Pioneer", "Quarry", "Ridgeway", "Sable",
-              "Tidewater")
-NAME_TRADES = ("Biologics", "Diagnostics", "Therapeutics", "Medical Systems", "Pharma", "Devices", "Health",
-               "Life Sciences")
-GOVERNING_LAWS = ("the laws of the State of Delaware", "the laws of the State of New York",
-                  "the laws of England and Wales")
+PARTNER_DIVISIONS = (
+    "Research",
+    "Clinical Operations",
+    "Commercial",
+    "Manufacturing",
+    "Regulatory Affairs",
+    "Alliance Management",
+    "Finance",
+    "Medical Affairs",
+)
+NAME_STEMS = (
+    "Aster",
+    "Boreal",
+    "Cobalt",
+    "Delta",
+    "Ember",
+    "Fjord",
+    "Granite",
+    "Halcyon",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Nimbus",
+    "Orchid",
+    "Pioneer",
+    "Quarry",
+    "Ridgeway",
+    "Sable",
+    "Tidewater",
+)
+NAME_TRADES = (
+    "Biologics",
+    "Diagnostics",
+    "Therapeutics",
+    "Medical Systems",
+    "Pharma",
+    "Devices",
+    "Health",
+    "Life Sciences",
+)
+GOVERNING_LAWS = (
+    "the laws of the State of Delaware",
+    "the laws of the State of New York",
+    "the laws of England and Wales",
+)
 CADENCES = ("weekly", "every two weeks", "monthly", "every two months", "quarterly")
 EVIDENCE_KINDS = ("strength", "weakness", "observation")
-EVIDENCE_SOURCES = ("Diligence meeting", "Term sheet negotiation log", "Reference call", "Site visit",
-                    "Deal team notes")
+EVIDENCE_SOURCES = (
+    "Diligence meeting",
+    "Term sheet negotiation log",
+    "Reference call",
+    "Site visit",
+    "Deal team notes",
+)
 # The home respondents rate these about home again for each deal (they differ from deal to deal).
 DEAL_SPECIFIC_HOME = ("strategic_importance", "competitive_overlap")
 MISSING_SHARE = 0.01  # of answers 'n/a', and again of answers 'unknown'
@@ -136,8 +178,9 @@ def _csv_text(header: list[str], rows: list[list[str]]) -> str:
 
 def _respondents(prefix: str, count: int, divisions: tuple[str, ...]) -> list[tuple[str, str, str]]:
     width = max(3, len(str(count)))
-    return [(f"{prefix}{i + 1:0{width}d}", divisions[i % len(divisions)], LEVELS[i % len(LEVELS)])
-            for i in range(count)]
+    return [
+        (f"{prefix}{i + 1:0{width}d}", divisions[i % len(divisions)], LEVELS[i % len(LEVELS)]) for i in range(count)
+    ]
 
 
 def _division_offsets(rng: np.random.Generator, fw: _Framework, people: list[tuple[str, str, str]]) -> np.ndarray:
@@ -152,8 +195,11 @@ def _home(fw: _Framework, seed: int, respondents: int) -> tuple[np.ndarray, list
     people = _respondents("H", respondents, HOME_DIVISIONS)
     offsets = _division_offsets(rng, fw, people)
     values = fw.answers(rng, profile, offsets)
-    rows = [[rid, "home", division, level, "home", dim, values[i][j], ""]
-            for i, (rid, division, level) in enumerate(people) for j, dim in enumerate(fw.ids)]
+    rows = [
+        [rid, "home", division, level, "home", dim, values[i][j], ""]
+        for i, (rid, division, level) in enumerate(people)
+        for j, dim in enumerate(fw.ids)
+    ]
     return profile, people, _csv_text(ANSWER_HEADER, rows)
 
 
@@ -162,8 +208,11 @@ def _organization_yaml() -> str:
         "name": "Larkspur Medical, Inc.",
         "short_name": "Larkspur",
         "divisions": list(HOME_DIVISIONS),
-        "alliance_manager": {"name": "Dana Whitfield", "role": "Director, Alliance Management",
-                             "email": "dana.whitfield@larkspur-medical.example"},
+        "alliance_manager": {
+            "name": "Dana Whitfield",
+            "role": "Director, Alliance Management",
+            "email": "dana.whitfield@larkspur-medical.example",
+        },
     }
     return "# Synthetic home organization for the benchmark portfolio.\n" + yaml.safe_dump(doc, sort_keys=False)
 
@@ -181,7 +230,7 @@ def _deal_yaml(rng: np.random.Generator, playbook: Playbook, identifier: str, nu
         "partner_short_name": f"{stem} {number}",
         "alliance_type": alliance_type,
         "description": f"Synthetic {alliance_type.replace('_', '-')} alliance number {number} of the "
-                       "benchmark portfolio.",
+        "benchmark portfolio.",
         "term_sheet_date": term_sheet.isoformat(),
         "effective_date": effective.isoformat(),
         "home_alliance_manager": {"name": "Dana Whitfield", "role": "Director, Alliance Management"},
@@ -211,21 +260,29 @@ def _evidence_csv(rng: np.random.Generator, fw: _Framework, term_sheet: dt.date)
         kind = EVIDENCE_KINDS[int(rng.integers(len(EVIDENCE_KINDS)))]
         source = EVIDENCE_SOURCES[int(rng.integers(len(EVIDENCE_SOURCES)))]
         day = term_sheet + dt.timedelta(days=7 * (k + 1))
-        rows.append([dim, about, kind, f"Synthetic note {k + 1} on {dim.replace('_', ' ')} ({about}).", source,
-                     day.isoformat()])
+        rows.append(
+            [dim, about, kind, f"Synthetic note {k + 1} on {dim.replace('_', ' ')} ({about}).", source, day.isoformat()]
+        )
     return _csv_text(EVIDENCE_HEADER, rows) if rows else None
 
 
 def _deal_files(
-    playbook: Playbook, fw: _Framework, seed: int, number: int, deals: int,
-    home_profile: np.ndarray, home_people: list[tuple[str, str, str]], respondents: int,
+    playbook: Playbook,
+    fw: _Framework,
+    seed: int,
+    number: int,
+    deals: int,
+    home_profile: np.ndarray,
+    home_people: list[tuple[str, str, str]],
+    respondents: int,
 ) -> dict[str, str | None]:
     identifier = deal_id(number, deals)
     rng = _rng(seed, number)
     deal_text, term_sheet = _deal_yaml(rng, playbook, identifier, number)
     partner_profile = fw.latent(rng)
-    divisions = tuple(sorted(str(d) for d in rng.choice(PARTNER_DIVISIONS, size=int(rng.integers(2, 5)),
-                                                         replace=False)))
+    divisions = tuple(
+        sorted(str(d) for d in rng.choice(PARTNER_DIVISIONS, size=int(rng.integers(2, 5)), replace=False))
+    )
     partner_people = _respondents("P", respondents, divisions)
     scale = fw.hi - fw.lo
     # how each side misjudges the other, per dimension (the perception gap)
@@ -243,15 +300,14 @@ def _deal_files(
 
     partner_rows = []
     for i, (rid, division, level) in enumerate(partner_people):
-        partner_rows += [[rid, "partner", division, level, "partner", fw.ids[j], partner_self[i][j], ""]
-                         for j in range(len(fw.ids))]
-        partner_rows += [[rid, "partner", division, level, "home", fw.ids[j], partner_other[i][j], ""]
-                         for j in both]
+        partner_rows += [
+            [rid, "partner", division, level, "partner", fw.ids[j], partner_self[i][j], ""] for j in range(len(fw.ids))
+        ]
+        partner_rows += [[rid, "partner", division, level, "home", fw.ids[j], partner_other[i][j], ""] for j in both]
     home_rows = []
     for i, (rid, division, level) in enumerate(home_people):
         home_rows += [[rid, "home", division, level, "partner", fw.ids[j], home_other[i][j], ""] for j in both]
-        home_rows += [[rid, "home", division, level, "home", fw.ids[j], home_specific[i][j], ""]
-                      for j in specific]
+        home_rows += [[rid, "home", division, level, "home", fw.ids[j], home_specific[i][j], ""] for j in specific]
     return {
         "deal.yaml": "# Synthetic deal for the benchmark portfolio.\n" + deal_text,
         "answers_partner.csv": _csv_text(ANSWER_HEADER, partner_rows),
@@ -261,9 +317,14 @@ def _deal_files(
 
 
 def _manifest(deals: int, respondents: int, seed: int, playbook: Playbook) -> dict[str, object]:
-    return {"generator_version": GENERATOR_VERSION, "deals": deals, "respondents": respondents, "seed": seed,
-            "playbook": playbook.fingerprint,
-            "generator_sha": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]}
+    return {
+        "generator_version": GENERATOR_VERSION,
+        "deals": deals,
+        "respondents": respondents,
+        "seed": seed,
+        "playbook": playbook.fingerprint,
+        "generator_sha": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16],
+    }
 
 
 def _prepare(root: Path) -> None:
@@ -273,8 +334,9 @@ def _prepare(root: Path) -> None:
         return
     entries = {p.name for p in root.iterdir()}
     if entries and not (root / "portfolio.json").is_file():
-        raise PortfolioFolderError(f"{root} is not empty and holds no portfolio.json: "
-                                   "choose an empty folder for the generated portfolio")
+        raise PortfolioFolderError(
+            f"{root} is not empty and holds no portfolio.json: choose an empty folder for the generated portfolio"
+        )
     for name in ("inputs", "portfolio.json"):
         path = root / name
         if path.is_dir():
@@ -328,5 +390,6 @@ def generate_portfolio(root: Path, deals: int, respondents: int, seed: int, play
                 (folder / name).write_text(text, encoding="utf-8")
         ids.append(identifier)
     (root / "portfolio.json").write_text(
-        json.dumps(_manifest(deals, respondents, seed, playbook), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        json.dumps(_manifest(deals, respondents, seed, playbook), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return Portfolio(root, deals, respondents, seed, tuple(ids), _per_deal(playbook, respondents))

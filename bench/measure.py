@@ -71,9 +71,14 @@ def load(args: dict[str, Any]) -> dict[str, Any]:
         steps["evidence"] = _timed(lambda: stage_evidence(con, inputs, ids))
         steps["accept"] = _timed(lambda: promote_deals(con, ids))
         rows = con.execute("SELECT count(*) FROM answers").fetchone()
-    return {"deals": len(ids), "answer_rows": int(rows[0]) if rows else 0,
-            "seconds": time.perf_counter() - started, "steps": steps,
-            "warehouse_mb": round(warehouse.stat().st_size / 2**20, 1), "peak_rss_mb": peak_rss_mb()}
+    return {
+        "deals": len(ids),
+        "answer_rows": int(rows[0]) if rows else 0,
+        "seconds": time.perf_counter() - started,
+        "steps": steps,
+        "warehouse_mb": round(warehouse.stat().st_size / 2**20, 1),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def score(args: dict[str, Any]) -> dict[str, Any]:
@@ -86,8 +91,14 @@ def score(args: dict[str, Any]) -> dict[str, Any]:
         rows: dict[str, int] = {}
         seconds, cpu = _timed_cpu(lambda: rows.update(score_deals(con, ids)))
         duckdb_mb = _duckdb_memory_mb(con)
-    return {"deals": len(ids), "seconds": seconds, "cpu_seconds": cpu, "rows": rows, "peak_rss_mb": peak_rss_mb(),
-            "duckdb_memory_mb": duckdb_mb}
+    return {
+        "deals": len(ids),
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "rows": rows,
+        "peak_rss_mb": peak_rss_mb(),
+        "duckdb_memory_mb": duckdb_mb,
+    }
 
 
 def score_steps(args: dict[str, Any]) -> dict[str, Any]:
@@ -131,14 +142,18 @@ def reference(args: dict[str, Any]) -> dict[str, Any]:
         pandas_times = [_timed_cpu(lambda: found.append(score_reference(inputs))) for _ in range(repeat)]
         equality = compare_scores(con, ids, found[-1])
     return {
-        "deals": len(ids), "answer_rows": len(inputs.answers), "tables": steps,
-        "duckdb_seconds": statistics.median(w for w, _ in duck), "duckdb_samples": [w for w, _ in duck],
+        "deals": len(ids),
+        "answer_rows": len(inputs.answers),
+        "tables": steps,
+        "duckdb_seconds": statistics.median(w for w, _ in duck),
+        "duckdb_samples": [w for w, _ in duck],
         "duckdb_cpu_seconds": statistics.median(c for _, c in duck),
         "pandas_seconds": statistics.median(w for w, _ in pandas_times),
         "pandas_samples": [w for w, _ in pandas_times],
         "pandas_cpu_seconds": statistics.median(c for _, c in pandas_times),
         "pandas_read_seconds": read_seconds,
-        "equality": [t.as_dict() for t in equality], "equal": all(t.equal for t in equality),
+        "equality": [t.as_dict() for t in equality],
+        "equal": all(t.equal for t in equality),
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -169,8 +184,14 @@ def intake(args: dict[str, Any]) -> dict[str, Any]:
             stage_times.append(time.perf_counter() - started)
             answers += len(found.intake.answers)
             errors += len(found.errors)
-    return {"deals": len(ids), "answers": answers, "errors": errors, "read_seconds": read_times,
-            "stage_seconds": stage_times, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "deals": len(ids),
+        "answers": answers,
+        "errors": errors,
+        "read_seconds": read_times,
+        "stage_seconds": stage_times,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def render(args: dict[str, Any]) -> dict[str, Any]:
@@ -205,8 +226,9 @@ def render(args: dict[str, Any]) -> dict[str, Any]:
 
         def plan() -> None:
             context = effective_context(playbook, deal, home, matches)
-            tasks = build_plan(playbook, deal, matches,
-                               {k: context[k] for k in ("steering_cadence", "operating_cadence")})
+            tasks = build_plan(
+                playbook, deal, matches, {k: context[k] for k in ("steering_cadence", "operating_cadence")}
+            )
             write_plan_files(folder, deal, tasks)
 
         result["clauses_samples"] = [_timed(clauses) for _ in range(repeat)]
@@ -256,8 +278,13 @@ def run_steps(args: dict[str, Any]) -> dict[str, Any]:
 
 
 TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "load": load, "score": score, "score_steps": score_steps, "reference": reference, "intake": intake,
-    "render": render, "run_steps": run_steps,
+    "load": load,
+    "score": score,
+    "score_steps": score_steps,
+    "reference": reference,
+    "intake": intake,
+    "render": render,
+    "run_steps": run_steps,
 }
 
 

@@ -70,8 +70,14 @@ class Target:
         return self.figure <= self.limit if self.at_most else self.figure >= self.limit
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "figure": self.figure, "limit": self.limit, "unit": self.unit,
-                "at_most": self.at_most, "met": self.met}
+        return {
+            "name": self.name,
+            "figure": self.figure,
+            "limit": self.limit,
+            "unit": self.unit,
+            "at_most": self.at_most,
+            "met": self.met,
+        }
 
 
 def targets(results: dict[str, Any]) -> list[Target]:
@@ -126,8 +132,11 @@ def print_table(console: Console, results: dict[str, Any]) -> None:
     portfolio = results.get("portfolio", {})
     checks = {t.name: t for t in targets(results)}
 
-    table = Table(title=f"dd-pipeline benchmark: {cfg['deals']:,} deals x {portfolio.get('dimensions', '?')} "
-                        f"dimensions x {cfg['respondents']} respondents per side", title_justify="left")
+    table = Table(
+        title=f"dd-pipeline benchmark: {cfg['deals']:,} deals x {portfolio.get('dimensions', '?')} "
+        f"dimensions x {cfg['respondents']} respondents per side",
+        title_justify="left",
+    )
     table.add_column("Measure")
     table.add_column("Figure", justify="right")
     table.add_column("Target", justify="right")
@@ -137,45 +146,80 @@ def print_table(console: Console, results: dict[str, Any]) -> None:
         table.add_row(label, figure, target, _status(checks[name].met, quick))
 
     table.add_row("Answer rows in the warehouse", f"{load.get('answer_rows', 0):,}", "", "")
-    table.add_row("Generate the portfolio (seeded)",
-                  "reused" if portfolio.get("reused") else _s(portfolio.get("seconds"), 1), "", "")
+    table.add_row(
+        "Generate the portfolio (seeded)",
+        "reused" if portfolio.get("reused") else _s(portfolio.get("seconds"), 1),
+        "",
+        "",
+    )
     table.add_row("Bulk load into the warehouse (DuckDB read_csv)", _s(load.get("seconds"), 1), "", "")
     if intake.get("per_deal_seconds") is not None:
-        table.add_row(f"Intake through the pipeline, per deal (mean of {intake.get('deals')})",
-                      _s(intake.get("per_deal_seconds")), "", "")
+        table.add_row(
+            f"Intake through the pipeline, per deal (mean of {intake.get('deals')})",
+            _s(intake.get("per_deal_seconds")),
+            "",
+            "",
+        )
         table.add_row(f"  projected for {cfg['deals']:,} deals", _s(intake.get("projected_seconds"), 0), "", "")
-    target_row(f"Score {cfg['deals']:,} deals (score_deals, median of {len(large.get('samples', []))})",
-               "portfolio scoring time", _cpu(large) + _s(large.get("seconds")), "<= 5 s")
-    target_row("  peak memory of that process", "portfolio scoring peak memory", _mb(large.get("peak_rss_mb")),
-               "< 2,048 MB")
+    target_row(
+        f"Score {cfg['deals']:,} deals (score_deals, median of {len(large.get('samples', []))})",
+        "portfolio scoring time",
+        _cpu(large) + _s(large.get("seconds")),
+        "<= 5 s",
+    )
+    target_row(
+        "  peak memory of that process", "portfolio scoring peak memory", _mb(large.get("peak_rss_mb")), "< 2,048 MB"
+    )
     table.add_row(f"Score {cfg['small_deals']:,} deals", _cpu(small) + _s(small.get("seconds")), "", "")
     ratio = scoring.get("scaling_ratio")
-    target_row(f"Scaling: time({cfg['deals']:,}) / time({cfg['small_deals']:,})", "scaling: time(10x deals) / time(1x)",
-               "-" if ratio is None else f"{ratio:.1f} x", "<= 12 x")
+    target_row(
+        f"Scaling: time({cfg['deals']:,}) / time({cfg['small_deals']:,})",
+        "scaling: time(10x deals) / time(1x)",
+        "-" if ratio is None else f"{ratio:.1f} x",
+        "<= 12 x",
+    )
     if scoring.get("scaling_ratio_cpu"):
         table.add_row("  the same ratio in CPU time", f"{scoring['scaling_ratio_cpu']:.1f} x", "", "")
     for table_name, seconds in scoring.get("steps", {}).items():
         table.add_row(f"  {table_name}", _s(seconds), "", "[dim]one run[/]")
-    table.add_row("pandas reference: gaps to findings and risk index",
-                  _cpu(ref, "pandas_cpu_seconds") + _s(ref.get("pandas_seconds")), "", "")
-    table.add_row(f"DuckDB: the same {len(ref.get('tables', ['gaps', 'category_scores', 'deal_scores']))} tables",
-                  _cpu(ref, "duckdb_cpu_seconds") + _s(ref.get("duckdb_seconds")), "", "")
+    table.add_row(
+        "pandas reference: gaps to findings and risk index",
+        _cpu(ref, "pandas_cpu_seconds") + _s(ref.get("pandas_seconds")),
+        "",
+        "",
+    )
+    table.add_row(
+        f"DuckDB: the same {len(ref.get('tables', ['gaps', 'category_scores', 'deal_scores']))} tables",
+        _cpu(ref, "duckdb_cpu_seconds") + _s(ref.get("duckdb_seconds")),
+        "",
+        "",
+    )
     speedup = ref.get("speedup")
-    target_row("  DuckDB speed-up", "DuckDB speed-up over pandas", "-" if speedup is None else f"{speedup:.1f} x",
-               ">= 5 x")
+    target_row(
+        "  DuckDB speed-up", "DuckDB speed-up over pandas", "-" if speedup is None else f"{speedup:.1f} x", ">= 5 x"
+    )
     if ref:
         table.add_row("  same numbers", _equality_text(ref), "", "[green]yes[/]" if ref.get("equal") else "[red]NO[/]")
-    target_row(f"Cold CLI run, one deal (median of {len(cli.get('cold_samples', []))})", "cold one-deal CLI run",
-               _s(cli.get("cold_seconds"), 1), "<= 10 s")
+    target_row(
+        f"Cold CLI run, one deal (median of {len(cli.get('cold_samples', []))})",
+        "cold one-deal CLI run",
+        _s(cli.get("cold_seconds"), 1),
+        "<= 10 s",
+    )
     table.add_row("  peak memory of that process", _mb(cli.get("cold_peak_rss_mb")), "", "")
     breakdown = cli.get("cold_breakdown") or {}
     if breakdown:
-        table.add_row(f"  first run: {breakdown['dagster_runs']} Dagster runs (all their steps)",
-                      _s(breakdown["in_runs_seconds"], 1), "", "")
+        table.add_row(
+            f"  first run: {breakdown['dagster_runs']} Dagster runs (all their steps)",
+            _s(breakdown["in_runs_seconds"], 1),
+            "",
+            "",
+        )
         for step, seconds in list(breakdown["steps"].items())[:BREAKDOWN_STEPS]:
             table.add_row(f"    {step}", _s(seconds), "", "")
-        table.add_row("  first run: outside Dagster runs (start-up, imports)",
-                      _s(breakdown["outside_runs_seconds"], 1), "", "")
+        table.add_row(
+            "  first run: outside Dagster runs (start-up, imports)", _s(breakdown["outside_runs_seconds"], 1), "", ""
+        )
     for label, found in results.get("startup", {}).items():
         table.add_row(f"  {label} (new process)", _s(found.get("seconds")), "", "")
     target_row("Rerun, nothing changed", "rerun with no changed input", _s(cli.get("rerun_seconds"), 1), "<= 3 s")
@@ -183,17 +227,24 @@ def print_table(console: Console, results: dict[str, Any]) -> None:
     table.add_row("Render clauses (md, json, docx)", _s(render.get("clauses_seconds"), 3), "", "")
     table.add_row("Render launch plan (csv, xlsx, ics)", _s(render.get("plan_seconds"), 3), "", "")
     dashboard = render.get("dashboard_seconds")
-    table.add_row("Render dashboard", _s(dashboard, 3) if dashboard is not None else "n/a", "",
-                  f"[dim]{render.get('dashboard_note', '')}[/]")
+    table.add_row(
+        "Render dashboard",
+        _s(dashboard, 3) if dashboard is not None else "n/a",
+        "",
+        f"[dim]{render.get('dashboard_note', '')}[/]",
+    )
     console.print(table)
     m = results["machine"]
-    console.print(f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['memory_gb']} GB memory, Python {m['python']}, "
-                  f"DuckDB {m['libraries'].get('duckdb')}, pandas {m['libraries'].get('pandas')}; "
-                  f"load average before/after: {results.get('load_average_before')} / "
-                  f"{results.get('load_average_after')}")
+    console.print(
+        f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['memory_gb']} GB memory, Python {m['python']}, "
+        f"DuckDB {m['libraries'].get('duckdb')}, pandas {m['libraries'].get('pandas')}; "
+        f"load average before/after: {results.get('load_average_before')} / "
+        f"{results.get('load_average_after')}"
+    )
     if quick:
-        console.print("[dim]Quick run: the targets are for 1,000 deals x 40 respondents; run without --quick "
-                      "to measure them.[/]")
+        console.print(
+            "[dim]Quick run: the targets are for 1,000 deals x 40 respondents; run without --quick to measure them.[/]"
+        )
     for problem in results.get("problems", []):
         console.print(f"[red]x[/] {problem}")
 

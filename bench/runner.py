@@ -57,20 +57,34 @@ def parse_options(argv: list[str]) -> Options:
         prog="python -m bench",
         description="Benchmark dd-pipeline from one deal to a portfolio (writes results.json and prints a table).",
     )
-    parser.add_argument("--quick", action="store_true",
-                        help="a small run (50 deals x 10 respondents, one sample each) to check that it works")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small run (50 deals x 10 respondents, one sample each) to check that it works",
+    )
     parser.add_argument("--deals", type=int, help="deals in the portfolio (default 1000; --quick 50)")
-    parser.add_argument("--small-deals", type=int, help="deals in the smaller portfolio for the scaling ratio "
-                        "(default a tenth of --deals)")
+    parser.add_argument(
+        "--small-deals",
+        type=int,
+        help="deals in the smaller portfolio for the scaling ratio (default a tenth of --deals)",
+    )
     parser.add_argument("--respondents", type=int, help="respondents per side (default 40; --quick 10)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the portfolio generator (default 7)")
     parser.add_argument("--repeat", type=int, help="samples per scoring and rendering figure (default 3; --quick 1)")
-    parser.add_argument("--cli-repeat", type=int, help="cold CLI runs, each followed by a rerun with nothing "
-                        "changed and one after a corrected answer (default 3; --quick 1)")
+    parser.add_argument(
+        "--cli-repeat",
+        type=int,
+        help="cold CLI runs, each followed by a rerun with nothing "
+        "changed and one after a corrected answer (default 3; --quick 1)",
+    )
     parser.add_argument("--intake-deals", type=int, help="deals read through the pipeline's intake (default 20)")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "out", help="output folder (default bench/out)")
-    parser.add_argument("--show", type=Path, metavar="RESULTS_JSON",
-                        help="print the table of an earlier results file and measure nothing")
+    parser.add_argument(
+        "--show",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="print the table of an earlier results file and measure nothing",
+    )
     args = parser.parse_args(argv)
     deals = args.deals or (50 if args.quick else 1000)
     options = Options(
@@ -85,8 +99,17 @@ def parse_options(argv: list[str]) -> Options:
         quick=args.quick,
         show=args.show,
     )
-    if min(options.deals, options.small_deals, options.respondents, options.repeat, options.cli_repeat,
-           options.intake_deals) < 1:
+    if (
+        min(
+            options.deals,
+            options.small_deals,
+            options.respondents,
+            options.repeat,
+            options.cli_repeat,
+            options.intake_deals,
+        )
+        < 1
+    ):
         parser.error("counts must be at least 1")
     if options.small_deals > options.deals:
         parser.error("--small-deals cannot exceed --deals")
@@ -112,8 +135,13 @@ def run_child(command: list[str], env: dict[str, str] | None = None, cwd: Path |
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Child(seconds, round(usage.ru_maxrss / 1024, 1), process.returncode,
-                     out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+        return Child(
+            seconds,
+            round(usage.ru_maxrss / 1024, 1),
+            process.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
 
 
 class MeasurementFailed(Exception):
@@ -121,8 +149,12 @@ class MeasurementFailed(Exception):
 
 
 def measure(task: str, args: dict[str, Any]) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
-               GX_ANALYTICS_ENABLED="False", DAGSTER_DISABLE_TELEMETRY="1")
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+        GX_ANALYTICS_ENABLED="False",
+        DAGSTER_DISABLE_TELEMETRY="1",
+    )
     child = run_child([sys.executable, "-m", "bench.measure", task, json.dumps(args)], env=env, cwd=PROJECT_ROOT)
     if child.returncode != 0:
         raise MeasurementFailed(f"{task} failed (exit {child.returncode}): {child.stderr.strip()[-1500:]}")
@@ -145,18 +177,30 @@ def _portfolio(options: Options, console: Console) -> tuple[Any, dict[str, Any]]
         portfolio = generate_portfolio(root, options.deals, options.respondents, options.seed, playbook)
         seconds, reused = time.perf_counter() - started, False
     size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
-    return portfolio, {"folder": str(root), "seconds": seconds, "reused": reused, "deals": portfolio.deals,
-                       "respondents": portfolio.respondents, "dimensions": len(playbook.dimensions),
-                       "answer_rows": portfolio.answer_rows, "megabytes": round(size / 2**20, 1)}
+    return portfolio, {
+        "folder": str(root),
+        "seconds": seconds,
+        "reused": reused,
+        "deals": portfolio.deals,
+        "respondents": portfolio.respondents,
+        "dimensions": len(playbook.dimensions),
+        "answer_rows": portfolio.answer_rows,
+        "megabytes": round(size / 2**20, 1),
+    }
 
 
 def _scoring(warehouse: Path, repeat: int) -> dict[str, Any]:
     samples = [measure("score", {"warehouse": str(warehouse)}) for _ in range(repeat)]
     times = [s["seconds"] for s in samples]
-    return {"deals": samples[0]["deals"], "seconds": statistics.median(times), "samples": times,
-            "cpu_seconds": statistics.median(s["cpu_seconds"] for s in samples),
-            "peak_rss_mb": max(s["peak_rss_mb"] for s in samples),
-            "duckdb_memory_mb": max(s["duckdb_memory_mb"] for s in samples), "rows": samples[0]["rows"]}
+    return {
+        "deals": samples[0]["deals"],
+        "seconds": statistics.median(times),
+        "samples": times,
+        "cpu_seconds": statistics.median(s["cpu_seconds"] for s in samples),
+        "peak_rss_mb": max(s["peak_rss_mb"] for s in samples),
+        "duckdb_memory_mb": max(s["duckdb_memory_mb"] for s in samples),
+        "rows": samples[0]["rows"],
+    }
 
 
 def _cli_command() -> list[str]:
@@ -181,9 +225,13 @@ def _cli(portfolio: Any, deal_id: str, repeat: int, work: Path, console: Console
         (base / "dagster_home").mkdir()
         (base / "dagster_home" / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if k not in ("DD_WAREHOUSE", "DD_ROOT")}
-        env.update(DD_INPUTS=str(base / "inputs"), DD_OUTPUTS=str(base / "outputs"),
-                   DAGSTER_HOME=str(base / "dagster_home"), DAGSTER_DISABLE_TELEMETRY="1",
-                   GX_ANALYTICS_ENABLED="False")
+        env.update(
+            DD_INPUTS=str(base / "inputs"),
+            DD_OUTPUTS=str(base / "outputs"),
+            DAGSTER_HOME=str(base / "dagster_home"),
+            DAGSTER_DISABLE_TELEMETRY="1",
+            GX_ANALYTICS_ENABLED="False",
+        )
         command = [*_cli_command(), "run", "--deal", deal_id]
         for label, runs in (("cold", cold), ("rerun", rerun), ("changed", changed)):
             console.print(f"[dim]cli: {label} run {i + 1}/{repeat}...[/]")
@@ -192,19 +240,24 @@ def _cli(portfolio: Any, deal_id: str, repeat: int, work: Path, console: Console
             child = run_child(command, env=env, cwd=base)
             (base / f"{label}.log").write_text(child.stdout + child.stderr, encoding="utf-8")
             if child.returncode != 0:
-                raise MeasurementFailed(f"dd-pipeline run --deal {deal_id} exited with {child.returncode}; "
-                                        f"see {base / (label + '.log')}")
+                raise MeasurementFailed(
+                    f"dd-pipeline run --deal {deal_id} exited with {child.returncode}; see {base / (label + '.log')}"
+                )
             runs.append(child)
             if label == "cold" and i == 0:
                 breakdown = _cold_breakdown(child.seconds, base / "dagster_home")
     return {
-        "deal": deal_id, "command": " ".join(["dd-pipeline", "run", "--deal", deal_id]),
-        "cold_samples": [c.seconds for c in cold], "cold_seconds": statistics.median(c.seconds for c in cold),
+        "deal": deal_id,
+        "command": " ".join(["dd-pipeline", "run", "--deal", deal_id]),
+        "cold_samples": [c.seconds for c in cold],
+        "cold_seconds": statistics.median(c.seconds for c in cold),
         "cold_peak_rss_mb": max(c.peak_rss_mb for c in cold),
-        "rerun_samples": [c.seconds for c in rerun], "rerun_seconds": statistics.median(c.seconds for c in rerun),
+        "rerun_samples": [c.seconds for c in rerun],
+        "rerun_seconds": statistics.median(c.seconds for c in rerun),
         "changed_samples": [c.seconds for c in changed],
         "changed_seconds": statistics.median(c.seconds for c in changed),
-        "last_run_folder": str(base), "cold_breakdown": breakdown,
+        "last_run_folder": str(base),
+        "cold_breakdown": breakdown,
     }
 
 
@@ -226,15 +279,22 @@ def _cold_breakdown(wall: float, dagster_home: Path) -> dict[str, Any]:
         for step, seconds in run["steps"].items():
             steps[step] = steps.get(step, 0.0) + seconds
     in_runs = sum(run["seconds"] for run in runs)
-    return {"wall_seconds": wall, "dagster_runs": len(runs), "in_runs_seconds": in_runs,
-            "outside_runs_seconds": wall - in_runs, "steps": dict(sorted(steps.items(), key=lambda kv: -kv[1]))}
+    return {
+        "wall_seconds": wall,
+        "dagster_runs": len(runs),
+        "in_runs_seconds": in_runs,
+        "outside_runs_seconds": wall - in_runs,
+        "steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])),
+    }
 
 
 def run(options: Options, console: Console) -> dict[str, Any]:
     results: dict[str, Any] = {
         "started_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in options.__dict__.items() if k != "show"},
-        "machine": machine(), "load_average_before": load_average(), "problems": [],
+        "machine": machine(),
+        "load_average_before": load_average(),
+        "problems": [],
     }
     portfolio, results["portfolio"] = _portfolio(options, console)
     warehouses = options.out / "warehouses"
@@ -251,10 +311,13 @@ def run(options: Options, console: Console) -> dict[str, Any]:
             results["problems"].append(f"{label}: {exc}")
             return {}
 
-    results["load"] = attempt("bulk load", lambda: measure(
-        "load", {"inputs": inputs, "deals": options.deals, "warehouse": str(large)}))
-    results["load_small"] = attempt("bulk load (smaller portfolio)", lambda: measure(
-        "load", {"inputs": inputs, "deals": options.small_deals, "warehouse": str(small)}))
+    results["load"] = attempt(
+        "bulk load", lambda: measure("load", {"inputs": inputs, "deals": options.deals, "warehouse": str(large)})
+    )
+    results["load_small"] = attempt(
+        "bulk load (smaller portfolio)",
+        lambda: measure("load", {"inputs": inputs, "deals": options.small_deals, "warehouse": str(small)}),
+    )
     scoring = {
         "large": attempt(f"scoring {options.deals} deals", lambda: _scoring(large, options.repeat)),
         "small": attempt(f"scoring {options.small_deals} deals", lambda: _scoring(small, options.repeat)),
@@ -267,11 +330,15 @@ def run(options: Options, console: Console) -> dict[str, Any]:
     results["scoring"] = scoring
     results["reference"] = attempt("pandas reference", lambda: _reference(large, options.repeat))
     if results["reference"] and not results["reference"]["equal"]:
-        results["problems"].append("the pandas reference and DuckDB give different numbers: " + "; ".join(
-            e for t in results["reference"]["equality"] for e in t["examples"]))
+        results["problems"].append(
+            "the pandas reference and DuckDB give different numbers: "
+            + "; ".join(e for t in results["reference"]["equality"] for e in t["examples"])
+        )
     results["intake"] = attempt("intake sample", lambda: _intake(portfolio, options, warehouses))
-    results["cli"] = attempt("dd-pipeline run", lambda: _cli(
-        portfolio, portfolio.deal_ids[0], options.cli_repeat, options.out / "cli", console))
+    results["cli"] = attempt(
+        "dd-pipeline run",
+        lambda: _cli(portfolio, portfolio.deal_ids[0], options.cli_repeat, options.out / "cli", console),
+    )
     results["render"] = attempt("rendering", lambda: _render(results, options))
     results["startup"] = attempt("start-up costs", lambda: _startup(options.repeat))
     results["load_average_after"] = load_average()
@@ -283,11 +350,14 @@ STARTUP = {
     "import dagster": ("", "import dagster"),
     "import great_expectations": ("", "import great_expectations"),
     "import dd_pipeline.cli": ("", "import dd_pipeline.cli"),
-    "load the playbook (assets/)": ("from dd_pipeline.playbook import load_playbook\nfrom dd_pipeline.settings import "
-                                    "PROJECT_ROOT", "load_playbook(PROJECT_ROOT / 'assets')"),
+    "load the playbook (assets/)": (
+        "from dd_pipeline.playbook import load_playbook\nfrom dd_pipeline.settings import PROJECT_ROOT",
+        "load_playbook(PROJECT_ROOT / 'assets')",
+    ),
 }
-TIMER = ("import sys, time\nexec(sys.argv[1])\nt = time.perf_counter()\nexec(sys.argv[2])\n"
-         "print(time.perf_counter() - t)")
+TIMER = (
+    "import sys, time\nexec(sys.argv[1])\nt = time.perf_counter()\nexec(sys.argv[2])\nprint(time.perf_counter() - t)"
+)
 
 
 def _startup(repeat: int) -> dict[str, Any]:
@@ -312,8 +382,14 @@ def _reference(warehouse: Path, repeat: int) -> dict[str, Any]:
 
 
 def _intake(portfolio: Any, options: Options, warehouses: Path) -> dict[str, Any]:
-    found = measure("intake", {"inputs": str(portfolio.inputs_dir), "deals": min(options.intake_deals, options.deals),
-                               "warehouse": str(warehouses / "intake.duckdb")})
+    found = measure(
+        "intake",
+        {
+            "inputs": str(portfolio.inputs_dir),
+            "deals": min(options.intake_deals, options.deals),
+            "warehouse": str(warehouses / "intake.duckdb"),
+        },
+    )
     per_deal = [r + s for r, s in zip(found["read_seconds"], found["stage_seconds"], strict=True)]
     found["per_deal_seconds"] = statistics.mean(per_deal)
     found["projected_seconds"] = found["per_deal_seconds"] * options.deals
@@ -327,9 +403,16 @@ def _render(results: dict[str, Any], options: Options) -> dict[str, Any]:
     if not cli:
         raise MeasurementFailed("no scored deal to render (the CLI run did not finish)")
     folder = Path(cli["last_run_folder"])
-    return measure("render", {"deal": cli["deal"], "warehouse": str(folder / "outputs" / "warehouse.duckdb"),
-                              "inputs": str(folder / "inputs"), "outputs": str(folder / "render-outputs"),
-                              "repeat": options.repeat})
+    return measure(
+        "render",
+        {
+            "deal": cli["deal"],
+            "warehouse": str(folder / "outputs" / "warehouse.duckdb"),
+            "inputs": str(folder / "inputs"),
+            "outputs": str(folder / "render-outputs"),
+            "repeat": options.repeat,
+        },
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,8 +28,7 @@ if not out.is_terminal:
     out = Console(highlight=False, emoji=False, width=140)
 err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
-INTERRUPTED = ("interrupted; the deals that finished are published, every other deal keeps its previous "
-               "outputs")
+INTERRUPTED = "interrupted; the deals that finished are published, every other deal keeps its previous outputs"
 DealOption = Annotated[str | None, typer.Option("--deal", "-d", help="Only this deal (its folder name).")]
 
 
@@ -72,8 +71,10 @@ def _select_deals(settings: Settings, deal: str | None) -> list[str]:
 
     if deal is not None:
         if not DEAL_ID_PATTERN.match(deal):
-            err.print(f"[red]x[/] deal id {_escape(repr(deal))} is not valid: use lowercase letters, digits, "
-                      "'-' and '_' (the name of a folder in inputs/deals/)")
+            err.print(
+                f"[red]x[/] deal id {_escape(repr(deal))} is not valid: use lowercase letters, digits, "
+                "'-' and '_' (the name of a folder in inputs/deals/)"
+            )
             raise typer.Exit(EXIT_INPUT)
         if not settings.deal_dir(deal).is_dir():
             known = ", ".join(deal_ids(settings)) or "none"
@@ -116,8 +117,11 @@ def validate(deal: DealOption = None) -> None:
         inputs = read_inputs(settings, deal_id, playbook)
         problems = list(inputs.intake.problems if home_reported else inputs.problems)
         if home_reported and inputs.home_intake.errors:
-            problems.append(InputProblem("inputs/home", None, None, None,
-                                         "has problems (listed above); every deal uses the home profile"))
+            problems.append(
+                InputProblem(
+                    "inputs/home", None, None, None, "has problems (listed above); every deal uses the home profile"
+                )
+            )
         home_reported = True
         _warn_ignored(settings, [deal_id], skip=("empty",))  # the intake warns about empty workbooks itself
         if not inputs.errors:
@@ -127,8 +131,10 @@ def validate(deal: DealOption = None) -> None:
             _print_problems(problems, f"{deal_id}")
         else:
             _print_problems(problems, deal_id)
-            out.print(f"[green]ok[/] {deal_id}: {len(inputs.intake.answers)} answers, "
-                      f"{len(inputs.intake.evidence)} evidence notes")
+            out.print(
+                f"[green]ok[/] {deal_id}: {len(inputs.intake.answers)} answers, "
+                f"{len(inputs.intake.evidence)} evidence notes"
+            )
     if bad:
         err.print(f"{bad} of {len(deals)} deal(s) have input problems; nothing was run.")
         raise typer.Exit(EXIT_INPUT)
@@ -162,9 +168,12 @@ def run(
     for deal_id in unchanged:
         out.print(f"{deal_id}: unchanged since its last run; outputs are up to date (--force reruns it)")
     for deal_id in waiting:
-        out.print(f"{deal_id}: waiting for answers: no filled questionnaire or answers file in "
-                  f"{_shown(settings, settings.deal_dir(deal_id))}/ yet; nothing to score "
-                  f"(dd-pipeline status --deal {deal_id} shows who has answered)", soft_wrap=True)
+        out.print(
+            f"{deal_id}: waiting for answers: no filled questionnaire or answers file in "
+            f"{_shown(settings, settings.deal_dir(deal_id))}/ yet; nothing to score "
+            f"(dd-pipeline status --deal {deal_id} shows who has answered)",
+            soft_wrap=True,
+        )
     deals = [n.deal_id for n in needs if n.needed]
     if not deals and misnamed:
         err.print(f"{len(misnamed)} deal folder(s) blocked by input problems; nothing was run.")
@@ -194,8 +203,9 @@ def run(
         if message == "done" and outcome:
             deal_report(out, settings, deal_id, top, outcome.seconds)
         elif message == "blocked":
-            _print_problems(input_problems(settings, deal_id),
-                            f"{deal_id} was not scored; its previous outputs are unchanged")
+            _print_problems(
+                input_problems(settings, deal_id), f"{deal_id} was not scored; its previous outputs are unchanged"
+            )
             set_aside = quarantine_words(*quarantined(settings, [deal_id]))
             if set_aside:
                 err.print(f"  {set_aside} (kept with the reason in the warehouse table 'quarantine')")
@@ -210,8 +220,10 @@ def run(
             summary = materialize_deals(settings, deals, instance, progress, summary_so_far)
     except SlotWaitExpired as exc:
         reason = str(exc) or "the warehouse stayed in use by another run"
-        err.print(f"[red]x[/] gave up: {_escape(reason)} (DD_SLOT_WAIT_SECONDS sets how long to wait); deals "
-                  "not yet run keep their previous outputs")
+        err.print(
+            f"[red]x[/] gave up: {_escape(reason)} (DD_SLOT_WAIT_SECONDS sets how long to wait); deals "
+            "not yet run keep their previous outputs"
+        )
         raise typer.Exit(EXIT_FAILURE) from None
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM (typer would end the command without a word)
         err.print(INTERRUPTED)
@@ -220,8 +232,10 @@ def run(
         if summary.playbook_failure.startswith("The playbook in assets/"):
             err.print(f"[red]x[/] the playbook could not be loaded: {_escape(summary.playbook_failure)}")
             raise typer.Exit(EXIT_INPUT)
-        err.print(f"[red]x[/] the run could not start: {_escape(summary.playbook_failure)}; nothing was run, "
-                  "the outputs are unchanged")
+        err.print(
+            f"[red]x[/] the run could not start: {_escape(summary.playbook_failure)}; nothing was run, "
+            "the outputs are unchanged"
+        )
         raise typer.Exit(EXIT_FAILURE)
 
     done = sum(d.status == "done" for d in summary.deals)

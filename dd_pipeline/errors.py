@@ -99,8 +99,12 @@ def plain_validation_message(err: Mapping[str, Any]) -> str:
         return "is not a number"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = next(iter(ctx.values()), "")
-        words = {"greater_than_equal": "at least", "greater_than": "more than",
-                 "less_than_equal": "at most", "less_than": "less than"}[kind]
+        words = {
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }[kind]
         return f"is out of range; expected {words} {_number(bound)}"
     if kind.startswith("date") or kind.startswith("datetime"):
         return "is not a date; expected YYYY-MM-DD"

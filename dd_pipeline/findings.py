@@ -43,13 +43,19 @@ def _text(value: object) -> str | None:
 def finding_views(findings: pd.DataFrame) -> list[FindingView]:
     views = []
     for r in findings.itertuples():
-        views.append(FindingView(
-            finding_id=r.finding_id, kind=FindingKind(r.kind), dimension_id=r.dimension_id,
-            name=r.dimension_name, side=_text(r.side),
-            band=Band(r.band) if isinstance(r.band, str) else None,
-            severity=0.0 if pd.isna(r.severity) else float(r.severity),
-            size_scale=None if pd.isna(r.size_scale) else float(r.size_scale), detail=_text(r.detail),
-        ))
+        views.append(
+            FindingView(
+                finding_id=r.finding_id,
+                kind=FindingKind(r.kind),
+                dimension_id=r.dimension_id,
+                name=r.dimension_name,
+                side=_text(r.side),
+                band=Band(r.band) if isinstance(r.band, str) else None,
+                severity=0.0 if pd.isna(r.severity) else float(r.severity),
+                size_scale=None if pd.isna(r.size_scale) else float(r.size_scale),
+                detail=_text(r.detail),
+            )
+        )
     return views
 
 
@@ -85,7 +91,8 @@ def describe(f: FindingView | object, parties: Mapping[str, str]) -> str:
         return f"{who} falls short of {peer} on {name}"
     if kind is FindingKind.perception:
         return f"{peer} sees {who} differently from how {who} sees itself on {name}" + (
-            f" ({detail})" if detail else "")
+            f" ({detail})" if detail else ""
+        )
     return f"{who}'s own divisions disagree on {name}" + (f" ({detail})" if detail else "")
 
 

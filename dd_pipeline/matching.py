@@ -80,7 +80,8 @@ def score_views(gaps: pd.DataFrame) -> dict[str, ScoreView]:
     views = {}
     for r in gaps.itertuples():
         views[r.dimension_id] = ScoreView(
-            dimension_id=r.dimension_id, name=r.dimension_name,
+            dimension_id=r.dimension_id,
+            name=r.dimension_name,
             home_score=None if pd.isna(r.home_score) else float(r.home_score),
             partner_score=None if pd.isna(r.partner_score) else float(r.partner_score),
         )
@@ -106,8 +107,12 @@ def _condition_holds(
     if not meeting or (cond.side == "both" and len(meeting) < 2):
         return set(), ""
     bounds = " and ".join(
-        b for b in (f"at least {cond.at_least:g}" if cond.at_least is not None else "",
-                    f"at most {cond.at_most:g}" if cond.at_most is not None else "") if b
+        b
+        for b in (
+            f"at least {cond.at_least:g}" if cond.at_least is not None else "",
+            f"at most {cond.at_most:g}" if cond.at_most is not None else "",
+        )
+        if b
     )
     said = "; ".join(f"{parties[s]} scores {view.score(s):.1f}" for s in SIDES if s in meeting)
     return meeting, f"condition met on {view.name} ({bounds}): {said}"
@@ -123,8 +128,12 @@ class _Hit:
 
 
 def _evaluate(
-    trigger: Trigger, findings: list[FindingView], scores: Mapping[str, ScoreView], alliance_type: str,
-    parties: Mapping[str, str], select_band: Band,
+    trigger: Trigger,
+    findings: list[FindingView],
+    scores: Mapping[str, ScoreView],
+    alliance_type: str,
+    parties: Mapping[str, str],
+    select_band: Band,
 ) -> _Hit | None:
     if trigger.alliance_types and alliance_type not in trigger.alliance_types:
         return None
@@ -142,14 +151,18 @@ def _evaluate(
         if trigger.conditions:
             return _Hit("selected", [], reasons, sides, cond_dims)
         if trigger.alliance_types:
-            return _Hit("selected", [], [f"standard practice for {alliance_type.replace('_', ' ')} alliances"],
-                        set(), [])
+            return _Hit(
+                "selected", [], [f"standard practice for {alliance_type.replace('_', ' ')} alliances"], set(), []
+            )
         return None
     kinds = set(trigger.findings)
     hits = [
-        f for f in findings
-        if (trigger.any_dimension or f.dimension_id in trigger.dimensions) and f.kind in kinds
-        and f.band is not None and f.band.rank >= trigger.min_band.rank
+        f
+        for f in findings
+        if (trigger.any_dimension or f.dimension_id in trigger.dimensions)
+        and f.kind in kinds
+        and f.band is not None
+        and f.band.rank >= trigger.min_band.rank
     ]
     if not hits:
         return None
@@ -166,7 +179,10 @@ _EFFORT_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 
 def match_mitigations(
-    playbook: Playbook, findings: pd.DataFrame, gaps: pd.DataFrame, alliance_type: str,
+    playbook: Playbook,
+    findings: pd.DataFrame,
+    gaps: pd.DataFrame,
+    alliance_type: str,
     parties: Mapping[str, str] | None = None,
 ) -> MatchResult:
     """Match the library against one deal's findings (the findings table) and scores (the gaps table)."""
@@ -211,16 +227,20 @@ def match_mitigations(
     def covered_high(m: Match) -> int:
         return sum(1 for f in m.findings if (b := by_id[f].band) is not None and b.rank >= select_band.rank)
 
-    matches.sort(key=lambda m: (
-        m.status != "selected", -m.worst_severity, -covered_high(m), _EFFORT_ORDER[m.mitigation.effort.value],
-        m.mitigation.id,
-    ))
+    matches.sort(
+        key=lambda m: (
+            m.status != "selected",
+            -m.worst_severity,
+            -covered_high(m),
+            _EFFORT_ORDER[m.mitigation.effort.value],
+            m.mitigation.id,
+        )
+    )
     for i, m in enumerate(matches, start=1):
         m.rank = i
     covered = {f for m in matches if m.status == "selected" for f in m.findings}
     uncovered = sorted(
-        (f for f in views
-         if f.band is not None and f.band.rank >= select_band.rank and f.finding_id not in covered),
+        (f for f in views if f.band is not None and f.band.rank >= select_band.rank and f.finding_id not in covered),
         key=lambda f: (-f.severity, f.finding_id),
     )
     return MatchResult(matches, uncovered)
@@ -234,18 +254,51 @@ def matches_frame(deal_id: str, result: MatchResult) -> pd.DataFrame:
         reasons = m.reasons or [""]
         for i, reason in enumerate(reasons):
             finding = m.findings[i] if i < n_findings else None
-            rows.append({
-                "deal_id": deal_id, "rank": m.rank, "mitigation_id": m.mitigation.id, "status": m.status,
-                "dimension_id": finding.split(":")[1] if finding else None, "reason": reason,
-                "worst_severity": m.worst_severity, "finding_id": finding,
-                "kind": finding.split(":")[0] if finding else None, "owner_side": m.owner_side,
-                "sides": " ".join(sorted(m.sides)), "position": i,
-                "dimensions": " ".join(m.dimensions),
-            })
-    return pd.DataFrame(rows, columns=["deal_id", "rank", "mitigation_id", "status", "dimension_id", "reason",
-                                       "worst_severity", "finding_id", "kind", "owner_side", "sides", "position",
-                                       "dimensions"])
+            rows.append(
+                {
+                    "deal_id": deal_id,
+                    "rank": m.rank,
+                    "mitigation_id": m.mitigation.id,
+                    "status": m.status,
+                    "dimension_id": finding.split(":")[1] if finding else None,
+                    "reason": reason,
+                    "worst_severity": m.worst_severity,
+                    "finding_id": finding,
+                    "kind": finding.split(":")[0] if finding else None,
+                    "owner_side": m.owner_side,
+                    "sides": " ".join(sorted(m.sides)),
+                    "position": i,
+                    "dimensions": " ".join(m.dimensions),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "deal_id",
+            "rank",
+            "mitigation_id",
+            "status",
+            "dimension_id",
+            "reason",
+            "worst_severity",
+            "finding_id",
+            "kind",
+            "owner_side",
+            "sides",
+            "position",
+            "dimensions",
+        ],
+    )
 
 
-__all__ = ["FindingKind", "FindingView", "Match", "MatchResult", "ScoreView", "match_mitigations", "matches_frame",
-           "resolve_owner", "score_views"]
+__all__ = [
+    "FindingKind",
+    "FindingView",
+    "Match",
+    "MatchResult",
+    "ScoreView",
+    "match_mitigations",
+    "matches_frame",
+    "resolve_owner",
+    "score_views",
+]

@@ -40,8 +40,13 @@ def control_character(text: str, multiline: bool = False) -> str | None:
         code = ord(char)
         if multiline and char in "\t\n\r":
             continue
-        if (code < 0x20 or 0x7F <= code <= 0x9F or char in _LINE_BREAKS or 0xD800 <= code <= 0xDFFF
-                or code in (0xFFFE, 0xFFFF)):
+        if (
+            code < 0x20
+            or 0x7F <= code <= 0x9F
+            or char in _LINE_BREAKS
+            or 0xD800 <= code <= 0xDFFF
+            or code in (0xFFFE, 0xFFFF)
+        ):
             kind = "a line break" if char in _LINE_BREAKS else "a tab" if char == "\t" else "a control character"
             return f"{kind} (U+{code:04X}) at character {position}"
     return None
@@ -270,9 +275,7 @@ class ConfidenceRule(Strict):
     spread_penalty: float = Field(
         0.5, ge=0, le=1, description="Share of confidence lost at the widest possible disagreement."
     )
-    severity_floor: float = Field(
-        0.5, ge=0, le=1, description="Share of severity kept at zero confidence."
-    )
+    severity_floor: float = Field(0.5, ge=0, le=1, description="Share of severity kept at zero confidence.")
 
 
 class RiskIndexRule(Strict):
@@ -306,7 +309,9 @@ class ScoringRules(Strict):
     thin_side_respondents: int = Field(3, ge=1, description="Fewer respondents on a side is thin data.")
     thin_coverage: float = Field(0.8, ge=0, le=1, description="Share of dimensions scored below which data is thin.")
     immature_uplift: float = Field(
-        10, ge=0, le=50,
+        10,
+        ge=0,
+        le=50,
         description="Added to every challenge's likelihood when either side is at maturity level 1 or 2.",
     )
 
@@ -347,8 +352,7 @@ class SideCondition(Strict):
     def _no_named_side(cls, value: object) -> object:
         if value in ("home", "partner"):
             raise ValueError(
-                f"'{value}' names one organization; the two are peers, so write 'either' (one of them) or "
-                "'both'"
+                f"'{value}' names one organization; the two are peers, so write 'either' (one of them) or 'both'"
             )
         return value
 
@@ -530,12 +534,16 @@ def holiday_calendar_code(value: str, *, regions: bool = True) -> str:
     if text.lower() == "none":
         return "none"
     country, _, region = text.partition("-")
-    supported = {code: subdivisions for code, subdivisions in holidays.list_supported_countries().items()
-                 if len(code) == 2}
+    supported = {
+        code: subdivisions for code, subdivisions in holidays.list_supported_countries().items() if len(code) == 2
+    }
     country = country.upper()
     if country not in supported or (region and not regions):
-        raise ValueError(f"is not a country whose public holidays are known; {HOLIDAY_CALENDAR_HELP}"
-                         if regions else "is not a two-letter country code such as US, DE or GB")
+        raise ValueError(
+            f"is not a country whose public holidays are known; {HOLIDAY_CALENDAR_HELP}"
+            if regions
+            else "is not a two-letter country code such as US, DE or GB"
+        )
     if not region:
         return country
     known = {s.upper(): s for s in supported[country]}
@@ -573,11 +581,13 @@ class HomeOrganization(Strict):
     divisions: list[Name] = Field(default_factory=list)
     alliance_manager: Person | None = None
     country: str | None = Field(
-        None, description="Two-letter country code (US, DE, GB). Deals use its public holidays and paper "
+        None,
+        description="Two-letter country code (US, DE, GB). Deals use its public holidays and paper "
         "size unless deal.yaml says otherwise; none set means no public holidays and A4 paper.",
     )
     timezone: str | None = Field(
-        None, description="IANA time zone (America/New_York) for committee meetings unless deal.yaml sets "
+        None,
+        description="IANA time zone (America/New_York) for committee meetings unless deal.yaml sets "
         "governance.meeting_timezone; UTC when neither is set.",
     )
 
@@ -594,7 +604,11 @@ class HomeOrganization(Strict):
 
 Cadence = Literal["weekly", "every two weeks", "monthly", "every two months", "quarterly"]
 CADENCE_BUSINESS_DAYS: dict[str, int] = {
-    "weekly": 5, "every two weeks": 10, "monthly": 21, "every two months": 42, "quarterly": 63,
+    "weekly": 5,
+    "every two weeks": 10,
+    "monthly": 21,
+    "every two months": 42,
+    "quarterly": 63,
 }
 
 
@@ -615,7 +629,8 @@ class Governance(Strict):
     )
     meeting_minutes: int = Field(60, ge=15, le=480, description="How long a committee meeting lasts.")
     meeting_timezone: str | None = Field(
-        None, description="IANA time zone of meeting_time (Europe/Berlin); default: the home organization's "
+        None,
+        description="IANA time zone of meeting_time (Europe/Berlin); default: the home organization's "
         "timezone, else UTC.",
     )
 
@@ -628,8 +643,9 @@ class Governance(Strict):
             match = re.fullmatch(r"\s*([01]?[0-9]|2[0-3]):([0-5][0-9])\s*", value)
             if match:
                 return f"{int(match.group(1)):02d}:{match.group(2)}"
-        raise ValueError("is not a time of day; expected hours and minutes on the 24-hour clock, such as "
-                         "\"09:30\" or \"14:00\"")
+        raise ValueError(
+            'is not a time of day; expected hours and minutes on the 24-hour clock, such as "09:30" or "14:00"'
+        )
 
     @field_validator("meeting_timezone")
     @classmethod
@@ -660,11 +676,13 @@ class Deal(Strict):
         default_factory=dict, description="Values for clause parameters; these win over all others."
     )
     holiday_calendar: str | None = Field(
-        None, description="Whose public holidays the launch plan skips: a country code (US), a country and "
+        None,
+        description="Whose public holidays the launch plan skips: a country code (US), a country and "
         "region (DE-BY) or none; default: the home organization's country.",
     )
     page_size: Literal["A4", "Letter"] | None = Field(
-        None, description="Paper size of the Word and Excel files; default: Letter where the home "
+        None,
+        description="Paper size of the Word and Excel files; default: Letter where the home "
         "organization's country uses it, else A4.",
     )
 
@@ -682,9 +700,7 @@ class Deal(Strict):
     @classmethod
     def _deal_id(cls, value: str) -> str:
         if not DEAL_ID_PATTERN.match(value):
-            raise ValueError(
-                "must be 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit"
-            )
+            raise ValueError("must be 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit")
         return value
 
     @field_validator("effective_date")
@@ -704,11 +720,15 @@ class Deal(Strict):
         for name, given in value.items():
             for item in given if isinstance(given, list) else [given]:
                 if isinstance(item, str) and control_character(item):
-                    raise ValueError(f"{name} has {control_character(item)}; write it on one line without "
-                                     "control characters")
+                    raise ValueError(
+                        f"{name} has {control_character(item)}; write it on one line without control characters"
+                    )
             if name.endswith("_cadence") and given not in CADENCE_BUSINESS_DAYS:
-                raise ValueError(f"{name} is {given!r}; expected one of " + ", ".join(CADENCE_BUSINESS_DAYS)
-                                 + " (the launch plan schedules its meetings by it)")
+                raise ValueError(
+                    f"{name} is {given!r}; expected one of "
+                    + ", ".join(CADENCE_BUSINESS_DAYS)
+                    + " (the launch plan schedules its meetings by it)"
+                )
         return value
 
     @property
@@ -751,9 +771,7 @@ class Answer(Strict):
     level: Level
     rated_side: Side
     dimension: Identifier
-    value: str = Field(
-        description="A point of the dimension's scale, or 'n/a' (not applicable) or 'unknown'."
-    )
+    value: str = Field(description="A point of the dimension's scale, or 'n/a' (not applicable) or 'unknown'.")
     comment: Text = ""
 
 
@@ -776,8 +794,10 @@ class Evidence(Strict):
     source: Name = Field(min_length=1, max_length=200)
     recorded_on: SaneDate | None = None
     internal: bool = Field(
-        False, description="yes: for the home side only (a confidential source, an internal meeting); never put "
-                           "in a pack for the partner (dd-pipeline share). Empty or no: may be shared.")
+        False,
+        description="yes: for the home side only (a confidential source, an internal meeting); never put "
+        "in a pack for the partner (dd-pipeline share). Empty or no: may be shared.",
+    )
 
 
 class Override(Strict):

@@ -89,8 +89,10 @@ class _SafeLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise _Refused(f"uses the alias *{event.anchor}; aliases are not accepted: write the value out "
-                           "in full", event.start_mark)
+            raise _Refused(
+                f"uses the alias *{event.anchor}; aliases are not accepted: write the value out in full",
+                event.start_mark,
+            )
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
@@ -100,8 +102,7 @@ class _SafeLoader(yaml.SafeLoader):
             if not isinstance(key_node, yaml.ScalarNode):
                 continue  # the constructor says plainly that such a key cannot be used
             if key in seen:
-                raise _Refused(f"is given twice (first on line {seen[key]}); keep one", key_node.start_mark,
-                               str(key))
+                raise _Refused(f"is given twice (first on line {seen[key]}); keep one", key_node.start_mark, str(key))
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
@@ -116,8 +117,7 @@ _YAML_PLAIN = {
     "found character '\\t' that cannot start any token": "a tab is used to indent; indent with spaces",
     "found unhashable key": "text starting with '{' needs quotes around it",
     "found unexpected end of stream": "a quote opened here is never closed",
-    "could not find expected ':'": "a line is neither 'key: value' nor a list item; check indentation and "
-                                   "quotes",
+    "could not find expected ':'": "a line is neither 'key: value' nor a list item; check indentation and quotes",
 }
 
 
@@ -144,30 +144,36 @@ def read_yaml(path: Path, root: Path) -> object:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise fail(f"has the byte 0x{raw[exc.start]:02X}, which is not UTF-8 text; save the file as UTF-8",
-                   line) from None
+        raise fail(
+            f"has the byte 0x{raw[exc.start]:02X}, which is not UTF-8 text; save the file as UTF-8", line
+        ) from None
     try:
         loader = _SafeLoader(text)  # its reader refuses control characters at once
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        raise fail(f"has the control character U+{exc.character:04X} at column "
-                   f"{exc.position - (text.rfind(chr(10), 0, exc.position) + 1) + 1}; remove it (YAML files "
-                   "cannot hold control characters)", line) from None
+        raise fail(
+            f"has the control character U+{exc.character:04X} at column "
+            f"{exc.position - (text.rfind(chr(10), 0, exc.position) + 1) + 1}; remove it (YAML files "
+            "cannot hold control characters)",
+            line,
+        ) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except _Refused as exc:
         mark = exc.problem_mark
-        raise ProblemList([InputProblem(rel, mark.line + 1 if mark else None, exc.key, None,
-                                        str(exc.problem))]) from None
+        raise ProblemList(
+            [InputProblem(rel, mark.line + 1 if mark else None, exc.key, None, str(exc.problem))]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
         if problem == "found unexpected end of stream" and exc.context_mark is not None:
             mark = exc.context_mark
         where = f" at column {mark.column + 1}" if mark else ""
-        raise fail(f"is not valid YAML{where}: {_YAML_PLAIN.get(problem, problem)}",
-                   mark.line + 1 if mark else None) from None
+        raise fail(
+            f"is not valid YAML{where}: {_YAML_PLAIN.get(problem, problem)}", mark.line + 1 if mark else None
+        ) from None
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
         raise fail(f"is not valid YAML: {exc}") from None
     finally:
@@ -286,8 +292,14 @@ def parse_model(model: type[M], raw: object, path: Path, root: Path) -> M:
         raise ProblemList(problems) from None
 
 
-_KINDS = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false",
-          "list[str]": "a list of text", "list[int]": "a list of whole numbers"}
+_KINDS = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "list[str]": "a list of text",
+    "list[int]": "a list of whole numbers",
+}
 
 
 def _union_as_one(errors: list) -> list:  # type: ignore[type-arg]
@@ -305,9 +317,16 @@ def _union_as_one(errors: list) -> list:  # type: ignore[type-arg]
             if loc[:-1] not in done:
                 done.add(loc[:-1])
                 kinds = [_KINDS[str(e["loc"][-1])] for e in group]
-                merged.append({"type": "value_error", "loc": loc[:-1], "input": err.get("input"),
-                               "msg": "is not one of the kinds of value accepted here: "
-                                      + ", ".join(kinds[:-1]) + f" or {kinds[-1]}"})
+                merged.append(
+                    {
+                        "type": "value_error",
+                        "loc": loc[:-1],
+                        "input": err.get("input"),
+                        "msg": "is not one of the kinds of value accepted here: "
+                        + ", ".join(kinds[:-1])
+                        + f" or {kinds[-1]}",
+                    }
+                )
             continue
         merged.append(err)
     return merged
@@ -329,8 +348,12 @@ def playbook_files(root: Path) -> list[Path]:
     """Every file of the playbook, in the order load_playbook reads them."""
     framework = root / "framework"
     return [
-        framework / "categories.yaml", framework / "scoring.yaml", root / "challenges.yaml",
-        *_files(framework / "dimensions"), *_files(root / "mitigations"), *_files(root / "clauses"),
+        framework / "categories.yaml",
+        framework / "scoring.yaml",
+        root / "challenges.yaml",
+        *_files(framework / "dimensions"),
+        *_files(root / "mitigations"),
+        *_files(root / "clauses"),
         root / "launch_plan" / "seed.yaml",
     ]
 
@@ -470,12 +493,20 @@ def _cross_check(
             for ti, trig in enumerate(m.triggers):
                 for di, dim in enumerate(trig.dimensions):
                     if dim not in dims:
-                        add(path, (*key, "triggers", ti, "dimensions", di), dim,
-                            "is not a dimension id in assets/framework/dimensions/")
+                        add(
+                            path,
+                            (*key, "triggers", ti, "dimensions", di),
+                            dim,
+                            "is not a dimension id in assets/framework/dimensions/",
+                        )
                 for ci, cond in enumerate(trig.conditions):
                     if cond.dimension not in dims:
-                        add(path, (*key, "triggers", ti, "conditions", ci, "dimension"), cond.dimension,
-                            "is not a dimension id in assets/framework/dimensions/")
+                        add(
+                            path,
+                            (*key, "triggers", ti, "conditions", ci, "dimension"),
+                            cond.dimension,
+                            "is not a dimension id in assets/framework/dimensions/",
+                        )
                 for ai, t in enumerate(trig.alliance_types):
                     if t not in types:
                         add(path, (*key, "triggers", ti, "alliance_types", ai), t, not_a_type)
@@ -485,13 +516,21 @@ def _cross_check(
             for j, c in enumerate(m.clauses):
                 if c not in clause_ids:
                     close = difflib.get_close_matches(c, clause_ids, n=1)
-                    add(path, (*key, "clauses", j), c, "is not a clause id in assets/clauses/"
-                        + (f" (did you mean '{close[0]}'?)" if close else ""))
+                    add(
+                        path,
+                        (*key, "clauses", j),
+                        c,
+                        "is not a clause id in assets/clauses/" + (f" (did you mean '{close[0]}'?)" if close else ""),
+                    )
             own_tasks = {t.id for t in m.tasks}
             for ti, task in enumerate(m.tasks):
                 if task.workstream not in ws_ids:
-                    add(path, (*key, "tasks", ti, "workstream"), task.workstream,
-                        "is not a workstream id in assets/launch_plan/seed.yaml")
+                    add(
+                        path,
+                        (*key, "tasks", ti, "workstream"),
+                        task.workstream,
+                        "is not a workstream id in assets/launch_plan/seed.yaml",
+                    )
                 for di, dep in enumerate(task.depends_on):
                     if dep not in task_ids and dep not in own_tasks:
                         add(path, (*key, "tasks", ti, "depends_on", di), dep, "is not a task id")
@@ -513,6 +552,10 @@ def _cross_check(
             try:
                 templates.parse(c.template)
             except TemplateSyntaxError as exc:
-                add(path, (*key, "template"), None,
+                add(
+                    path,
+                    (*key, "template"),
+                    None,
                     f"cannot be used: {exc.message} (on line {exc.lineno} of the template); "
-                    "names go in {{ name }} and blocks in {% ... %}")
+                    "names go in {{ name }} and blocks in {% ... %}",
+                )

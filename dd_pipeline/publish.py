@@ -140,12 +140,18 @@ def staged_runs(settings: Settings) -> list[tuple[str, str]]:
     root = staging_root(settings)
     if not root.is_dir():
         return []
-    return [tuple(p.name.split(".", 1)) for p in sorted(root.iterdir())  # type: ignore[misc]
-            if not p.name.endswith(OLD) and "." in p.name and not _owner_running(p)]
+    return [
+        tuple(p.name.split(".", 1))
+        for p in sorted(root.iterdir())  # type: ignore[misc]
+        if not p.name.endswith(OLD) and "." in p.name and not _owner_running(p)
+    ]
 
 
-def recover(settings: Settings, deal_id: str | None = None,
-            committed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()) -> list[str]:
+def recover(
+    settings: Settings,
+    deal_id: str | None = None,
+    committed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+) -> list[str]:
     """Finish what a killed run left: a run killed after it was recorded (``committed``: its deal and run
     id are in the history) is published; a set-aside folder whose swap did not complete is put back; the
     staging folders of other runs that no longer run are removed. Returns the deals published."""

@@ -59,9 +59,14 @@ def last_run(settings: Settings, deal_id: str) -> LastRun | None:
     path = settings.deal_outputs(deal_id) / "run.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return LastRun(int(data["sequence"]), str(data.get("recorded_at") or ""), str(data["input_fingerprint"]),
-                       str(data["playbook_fingerprint"]), str(data["code_fingerprint"]),
-                       str(data["output_fingerprint"]))
+        return LastRun(
+            int(data["sequence"]),
+            str(data.get("recorded_at") or ""),
+            str(data["input_fingerprint"]),
+            str(data["playbook_fingerprint"]),
+            str(data["code_fingerprint"]),
+            str(data["output_fingerprint"]),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

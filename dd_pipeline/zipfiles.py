@@ -69,10 +69,14 @@ def archive_problem(path) -> str | None:  # type: ignore[no-untyped-def]
         return f"holds {len(members):,} parts; a workbook of answers has at most {MAX_MEMBERS:,}"
     for member in members:
         if member.file_size > RATIO_FROM_BYTES and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            return (f"has a part ({member.filename}) packed {member.file_size // max(member.compress_size, 1):,} "
-                    f"to 1, far more than a workbook packs (the limit is {MAX_RATIO} to 1); it was not opened")
+            return (
+                f"has a part ({member.filename}) packed {member.file_size // max(member.compress_size, 1):,} "
+                f"to 1, far more than a workbook packs (the limit is {MAX_RATIO} to 1); it was not opened"
+            )
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED_BYTES:
-        return (f"would inflate to {total:,} bytes; the limit is {MAX_UNCOMPRESSED_BYTES:,}: split the answers "
-                "into several files")
+        return (
+            f"would inflate to {total:,} bytes; the limit is {MAX_UNCOMPRESSED_BYTES:,}: split the answers "
+            "into several files"
+        )
     return None

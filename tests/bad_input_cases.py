@@ -106,19 +106,34 @@ def _generated(name: str, path: str, content: Callable[[], bytes], message: str)
     def generate(root: Path) -> None:
         (root / path).write_bytes(data)
 
-    expected = ["helix-jv: 1 problem", f"  x {path}: " + message.format(size=f"{len(data):,}"),
-                "1 of 1 deal(s) have input problems; nothing was run."]
+    expected = [
+        "helix-jv: 1 problem",
+        f"  x {path}: " + message.format(size=f"{len(data):,}"),
+        "1 of 1 deal(s) have input problems; nothing was run.",
+    ]
     return Case(name, None, DEFAULT_ARGS, expected, generate)
 
 
 def generated_cases() -> list[Case]:
     return [
-        _generated("answers_oversized", "inputs/deals/helix-jv/answers_late.csv", _oversized_answers,
-                   f"is {{size}} bytes; the limit is {MAX_TABLE_BYTES:,} bytes: split it into several files"),
-        _generated("answers_too_many_rows", "inputs/deals/helix-jv/answers_late.csv", _too_many_rows,
-                   f"has more than {MAX_TABLE_ROWS:,} rows; split it into several files"),
-        _generated("deal_yaml_oversized", "inputs/deals/helix-jv/deal.yaml", _oversized_deal_yaml,
-                   f"is {{size}} bytes; the limit for a YAML file is {MAX_ASSET_BYTES:,} bytes"),
+        _generated(
+            "answers_oversized",
+            "inputs/deals/helix-jv/answers_late.csv",
+            _oversized_answers,
+            f"is {{size}} bytes; the limit is {MAX_TABLE_BYTES:,} bytes: split it into several files",
+        ),
+        _generated(
+            "answers_too_many_rows",
+            "inputs/deals/helix-jv/answers_late.csv",
+            _too_many_rows,
+            f"has more than {MAX_TABLE_ROWS:,} rows; split it into several files",
+        ),
+        _generated(
+            "deal_yaml_oversized",
+            "inputs/deals/helix-jv/deal.yaml",
+            _oversized_deal_yaml,
+            f"is {{size}} bytes; the limit for a YAML file is {MAX_ASSET_BYTES:,} bytes",
+        ),
     ]
 
 

@@ -19,10 +19,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-         "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
-         "--remote-debugging-pipe"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--remote-debugging-pipe",
+]
 
 
 def find_chromium() -> str | None:
@@ -57,7 +69,10 @@ class Chromium:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - open for the browser's whole life, closed in close()
         self._process = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
-            preexec_fn=wire_pipes, pass_fds=(3, 4), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            preexec_fn=wire_pipes,
+            pass_fds=(3, 4),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
             stderr=self._stderr,
         )
         os.close(cmd_read)
@@ -92,8 +107,9 @@ class Chromium:
                         self._events.append(message)
                     self._lock.notify_all()
 
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
-             timeout: float = 30.0) -> dict[str, Any]:
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None, timeout: float = 30.0
+    ) -> dict[str, Any]:
         with self._lock:
             self._next_id += 1
             ident = self._next_id
@@ -142,8 +158,11 @@ class Chromium:
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable", session=session)
         self.send("Page.setLifecycleEventsEnabled", {"enabled": True}, session=session)
-        self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session=session,
+        )
         tab = Tab(self, target, session, url)
         self.send("Page.navigate", {"url": url}, session=session)
         self.wait_for("Page.loadEventFired", session)
@@ -176,8 +195,11 @@ class Tab:
     url: str
 
     def evaluate(self, expression: str) -> Any:
-        result = self.browser.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                        "awaitPromise": True}, session=self.session)
+        result = self.browser.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+            session=self.session,
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails'].get('text')}")
         return result["result"].get("value")
@@ -197,11 +219,13 @@ class Tab:
             method, params = event.get("method"), event.get("params", {})
             if method == "Runtime.exceptionThrown":
                 details = params.get("exceptionDetails", {})
-                report.errors.append("uncaught: " + str(details.get("exception", {}).get("description")
-                                                        or details.get("text")))
+                report.errors.append(
+                    "uncaught: " + str(details.get("exception", {}).get("description") or details.get("text"))
+                )
             elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-                report.errors.append("console: " + " ".join(str(a.get("value", a.get("description")))
-                                                            for a in params.get("args", [])))
+                report.errors.append(
+                    "console: " + " ".join(str(a.get("value", a.get("description"))) for a in params.get("args", []))
+                )
             elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
                 entry = params["entry"]
                 report.errors.append(f"log: {entry.get('text')} {entry.get('url', '')}".strip())
@@ -215,21 +239,31 @@ class Tab:
 
     def toolbar_buttons(self) -> list[dict[str, str]]:
         """Every button of every plotly chart toolbar on the page: its name (data-val or data-attr) and title."""
-        return self.evaluate(
-            "Array.from(document.querySelectorAll('.modebar-btn, .modebar a, .modebar button'))"
-            ".map(function (b) { return {name: b.getAttribute('data-val') || b.getAttribute('data-attr') || '',"
-            " title: b.getAttribute('data-title') || b.getAttribute('title') || '',"
-            " href: b.getAttribute('href') || ''}; })") or []
+        return (
+            self.evaluate(
+                "Array.from(document.querySelectorAll('.modebar-btn, .modebar a, .modebar button'))"
+                ".map(function (b) { return {name: b.getAttribute('data-val') || b.getAttribute('data-attr') || '',"
+                " title: b.getAttribute('data-title') || b.getAttribute('title') || '',"
+                " href: b.getAttribute('href') || ''}; })"
+            )
+            or []
+        )
 
-    def screenshot(self, path: Path, full_page: bool = False, scale: float = 1.0,
-                   clip_height: int | None = None) -> Path:
+    def screenshot(
+        self, path: Path, full_page: bool = False, scale: float = 1.0, clip_height: int | None = None
+    ) -> Path:
         params: dict[str, Any] = {"format": "png"}
         if full_page or clip_height or scale != 1.0:
             metrics = self.browser.send("Page.getLayoutMetrics", session=self.session)
             size = metrics["cssContentSize"]
             height = size["height"] if full_page else (clip_height or metrics["cssLayoutViewport"]["clientHeight"])
-            params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": min(height, size["height"]),
-                              "scale": scale}
+            params["clip"] = {
+                "x": 0,
+                "y": 0,
+                "width": size["width"],
+                "height": min(height, size["height"]),
+                "scale": scale,
+            }
             params["captureBeyondViewport"] = True
         data = self.browser.send("Page.captureScreenshot", params, session=self.session, timeout=60)["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -237,16 +271,19 @@ class Tab:
         return path
 
     def print_pdf(self) -> bytes:
-        data = self.browser.send("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True},
-                                 session=self.session, timeout=60)["data"]
+        data = self.browser.send(
+            "Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True}, session=self.session, timeout=60
+        )["data"]
         return base64.b64decode(data)
 
     def emulate_print(self, width: int) -> None:
         """Show the page as it prints: print media and a page-wide viewport, print handlers run."""
         self.browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=self.session)
-        self.browser.send("Emulation.setDeviceMetricsOverride",
-                          {"width": width, "height": 1200, "deviceScaleFactor": 1, "mobile": False},
-                          session=self.session)
+        self.browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 1200, "deviceScaleFactor": 1, "mobile": False},
+            session=self.session,
+        )
         self.evaluate("window.dispatchEvent(new Event('beforeprint')); true")
 
     def close(self) -> None:

@@ -19,8 +19,7 @@ from dd_pipeline.settings import PROJECT_ROOT, Settings
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
-ANSWER_HEADER = ["respondent_id", "respondent_side", "division", "level", "rated_side", "dimension", "value",
-                 "comment"]
+ANSWER_HEADER = ["respondent_id", "respondent_side", "division", "level", "rated_side", "dimension", "value", "comment"]
 
 
 @pytest.fixture(autouse=True)
@@ -47,8 +46,9 @@ def project(tmp_path: Path) -> Settings:
     shutil.copytree(PROJECT_ROOT / "assets", tmp_path / "assets")
     copy_sample_inputs(tmp_path / "inputs")
     (tmp_path / "outputs").mkdir()
-    return Settings(tmp_path / "assets", tmp_path / "inputs", tmp_path / "outputs",
-                    tmp_path / "outputs" / "warehouse.duckdb")
+    return Settings(
+        tmp_path / "assets", tmp_path / "inputs", tmp_path / "outputs", tmp_path / "outputs" / "warehouse.duckdb"
+    )
 
 
 @pytest.fixture
@@ -59,11 +59,19 @@ def empty_project(tmp_path: Path) -> Settings:
     (tmp_path / "outputs").mkdir()
     home = tmp_path / "inputs" / "home"
     home.mkdir()
-    (home / "organization.yaml").write_text(yaml.safe_dump({
-        "name": "Home Test Co", "short_name": "HomeCo", "divisions": ["R&D", "Commercial"],
-    }), encoding="utf-8")
-    return Settings(tmp_path / "assets", tmp_path / "inputs", tmp_path / "outputs",
-                    tmp_path / "outputs" / "warehouse.duckdb")
+    (home / "organization.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "name": "Home Test Co",
+                "short_name": "HomeCo",
+                "divisions": ["R&D", "Commercial"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    return Settings(
+        tmp_path / "assets", tmp_path / "inputs", tmp_path / "outputs", tmp_path / "outputs" / "warehouse.duckdb"
+    )
 
 
 def deal_yaml(deal_id: str, **overrides: object) -> dict[str, object]:
@@ -94,10 +102,15 @@ class DealBuilder:
                 rows.append([f"H{i:02d}", "home", "R&D" if i % 2 else "Commercial", "middle", "home", dim, v, ""])
         write_csv(self.settings.home_dir / "answers.csv", rows)
 
-    def deal(self, deal_id: str, partner_self: dict[str, list[object]],
-             home_about_partner: dict[str, list[object]] | None = None,
-             partner_about_home: dict[str, list[object]] | None = None,
-             partner_divisions: list[str] | None = None, **deal_fields: object) -> Path:
+    def deal(
+        self,
+        deal_id: str,
+        partner_self: dict[str, list[object]],
+        home_about_partner: dict[str, list[object]] | None = None,
+        partner_about_home: dict[str, list[object]] | None = None,
+        partner_divisions: list[str] | None = None,
+        **deal_fields: object,
+    ) -> Path:
         folder = self.settings.deal_dir(deal_id)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "deal.yaml").write_text(yaml.safe_dump(deal_yaml(deal_id, **deal_fields)), encoding="utf-8")
@@ -105,19 +118,20 @@ class DealBuilder:
         rows = []
         for dim, values in partner_self.items():
             for i, v in enumerate(values, start=1):
-                rows.append([f"P{i:02d}", "partner", divisions[(i - 1) % len(divisions)], "middle", "partner",
-                             dim, v, ""])
+                rows.append(
+                    [f"P{i:02d}", "partner", divisions[(i - 1) % len(divisions)], "middle", "partner", dim, v, ""]
+                )
         for dim, values in (partner_about_home or {}).items():
             for i, v in enumerate(values, start=1):
-                rows.append([f"P{i:02d}", "partner", divisions[(i - 1) % len(divisions)], "middle", "home",
-                             dim, v, ""])
+                rows.append([f"P{i:02d}", "partner", divisions[(i - 1) % len(divisions)], "middle", "home", dim, v, ""])
         write_csv(folder / "answers_partner.csv", rows)
         if home_about_partner:
             rows = []
             for dim, values in home_about_partner.items():
                 for i, v in enumerate(values, start=1):
-                    rows.append([f"H{i:02d}", "home", "R&D" if i % 2 else "Commercial", "middle", "partner",
-                                 dim, v, ""])
+                    rows.append(
+                        [f"H{i:02d}", "home", "R&D" if i % 2 else "Commercial", "middle", "partner", dim, v, ""]
+                    )
             write_csv(folder / "answers_home.csv", rows)
         return folder
 

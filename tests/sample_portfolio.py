@@ -33,8 +33,9 @@ def copy_sample(root: Path) -> Settings:
     deal["partner"] = deal["partner_short_name"] = INJECTED_PARTNER
     deal_yaml.write_text(yaml.safe_dump(deal, sort_keys=False), encoding="utf-8")
     answers = settings.deal_dir("brightpath-comarketing") / "answers_partner.csv"
-    answers.write_text(answers.read_text(encoding="utf-8").replace("Clinical Operations", INJECTED_DIVISION),
-                       encoding="utf-8")
+    answers.write_text(
+        answers.read_text(encoding="utf-8").replace("Clinical Operations", INJECTED_DIVISION), encoding="utf-8"
+    )
     return settings
 
 

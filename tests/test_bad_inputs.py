@@ -88,14 +88,22 @@ def test_cases_leave_the_template_as_it_was(template: Path, tmp_path: Path):
 
 
 TOLERATED = {
-    "a byte-order mark (Excel's 'CSV UTF-8')": ("inputs/deals/helix-jv/answers_late.csv", b"\xef\xbb\xbf"
-                                                + (ANSWER_HEADER + LATE_ROW).encode()),
-    "blank lines and Windows line ends": ("inputs/deals/helix-jv/answers_late.csv",
-                                          (ANSWER_HEADER + "\n" + LATE_ROW + "\n\n").replace("\n", "\r\n").encode()),
-    "an evidence file with only its header": ("inputs/deals/helix-jv/evidence.csv",
-                                              b"dimension,about_side,kind,observation,source,recorded_on\n"),
-    "a comment with a comma, quoted": ("inputs/deals/helix-jv/answers_late.csv", (
-        ANSWER_HEADER + LATE_ROW.replace(",\n", ',"slow, but improving"\n')).encode()),
+    "a byte-order mark (Excel's 'CSV UTF-8')": (
+        "inputs/deals/helix-jv/answers_late.csv",
+        b"\xef\xbb\xbf" + (ANSWER_HEADER + LATE_ROW).encode(),
+    ),
+    "blank lines and Windows line ends": (
+        "inputs/deals/helix-jv/answers_late.csv",
+        (ANSWER_HEADER + "\n" + LATE_ROW + "\n\n").replace("\n", "\r\n").encode(),
+    ),
+    "an evidence file with only its header": (
+        "inputs/deals/helix-jv/evidence.csv",
+        b"dimension,about_side,kind,observation,source,recorded_on\n",
+    ),
+    "a comment with a comma, quoted": (
+        "inputs/deals/helix-jv/answers_late.csv",
+        (ANSWER_HEADER + LATE_ROW.replace(",\n", ',"slow, but improving"\n')).encode(),
+    ),
 }
 
 
@@ -115,8 +123,11 @@ def test_tolerated_inputs_are_read(what: str, template: Path, monkeypatch: pytes
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _outputs(folder: Path) -> dict[str, str]:
@@ -150,8 +161,9 @@ def test_run_with_bad_inputs_keeps_previous_outputs(name: str, ran, monkeypatch:
     before = _outputs(root / "outputs")
     assert "helix-jv/clauses.docx" in before and "helix-jv/launch_plan.xlsx" in before
     with connect(root / "outputs" / "warehouse.duckdb", read_only=True) as con:
-        scored_before = con.execute("SELECT dimension_id, severity FROM gaps WHERE deal_id = 'helix-jv' "
-                                    "ORDER BY dimension_id").fetchall()
+        scored_before = con.execute(
+            "SELECT dimension_id, severity FROM gaps WHERE deal_id = 'helix-jv' ORDER BY dimension_id"
+        ).fetchall()
     case = BY_NAME[name]
     undo = case.apply(root)
     try:
@@ -170,15 +182,18 @@ def test_run_with_bad_inputs_keeps_previous_outputs(name: str, ran, monkeypatch:
     assert f"helix-jv was not scored; its previous outputs are unchanged: {len(problems)} problem" in result.output
     assert "0 deal(s) done, 1 blocked by input problems" in result.output
     with connect(root / "outputs" / "warehouse.duckdb", read_only=True) as con:
-        scored_after = con.execute("SELECT dimension_id, severity FROM gaps WHERE deal_id = 'helix-jv' "
-                                   "ORDER BY dimension_id").fetchall()
-        quarantine = con.execute("SELECT source_file, source_row, reason, row_values FROM quarantine "
-                                 "WHERE deal_id = 'helix-jv' ORDER BY source_file, source_row").fetchall()
+        scored_after = con.execute(
+            "SELECT dimension_id, severity FROM gaps WHERE deal_id = 'helix-jv' ORDER BY dimension_id"
+        ).fetchall()
+        quarantine = con.execute(
+            "SELECT source_file, source_row, reason, row_values FROM quarantine "
+            "WHERE deal_id = 'helix-jv' ORDER BY source_file, source_row"
+        ).fetchall()
     assert scored_after == scored_before  # the accepted scores of the last good run stay
     if name == "answers_score_in_words":
         assert "1 row quarantined (kept with the reason in the warehouse table 'quarantine')" in result.output
         assert "; 1 row quarantined." in result.output
-        (file, row, reason, cells), = quarantine
+        ((file, row, reason, cells),) = quarantine
         assert (file, row) == ("inputs/deals/helix-jv/answers_late.csv", 3)
         assert reason.startswith("is not a number; expected a whole number from 1 to 5")
         assert json.loads(cells)["value"] == "often"
@@ -187,7 +202,8 @@ def test_run_with_bad_inputs_keeps_previous_outputs(name: str, ran, monkeypatch:
         assert "84 rows quarantined" in result.output
     if name == "answers_semicolons":
         assert [(f, r, cells) for f, r, _, cells in quarantine] == [
-            ("inputs/deals/helix-jv/answers_late.csv", None, None)]
+            ("inputs/deals/helix-jv/answers_late.csv", None, None)
+        ]
         assert "1 whole file quarantined" in result.output
 
 
@@ -212,8 +228,10 @@ def test_other_deals_still_run_when_one_is_blocked(builder, dagster_home, monkey
     result = CliRunner().invoke(app, ["run", "--top", "1"])
     assert result.exit_code == 2, result.output
     assert "good - Partner Test Inc. (co_development): engagement-risk index" in result.output
-    assert ("  x inputs/deals/typo/answers_partner.csv, row 4, value: 'sometimes' is not a number; expected a "
-            "whole number from 1 to 5, 'n/a' or 'unknown' (dimension 'decision_style')") in result.output
+    assert (
+        "  x inputs/deals/typo/answers_partner.csv, row 4, value: 'sometimes' is not a number; expected a "
+        "whole number from 1 to 5, 'n/a' or 'unknown' (dimension 'decision_style')"
+    ) in result.output
     assert "1 deal(s) done, 1 blocked by input problems; 1 row quarantined." in result.output
     assert (settings.deal_outputs("good") / "clauses.docx").is_file()
     assert not settings.deal_outputs("typo").exists()

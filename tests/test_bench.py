@@ -40,7 +40,8 @@ def test_same_seed_gives_byte_identical_files(tmp_path, playbook, portfolio):
     # each deal has its own random stream: a smaller portfolio is the start of a larger one
     one = _files(generate_portfolio(tmp_path / "one", deals=1, respondents=3, seed=3, playbook=playbook).root)
     assert {k: v for k, v in one.items() if k != "portfolio.json"} == {
-        k: v for k, v in first.items() if k in one and k != "portfolio.json"}
+        k: v for k, v in first.items() if k in one and k != "portfolio.json"
+    }
     changed = _files(other.root)
     assert changed["inputs/deals/deal-0001/answers_partner.csv"] != first["inputs/deals/deal-0001/answers_partner.csv"]
 
@@ -68,8 +69,15 @@ def test_bulk_load_stages_what_intake_stages(tmp_path, playbook, portfolio):
     settings = _settings(portfolio, tmp_path / "intake.duckdb")
     ids = list(portfolio.deal_ids)
     by_row = "deal_id, source_file, source_row"
-    tables = {"staged_answers": by_row, "staged_evidence": by_row, "staged_deals": "deal_id", "deals": "deal_id",
-              "answers": by_row, "gaps": "deal_id, dimension_id", "deal_scores": "deal_id"}
+    tables = {
+        "staged_answers": by_row,
+        "staged_evidence": by_row,
+        "staged_deals": "deal_id",
+        "deals": "deal_id",
+        "answers": by_row,
+        "gaps": "deal_id, dimension_id",
+        "deal_scores": "deal_id",
+    }
     with connect(settings.warehouse_path) as intake, connect(tmp_path / "bulk.duckdb") as bulk:
         for deal_id in ids:
             ingest_and_score(intake, settings, playbook, deal_id)
@@ -90,8 +98,14 @@ def test_pandas_reference_gives_the_duckdb_numbers(tmp_path, playbook, portfolio
             ingest_and_score(con, settings, playbook, deal_id)
         scores = score_reference(read_reference_inputs(con, ids, playbook))
         results = compare_scores(con, ids, scores)
-        assert [r.table for r in results] == ["gaps", "perception_gaps", "internal_disagreement", "findings",
-                                              "category_scores", "deal_scores"]
+        assert [r.table for r in results] == [
+            "gaps",
+            "perception_gaps",
+            "internal_disagreement",
+            "findings",
+            "category_scores",
+            "deal_scores",
+        ]
         assert all(r.equal for r in results), [r.examples for r in results]
         assert results[0].rows == 2 * len(playbook.dimensions)
         assert all(r.rows > 0 and r.exact > 0 for r in results)
@@ -110,7 +124,8 @@ def test_pandas_reference_gives_the_duckdb_numbers(tmp_path, playbook, portfolio
         # ... and a finding blamed on the wrong side
         shortfall = scores.findings.index[scores.findings["kind"] == "shortfall"][0]
         scores.findings.loc[shortfall, "side"] = {"home": "partner", "partner": "home"}[
-            scores.findings.loc[shortfall, "side"]]
+            scores.findings.loc[shortfall, "side"]
+        ]
         findings = compare_scores(con, ids, scores)[3]
         assert findings.mismatches == 1 and "side" in findings.examples[0]
 
@@ -119,21 +134,30 @@ def test_pandas_reference_gives_the_duckdb_numbers(tmp_path, playbook, portfolio
         split = scores.internal_disagreement
         row = split.index[(split["divisions"] == 2) & (split["spread"] > 0) & ~split["flagged"]][0]
         split.loc[row, ["lowest_division", "highest_division"]] = split.loc[
-            row, ["highest_division", "lowest_division"]].to_numpy()
+            row, ["highest_division", "lowest_division"]
+        ].to_numpy()
         assert compare_scores(con, ids, scores)[2].mismatches == 2
         means = scores.division_means
-        same = (means[["deal_id", "side", "dimension_id"]] == split.loc[
-            row, ["deal_id", "side", "dimension_id"]].to_numpy()).all(axis=1)
+        same = (
+            means[["deal_id", "side", "dimension_id"]] == split.loc[row, ["deal_id", "side", "dimension_id"]].to_numpy()
+        ).all(axis=1)
         means.loc[same, "mean"] = means.loc[same, "mean"].min() + np.array([0.0, 1e-12])
         disagreement = compare_scores(con, ids, scores)[2]
         assert disagreement.mismatches == 0 and disagreement.ties >= 2
 
 
 def test_pandas_reference_on_missing_views_and_empty_dimensions(builder, playbook):
-    builder.home_answers({"decision_style": [4, "n/a", 5], "approval_layers": [2, 2, 2],
-                          "trust_propensity": ["unknown", "unknown", "unknown"], "governance_authority": [3, 2, 3]})
+    builder.home_answers(
+        {
+            "decision_style": [4, "n/a", 5],
+            "approval_layers": [2, 2, 2],
+            "trust_propensity": ["unknown", "unknown", "unknown"],
+            "governance_authority": [3, 2, 3],
+        }
+    )
     builder.deal(
-        "edge", {"decision_style": [1, 2, 2], "governance_authority": [4, 1]},
+        "edge",
+        {"decision_style": [1, 2, 2], "governance_authority": [4, 1]},
         # the partner does not rate itself on approval_layers: home's view of it is used ("other")
         home_about_partner={"approval_layers": [5, 4, 5], "trust_propensity": [2, 3, 3]},
     )

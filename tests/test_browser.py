@@ -17,8 +17,10 @@ from sample_portfolio import DEALS, INJECTED_DIVISION, INJECTED_PARTNER, build_s
 PAGES = [*DEALS, "index"]
 # A toolbar button that uploads a chart (with its hover text: respondents' answers) or opens it elsewhere.
 CLOUD = re.compile(r"cloud|share|chart ?studio|plotly\.com|plot\.ly|https?:", re.IGNORECASE)
-CHARTS_DRAWN = ("Array.from(document.querySelectorAll('.plotly-graph-div'))"
-                ".every(function (d) { return d.querySelector('.main-svg') !== null; })")
+CHARTS_DRAWN = (
+    "Array.from(document.querySelectorAll('.plotly-graph-div'))"
+    ".every(function (d) { return d.querySelector('.main-svg') !== null; })"
+)
 
 
 def installed_chromium() -> str | None:
@@ -28,8 +30,13 @@ def installed_chromium() -> str | None:
         return found
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, capture_output=True, timeout=600)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-dejavu-core"],
-                   env=env, check=False, capture_output=True, timeout=1200)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-dejavu-core"],
+        env=env,
+        check=False,
+        capture_output=True,
+        timeout=1200,
+    )
     return find_chromium()
 
 
@@ -37,8 +44,10 @@ def installed_chromium() -> str | None:
 def browser():
     path = installed_chromium()
     if path is None:
-        pytest.skip("browser tests skipped: no Chromium found. Install Debian's chromium package "
-                    "(apt-get install chromium; .ci/run does this) to run them.")
+        pytest.skip(
+            "browser tests skipped: no Chromium found. Install Debian's chromium package "
+            "(apt-get install chromium; .ci/run does this) to run them."
+        )
     with Chromium(path) as chromium:
         yield chromium
 
@@ -57,11 +66,15 @@ def test_page_draws_every_chart_offline_without_errors(browser, sample, page):
     tab = browser.open(path.as_uri())
     try:
         assert tab.wait_until(CHARTS_DRAWN), f"{page}: not every chart was drawn"
-        drawn = tab.evaluate("document.querySelectorAll('.plotly-graph-div .main-svg').length > 0 && "
-                             "document.querySelectorAll('.plotly-graph-div').length")
+        drawn = tab.evaluate(
+            "document.querySelectorAll('.plotly-graph-div .main-svg').length > 0 && "
+            "document.querySelectorAll('.plotly-graph-div').length"
+        )
         assert drawn == expected
-        tab.evaluate("document.querySelectorAll('.plotly-graph-div').forEach(function (d) {"
-                     " d.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); }); true")
+        tab.evaluate(
+            "document.querySelectorAll('.plotly-graph-div').forEach(function (d) {"
+            " d.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); }); true"
+        )
         buttons = tab.toolbar_buttons()
         assert any("png" in b["title"].lower() for b in buttons), f"{page}: no chart toolbar found: {buttons}"
         to_cloud = [b for b in buttons if CLOUD.search(" ".join(b.values()))]
@@ -109,8 +122,10 @@ def test_dashboard_prints_at_page_width_without_the_navigation(browser, sample):
         pdf = tab.print_pdf()
         tab.emulate_print(760)
         assert tab.evaluate("getComputedStyle(document.querySelector('nav.toc')).display") == "none"
-        widths = tab.evaluate("Array.from(document.querySelectorAll('.plotly-graph-div > .plot-container .main-svg'))"
-                              ".map(s => s.getBoundingClientRect().width)")
+        widths = tab.evaluate(
+            "Array.from(document.querySelectorAll('.plotly-graph-div > .plot-container .main-svg'))"
+            ".map(s => s.getBoundingClientRect().width)"
+        )
         assert widths and max(widths) <= 700.5, widths
         assert tab.report().errors == []
     finally:

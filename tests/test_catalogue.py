@@ -34,8 +34,9 @@ def test_an_edited_playbook_gives_a_different_catalogue(tmp_path: Path, playbook
     shutil.copytree(PROJECT_ROOT / "assets", assets)
     norms = assets / "framework" / "dimensions" / "norms.yaml"
     first = playbook.dimensions[[d.category for d in playbook.dimensions].index("norms")]
-    norms.write_text(norms.read_text(encoding="utf-8").replace(first.name, "Renamed norm dimension", 1),
-                     encoding="utf-8")
+    norms.write_text(
+        norms.read_text(encoding="utf-8").replace(first.name, "Renamed norm dimension", 1), encoding="utf-8"
+    )
     out = tmp_path / "catalogue.md"
 
     assert main([str(out), "--assets", str(assets)]) == 0

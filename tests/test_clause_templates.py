@@ -36,8 +36,10 @@ def test_a_name_no_deal_provides_leaves_that_clause_out_and_says_why(builder):
     assert "governance_committees" not in {c.clause.id for c in draft.drafted}
     assert draft.drafted  # the other clauses are drafted
     problem = next(p for p in draft.problems if p.clause_id == "governance_committees")
-    assert str(problem) == ("clause 'governance_committees' (Governance Committees): not drafted: the template in "
-                            "assets/clauses/ cannot be rendered: 'committee_formation_dayz' is undefined")
+    assert str(problem) == (
+        "clause 'governance_committees' (Governance Committees): not drafted: the template in "
+        "assets/clauses/ cannot be rendered: 'committee_formation_dayz' is undefined"
+    )
     markdown = clauses_markdown(deal, home, draft, facts)
     assert "## Not drafted" in markdown
     assert f"- {problem}" in markdown
@@ -54,5 +56,4 @@ def test_a_syntax_error_stops_the_playbook_with_the_clause_named(empty_project):
         raise AssertionError("a template with a syntax error was accepted")
     assert len(messages) == 1
     assert messages[0].startswith("assets/clauses/10_governance.yaml, line ")
-    assert ", clauses[0] (governance_committees).template: cannot be used: Unexpected end of template." in (
-        messages[0])
+    assert ", clauses[0] (governance_committees).template: cannot be used: Unexpected end of template." in (messages[0])

@@ -26,11 +26,32 @@ from dd_pipeline.settings import Settings
 from dd_pipeline.warehouse.connection import connect
 from dd_pipeline.warehouse.history import record_snapshot
 
-SECTIONS = ["overview", "categories", "gaps", "perception", "disagreement", "challenges", "mitigations", "clauses",
-            "launch-plan", "data-quality"]
-FIGURES = ["fig-category-profile", "fig-category-risk", "fig-gaps", "fig-gap-positions", "fig-perception-home",
-           "fig-perception-partner", "fig-disagreement-home", "fig-disagreement-partner", "fig-challenges",
-           "fig-coverage", "fig-launch-plan", "fig-respondents"]
+SECTIONS = [
+    "overview",
+    "categories",
+    "gaps",
+    "perception",
+    "disagreement",
+    "challenges",
+    "mitigations",
+    "clauses",
+    "launch-plan",
+    "data-quality",
+]
+FIGURES = [
+    "fig-category-profile",
+    "fig-category-risk",
+    "fig-gaps",
+    "fig-gap-positions",
+    "fig-perception-home",
+    "fig-perception-partner",
+    "fig-disagreement-home",
+    "fig-disagreement-partner",
+    "fig-challenges",
+    "fig-coverage",
+    "fig-launch-plan",
+    "fig-respondents",
+]
 
 
 @pytest.fixture(scope="module")
@@ -92,11 +113,16 @@ def test_dashboard_shows_every_section_and_the_header_figures(sample):
         risk, band, critical, high = con.execute(
             "SELECT risk_index, band, critical_gaps, high_gaps FROM deal_scores WHERE deal_id = 'northwind-codev'"
         ).fetchone()
-        top = con.execute("SELECT dimension_name, severity, band FROM gaps "
-                          "WHERE deal_id = 'northwind-codev' AND rank = 1").fetchone()
-        clauses = [r[0] for r in con.execute(
-            "SELECT title FROM clauses WHERE deal_id = 'northwind-codev' ORDER BY number").fetchall()]
-    header = html[html.index('id="overview"'):html.index("</header>")]
+        top = con.execute(
+            "SELECT dimension_name, severity, band FROM gaps WHERE deal_id = 'northwind-codev' AND rank = 1"
+        ).fetchone()
+        clauses = [
+            r[0]
+            for r in con.execute(
+                "SELECT title FROM clauses WHERE deal_id = 'northwind-codev' ORDER BY number"
+            ).fetchall()
+        ]
+    header = html[html.index('id="overview"') : html.index("</header>")]
     assert f'<span class="kpi-value">{risk:.1f}</span>' in header
     assert f'<span class="band band-{band}"><span class="swatch"></span>{band}</span>' in header
     assert f'<span class="kpi-value">{critical}</span>' in header and f'<span class="kpi-value">{high}</span>' in header
@@ -129,14 +155,14 @@ def test_portfolio_lists_every_deal_riskiest_first_with_links(sample):
     index = pages["index"].read_text(encoding="utf-8")
     with connect(settings.warehouse_path, read_only=True) as con:
         expected = con.execute("SELECT deal_id, risk_index, band FROM deal_scores ORDER BY risk_index DESC").fetchall()
-    table = index[index.index('id="deal-table"'):index.index("</table>")]
+    table = index[index.index('id="deal-table"') : index.index("</table>")]
     links = re.findall(r'<a href="([^"]+)/dashboard.html">', table)
     assert links == [deal_id for deal_id, _, _ in expected]
     assert len(expected) == len(DEALS)
     for deal_id, risk, band in expected:
         assert (settings.outputs_dir / deal_id / "dashboard.html").is_file()
-        row = table[table.index(f'href="{deal_id}/dashboard.html"'):]
-        row = row[:row.index("</tr>")]
+        row = table[table.index(f'href="{deal_id}/dashboard.html"') :]
+        row = row[: row.index("</tr>")]
         assert f"{risk:.1f}" in row and f"</span>{band}</span>" in row and "first run" in row
 
 
@@ -148,8 +174,11 @@ def test_reruns_bring_the_trend_the_change_and_the_override_marker(own_sample, p
         first = con.execute("SELECT risk_index FROM deal_scores WHERE deal_id = ?", [deal_id]).fetchone()[0]
         top = con.execute("SELECT dimension_id FROM gaps WHERE deal_id = ? AND rank = 1", [deal_id]).fetchone()[0]
     reason = "Seen in the pilot: <b>worse</b> than rated"
-    overrides = {"overrides": [{"dimension": top, "severity": 100, "reason": reason, "author": "Dana Whitfield",
-                                "date": "2027-04-03"}]}
+    overrides = {
+        "overrides": [
+            {"dimension": top, "severity": 100, "reason": reason, "author": "Dana Whitfield", "date": "2027-04-03"}
+        ]
+    }
     (settings.deal_dir(deal_id) / "overrides.yaml").write_text(yaml.safe_dump(overrides), encoding="utf-8")
     score_and_draft(settings, playbook, deal_id)
     with connect(settings.warehouse_path) as con:
@@ -165,11 +194,11 @@ def test_reruns_bring_the_trend_the_change_and_the_override_marker(own_sample, p
     assert 'id="trend"' not in pages["helix-jv"].read_text(encoding="utf-8")
 
     index = pages["index"].read_text(encoding="utf-8")
-    row = index[index.index(f'href="{deal_id}/dashboard.html"'):]
-    row = row[:row.index("</tr>")]
+    row = index[index.index(f'href="{deal_id}/dashboard.html"') :]
+    row = row[: row.index("</tr>")]
     assert f"▲ +{second - first:.1f}" in row and "03 Apr 2027 09:00" in row
-    other = index[index.index('href="helix-jv/dashboard.html"'):]
-    assert "first run" in other[:other.index("</tr>")]
+    other = index[index.index('href="helix-jv/dashboard.html"') :]
+    assert "first run" in other[: other.index("</tr>")]
 
 
 def test_reruns_that_change_nothing_leave_the_dashboard_as_it_was(own_sample, playbook):
@@ -181,8 +210,8 @@ def test_reruns_that_change_nothing_leave_the_dashboard_as_it_was(own_sample, pl
     pages = publish(settings, playbook)
     assert pages["helix-jv"].read_bytes() == before
     index = pages["index"].read_text(encoding="utf-8")
-    row = index[index.index('href="helix-jv/dashboard.html"'):]
-    row = row[:row.index("</tr>")]
+    row = index[index.index('href="helix-jv/dashboard.html"') :]
+    row = row[: row.index("</tr>")]
     # the page shows when the current results first appeared, so an identical rerun changes nothing on it
     assert "02 Apr 2027 09:00" in row and "no change" in row
 
@@ -215,8 +244,9 @@ def test_dagster_writes_the_dashboard_then_the_portfolio(project, dagster_home):
         again = [a for a in all_assets() if a.key.to_user_string() in ("dashboard", "run_snapshot")]
         rerun = dg.materialize(again, partition_key="helix-jv", instance=instance, resources=resources_for(project))
         assert rerun.success
-        after = dg.evaluate_automation_conditions(defs=defs, instance=instance, asset_selection=only_portfolio,
-                                                  cursor=quiet.cursor)
+        after = dg.evaluate_automation_conditions(
+            defs=defs, instance=instance, asset_selection=only_portfolio, cursor=quiet.cursor
+        )
     assert quiet.total_requested == 0 and after.total_requested == 1
     assert dashboard is not None and portfolio is not None
     assert dashboard.timestamp < portfolio.timestamp

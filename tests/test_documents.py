@@ -45,8 +45,11 @@ def test_day_100_close_out_moves_off_a_public_holiday(playbook):
     thanksgiving = dt.date(2027, 11, 25)
     plain = BusinessDays("none")
     last_day = closeout(plan(playbook, make_deal(holiday_calendar="none"))).start_day + 5
-    effective = next(thanksgiving - dt.timedelta(days=n) for n in range(90, 130)
-                     if plain.add(plain.first(thanksgiving - dt.timedelta(days=n)), last_day) == thanksgiving)
+    effective = next(
+        thanksgiving - dt.timedelta(days=n)
+        for n in range(90, 130)
+        if plain.add(plain.first(thanksgiving - dt.timedelta(days=n)), last_day) == thanksgiving
+    )
     fields = {"term_sheet_date": "2027-01-15", "effective_date": effective.isoformat()}
     without = plan(playbook, make_deal(holiday_calendar="none", **fields))
     assert closeout(without).end == thanksgiving  # the case the test is about
@@ -60,8 +63,12 @@ def test_day_100_close_out_moves_off_a_public_holiday(playbook):
 
 
 def test_a_weekly_meeting_keeps_its_weekday_and_only_the_one_on_a_holiday_moves(playbook):
-    deal = make_deal(holiday_calendar="US", term_sheet_date="2027-12-01", effective_date="2028-01-03",
-                     governance={"operating_cadence": "weekly"})
+    deal = make_deal(
+        holiday_calendar="US",
+        term_sheet_date="2027-12-01",
+        effective_date="2028-01-03",
+        governance={"operating_cadence": "weekly"},
+    )
     meetings = [t for t in plan(playbook, deal) if t.id.startswith("operating_meeting_")]
     us = BusinessDays("US")
     moved = [m for m in meetings if m.start.weekday() != 0]  # 3 January 2028 is a Monday
@@ -86,15 +93,19 @@ def test_the_home_country_is_the_default_calendar_and_deal_yaml_wins(playbook):
     assert BusinessDays("none").is_business_day(unity_day)
 
 
-@pytest.mark.parametrize(("fields", "shown", "expected"), [
-    ({"holiday_calendar": "XX"}, "holiday_calendar: 'XX'", "is not a country whose public holidays are known"),
-    ({"holiday_calendar": "US-ZZ"}, "holiday_calendar: 'US-ZZ'", "names a region that US has no public holidays"),
-    ({"page_size": "A5"}, "page_size: 'A5'", "A4"),
-    ({"governance": {"meeting_time": "25:00"}}, "governance.meeting_time: '25:00'", "is not a time of day"),
-    ({"governance": {"meeting_timezone": "CET+1"}}, "governance.meeting_timezone: 'CET+1'", "is not a time zone"),
-])
+@pytest.mark.parametrize(
+    ("fields", "shown", "expected"),
+    [
+        ({"holiday_calendar": "XX"}, "holiday_calendar: 'XX'", "is not a country whose public holidays are known"),
+        ({"holiday_calendar": "US-ZZ"}, "holiday_calendar: 'US-ZZ'", "names a region that US has no public holidays"),
+        ({"page_size": "A5"}, "page_size: 'A5'", "A4"),
+        ({"governance": {"meeting_time": "25:00"}}, "governance.meeting_time: '25:00'", "is not a time of day"),
+        ({"governance": {"meeting_timezone": "CET+1"}}, "governance.meeting_timezone: 'CET+1'", "is not a time zone"),
+    ],
+)
 def test_a_bad_calendar_paper_or_meeting_time_in_deal_yaml_names_file_field_and_value(
-        builder, playbook, monkeypatch, fields, shown, expected):
+    builder, playbook, monkeypatch, fields, shown, expected
+):
     builder.home_answers({d.id: [3, 3, 3] for d in playbook.dimensions})
     builder.deal("d1", {d.id: [3, 3, 3] for d in playbook.dimensions}, **fields)
     result = cli_for(builder.settings, monkeypatch)("validate")
@@ -109,8 +120,11 @@ def test_unquoted_values_in_deal_yaml_read_as_written(tmp_path):
 
     path = tmp_path / "inputs" / "deal.yaml"
     path.parent.mkdir()
-    text = (yaml.safe_dump(deal_yaml("d1")) + "governance:\n  meeting_time: 9:30\n"
-            + "holiday_calendar: NO\npage_size: letter\n")
+    text = (
+        yaml.safe_dump(deal_yaml("d1"))
+        + "governance:\n  meeting_time: 9:30\n"
+        + "holiday_calendar: NO\npage_size: letter\n"
+    )
     path.write_text(text, encoding="utf-8")
     deal = parse_model(Deal, read_yaml(path, tmp_path / "inputs"), path, tmp_path / "inputs")
     assert deal.governance.meeting_time == "09:30"  # YAML alone would have read 570
@@ -169,8 +183,11 @@ def test_timeline_sheet_shades_the_weeks_each_task_runs(playbook):
         shaded = {c.column - 5 for c in sheet[row][4:] if c.fill.fill_type == "solid"}
         weeks = set(range((task.start - monday).days // 7, (task.end - monday).days // 7 + 1))
         assert shaded == weeks, task.id
-    colours = {ws: sheet.cell(row=rows[t.title], column=5 + (t.start - monday).days // 7).fill.fgColor.rgb
-               for t in work for ws in [t.workstream]}
+    colours = {
+        ws: sheet.cell(row=rows[t.title], column=5 + (t.start - monday).days // 7).fill.fgColor.rgb
+        for t in work
+        for ws in [t.workstream]
+    }
     assert len(set(colours.values())) > 1
 
 
@@ -178,13 +195,13 @@ def test_timeline_sheet_shades_the_weeks_each_task_runs(playbook):
 
 
 def events(data: bytes) -> dict[str, icalendar.Event]:
-    return {str(e["uid"]).split("@")[0].removeprefix("d1-"): e
-            for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
+    return {
+        str(e["uid"]).split("@")[0].removeprefix("d1-"): e for e in icalendar.Calendar.from_ical(data).walk("VEVENT")
+    }
 
 
 def test_meetings_have_a_time_in_their_time_zone_and_milestones_stay_all_day(playbook):
-    deal = make_deal(governance={"meeting_time": "14:30", "meeting_timezone": "Europe/Berlin",
-                                 "meeting_minutes": 90})
+    deal = make_deal(governance={"meeting_time": "14:30", "meeting_timezone": "Europe/Berlin", "meeting_minutes": 90})
     tasks = plan(playbook, deal)
     data = plan_ics(deal, tasks, HOME)
     found = events(data)
@@ -216,7 +233,8 @@ def test_sequence_grows_only_for_events_that_changed(playbook):
     assert third == second
     back = plan_ics(deal, tasks, HOME, third)
     assert {u: e["sequence"] for u, e in events(back).items() if "_meeting_" in u} == {
-        u: 2 for u in after if "_meeting_" in u}
+        u: 2 for u in after if "_meeting_" in u
+    }
 
 
 def test_an_event_gone_from_the_plan_is_cancelled_for_calendar_programs(playbook):
@@ -227,7 +245,8 @@ def test_an_event_gone_from_the_plan_is_cancelled_for_calendar_programs(playbook
     gone = [e for e in second.values() if str(e.get("status")) == "CANCELLED"]
     assert gone and all(e["sequence"] == 1 for e in gone)
     assert {str(e["uid"]) for e in gone} == set(map(str, (e["uid"] for e in events(first).values()))) - {
-        str(e["uid"]) for e in second.values() if str(e.get("status")) != "CANCELLED"}
+        str(e["uid"]) for e in second.values() if str(e.get("status")) != "CANCELLED"
+    }
 
 
 def test_plan_files_read_the_calendar_published_before(playbook, tmp_path):
@@ -255,9 +274,12 @@ def clause_document(playbook, deal: Deal, home: HomeOrganization = HOME):  # typ
 def test_clauses_use_word_numbering_and_every_note_the_drafting_note_style(playbook):
     draft, _, document = clause_document(playbook, make_deal(clause_parameters={"governing_law": "Irish law"}))
     numbering = document.part.numbering_part.element
-    levels = {lvl.get(f"{W}ilvl"): lvl.find(f"{W}lvlText").get(f"{W}val")
-              for a in numbering.findall(f"{W}abstractNum") for lvl in a.findall(f"{W}lvl")
-              if a.find(f"{W}lvl/{W}lvlText").get(f"{W}val") == "%1."}
+    levels = {
+        lvl.get(f"{W}ilvl"): lvl.find(f"{W}lvlText").get(f"{W}val")
+        for a in numbering.findall(f"{W}abstractNum")
+        for lvl in a.findall(f"{W}lvl")
+        if a.find(f"{W}lvl/{W}lvlText").get(f"{W}val") == "%1."
+    }
     assert levels["0"] == "%1." and levels["1"] == "%1.%2"
 
     def level(paragraph):  # type: ignore[no-untyped-def]
@@ -296,8 +318,7 @@ def test_clause_document_has_header_page_numbers_and_the_paper_the_deal_asks_for
 
 
 def test_clause_texts_write_numbers_one_way(playbook):
-    deal = make_deal(clause_parameters={"governing_law": "Irish law"},
-                     governance={"escalation_days": [5, 10, 15]})
+    deal = make_deal(clause_parameters={"governing_law": "Irish law"}, governance={"escalation_days": [5, 10, 15]})
     draft = draft_clauses(playbook, deal, HOME, NO_MATCHES)
     text = "\n".join(c.text for c in draft.drafted)
     months = "January|February|March|April|May|June|July|August|September|October|November|December"

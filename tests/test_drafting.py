@@ -46,8 +46,9 @@ def test_critical_decision_gap_brings_decision_rights_clause_and_early_mapping_s
     assert gaps.set_index("dimension_id").loc["decision_style"].band == "critical"
     selected = {m.mitigation.id: m for m in matches.selected}
     assert "decision_rights_mapping" in selected
-    assert selected["decision_rights_mapping"].reasons[0] == ("HomeCo and PartnerCo differ on Decision-making style: "
-                                                              "critical, severity 100.0")
+    assert selected["decision_rights_mapping"].reasons[0] == (
+        "HomeCo and PartnerCo differ on Decision-making style: critical, severity 100.0"
+    )
     drafted = {c.clause.id: c for c in clauses.drafted}
     assert "decision_rights_schedule" in drafted
     assert "decision_style" in drafted["decision_rights_schedule"].dimensions
@@ -62,8 +63,12 @@ def test_no_gap_above_moderate_gives_baseline_clauses_and_the_seed_plan(builder,
     home = neutral(playbook, {"meeting_norms": 3}.get)
     partner = neutral(playbook, {"meeting_norms": 2}.get)
     _, _, gaps, matches, clauses, plan, _ = draft(
-        builder, playbook, home, partner,
-        clause_parameters={"governing_law": "the laws of Ireland", "arbitration_seat": "Dublin"})
+        builder,
+        playbook,
+        home,
+        partner,
+        clause_parameters={"governing_law": "the laws of Ireland", "arbitration_seat": "Dublin"},
+    )
     assert set(gaps.band.dropna()) <= {"low", "moderate"}
     assert "moderate" in set(gaps.band)
     assert matches.selected == []
@@ -92,18 +97,21 @@ def test_missing_clause_parameter_is_reported_not_drafted_with_a_hole(builder, p
     problems = [p for p in clauses.problems if p.clause_id == "dispute_resolution"]
     assert [p.parameter for p in problems] == ["governing_law", "arbitration_seat"]
     problem = problems[0]
-    assert str(problem).startswith("clause 'dispute_resolution' (Dispute Resolution): not drafted: parameter "
-                                   "'governing_law'")
+    assert str(problem).startswith(
+        "clause 'dispute_resolution' (Dispute Resolution): not drafted: parameter 'governing_law'"
+    )
     assert "set it in deal.yaml under clause_parameters" in str(problem)
     for c in clauses.drafted:
         assert "{{" not in c.text and "{%" not in c.text and "None" not in c.text
 
 
-@pytest.mark.parametrize("partner_name", ["{{ 7*7 }} Holdings", "{% for x in range(10**9) %}x{% endfor %}",
-                                          "{{ ''.__class__.__mro__ }}"])
+@pytest.mark.parametrize(
+    "partner_name", ["{{ 7*7 }} Holdings", "{% for x in range(10**9) %}x{% endfor %}", "{{ ''.__class__.__mro__ }}"]
+)
 def test_template_syntax_in_a_partner_name_is_rendered_as_text(builder, playbook, partner_name):
-    _, _, _, _, clauses, _, _ = draft(builder, playbook, neutral(playbook), neutral(playbook),
-                                      partner=partner_name, partner_short_name=partner_name)
+    _, _, _, _, clauses, _, _ = draft(
+        builder, playbook, neutral(playbook), neutral(playbook), partner=partner_name, partner_short_name=partner_name
+    )
     committees = next(c for c in clauses.drafted if c.clause.id == "governance_committees")
     assert partner_name in committees.text
     assert "49 Holdings" not in committees.text
@@ -126,8 +134,10 @@ def test_clause_documents_open_and_carry_drafting_notes(builder, playbook, tmp_p
         elif headings and paragraph.text and "current" in locals():
             sections[current] = sections.get(current, "") + "\n" + paragraph.text
     decision_note = sections["Decision Rights Schedule"]
-    assert ("Findings: HomeCo and PartnerCo differ on Decision-making style: critical (severity 100.0); "
-            "HomeCo 5.0, PartnerCo 1.0 on 1-5") in decision_note
+    assert (
+        "Findings: HomeCo and PartnerCo differ on Decision-making style: critical (severity 100.0); "
+        "HomeCo 5.0, PartnerCo 1.0 on 1-5"
+    ) in decision_note
     assert "selected by mitigation 'Decision-rights mapping session'" in decision_note
     data = json.loads((tmp_path / "clauses.json").read_text(encoding="utf-8"))
     assert [c["number"] for c in data["clauses"]] == list(range(1, len(clauses.drafted) + 1))
@@ -155,7 +165,7 @@ def test_launch_plan_files_open_and_the_calendar_parses(builder, playbook, tmp_p
 def test_partner_text_that_looks_like_a_formula_is_neutralized_in_csv_and_xlsx(builder, playbook, tmp_path):
     from dd_pipeline.outputs import csv_text
 
-    text = csv_text(["partner", "score"], [["=HYPERLINK(\"http://x\")", 3.0], ["@SUM(A1)", -1.5]])
+    text = csv_text(["partner", "score"], [['=HYPERLINK("http://x")', 3.0], ["@SUM(A1)", -1.5]])
     assert text.splitlines()[1].startswith("\"'=HYPERLINK")
     assert text.splitlines()[2] == "'@SUM(A1),-1.5"
 
@@ -189,8 +199,10 @@ def test_a_note_states_the_condition_that_fired_not_a_severity_0_gap(builder, pl
     _, _, gaps, matches, clauses, _, facts = draft(builder, playbook, home, partner)
     assert gaps.set_index("dimension_id").loc["competitive_overlap"].severity == 0
     clean = next(m for m in matches.selected if m.mitigation.id == "clean_team_boundaries")
-    assert clean.reasons[-1] == ("condition met on Competitive overlap with the other party (at least 4): "
-                                 "HomeCo scores 5.0; PartnerCo scores 5.0")
+    assert clean.reasons[-1] == (
+        "condition met on Competitive overlap with the other party (at least 4): "
+        "HomeCo scores 5.0; PartnerCo scores 5.0"
+    )
     from dd_pipeline.drafting.documents import clauses_markdown
 
     text = clauses_markdown(*draft_context(builder), clauses, facts)
@@ -209,8 +221,9 @@ def draft_context(builder):
 def test_committee_names_read_well_and_dispute_resolution_drafts_its_arbitration(builder, playbook):
     governance = {"operating_committee": "Alliance Core Team"}
     params = {"governing_law": "the laws of Ireland", "arbitration_seat": "Dublin"}
-    _, _, _, _, clauses, _, _ = draft(builder, playbook, neutral(playbook), neutral(playbook),
-                                      governance=governance, clause_parameters=params)
+    _, _, _, _, clauses, _, _ = draft(
+        builder, playbook, neutral(playbook), neutral(playbook), governance=governance, clause_parameters=params
+    )
     text = "\n".join(c.text for c in clauses.drafted)
     assert "a Alliance" not in text and "the Alliance Core Team" in text
     dispute = next(c for c in clauses.drafted if c.clause.id == "dispute_resolution")

@@ -33,23 +33,38 @@ from dd_pipeline.settings import PROJECT_ROOT
 
 def _answers(rows: list[tuple]) -> pd.DataFrame:
     """Answer rows: (respondent, side, level, rated side, dimension, raw value) on a 1..5 scale."""
-    records = [["answers_x.csv", i + 2, r, side, "R&D", level, rated, dim, "answered", float(v), 1.0, 5.0,
-                (v - 1) / 4] for i, (r, side, level, rated, dim, v) in enumerate(rows)]
+    records = [
+        ["answers_x.csv", i + 2, r, side, "R&D", level, rated, dim, "answered", float(v), 1.0, 5.0, (v - 1) / 4]
+        for i, (r, side, level, rated, dim, v) in enumerate(rows)
+    ]
     return pd.DataFrame(records, columns=ANSWER_COLUMNS)
 
 
 def _deal(**changes: object) -> pd.DataFrame:
-    frame = pd.DataFrame([{"deal_id": "d1", "partner": "Partner Inc.", "alliance_type": "co_development",
-                           "term_sheet_date": "2027-01-15", "effective_date": "2027-03-01", **changes}])
+    frame = pd.DataFrame(
+        [
+            {
+                "deal_id": "d1",
+                "partner": "Partner Inc.",
+                "alliance_type": "co_development",
+                "term_sheet_date": "2027-01-15",
+                "effective_date": "2027-03-01",
+                **changes,
+            }
+        ]
+    )
     for column in ("term_sheet_date", "effective_date"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
 
 
-EMPTY_EVIDENCE = pd.DataFrame(columns=["source_file", "source_row", "dimension_id", "about_side", "kind",
-                                       "observation"])
-GOOD = [("P1", "partner", "middle", "partner", "decision_style", 2),
-        ("H1", "home", "middle", "home", "decision_style", 4)]
+EMPTY_EVIDENCE = pd.DataFrame(
+    columns=["source_file", "source_row", "dimension_id", "about_side", "kind", "observation"]
+)
+GOOD = [
+    ("P1", "partner", "middle", "partner", "decision_style", 2),
+    ("H1", "home", "middle", "home", "decision_style", 4),
+]
 
 
 def _failed(frames: SuiteFrames, playbook) -> set[str]:
@@ -63,11 +78,15 @@ def test_suites_pass_on_a_sound_deal(playbook):
 
 def test_suites_catch_what_they_are_for_on_their_own(playbook):
     """The suites are a second line behind the row checks: fed bad frames directly, each rule fires."""
-    bad = _answers([*GOOD,
-                    ("P1", "partner", "executive", "home", "decision_style", 3),  # P1 with a second level
-                    ("P2", "partner", "middle", "partner", "approval_layers", 9),  # above the scale
-                    ("P2", "partner", "middle", "partner", "approval_layers", 4),  # answered twice
-                    ("P3", "partner", "boss", "partner", "no_such_dimension", 3)])
+    bad = _answers(
+        [
+            *GOOD,
+            ("P1", "partner", "executive", "home", "decision_style", 3),  # P1 with a second level
+            ("P2", "partner", "middle", "partner", "approval_layers", 9),  # above the scale
+            ("P2", "partner", "middle", "partner", "approval_layers", 4),  # answered twice
+            ("P3", "partner", "boss", "partner", "no_such_dimension", 3),
+        ]
+    )
     deal = _deal(effective_date="2026-12-31", alliance_type="merger")
     failed = _failed(SuiteFrames(deal, bad, EMPTY_EVIDENCE), playbook)
     assert failed == {
@@ -82,9 +101,11 @@ def test_suites_catch_what_they_are_for_on_their_own(playbook):
     }
     home_only = _answers([GOOD[1]])
     assert "at least one answer must come from the partner's side" in _failed(
-        SuiteFrames(_deal(), home_only, EMPTY_EVIDENCE), playbook)
+        SuiteFrames(_deal(), home_only, EMPTY_EVIDENCE), playbook
+    )
     assert "deal.yaml must give partner" in _failed(
-        SuiteFrames(deal_frame(None), _answers(GOOD), EMPTY_EVIDENCE), playbook)
+        SuiteFrames(deal_frame(None), _answers(GOOD), EMPTY_EVIDENCE), playbook
+    )
 
 
 def test_failed_expectations_read_as_plain_problems(playbook):
@@ -92,7 +113,8 @@ def test_failed_expectations_read_as_plain_problems(playbook):
     outcomes = input_outcomes(frames, list(playbook.dimension_by_id), playbook.alliance_type_ids)
     assert [str(p) for p in outcome_problems(outcomes, "inputs/deals/d1")] == [
         "inputs/deals/d1, deal.effective_date,term_sheet_date: 2026-12-31 / 2027-01-15 the effective date is "
-        "before the term-sheet date"]
+        "before the term-sheet date"
+    ]
 
 
 def _thin_deal(builder) -> None:
@@ -124,15 +146,20 @@ def test_thin_data_is_a_warn_check_that_does_not_block(builder, dagster_home):
         result = dg.materialize(
             [*assets, *all_checks()],
             selection=dg.AssetSelection.assets(*[a for a in assets if a.partitions_def is not None]),
-            partition_key="thin", instance=instance, resources=resources, raise_on_error=False)
+            partition_key="thin",
+            instance=instance,
+            resources=resources,
+            raise_on_error=False,
+        )
     checks = {e.asset_check_key.name: e for e in result.get_asset_check_evaluations()}
     assert checks["deal_inputs_are_valid"].passed
     thin = checks["deal_inputs_are_thick_enough"]
     assert not thin.passed and thin.severity == dg.AssetCheckSeverity.WARN
     text = thin.metadata["warnings"].value
     assert "partner respondents, respondent_id: 2 is fewer than 3 respondents rating their own organization" in text
-    assert ("partner coverage, dimension_id: 4 dimensions have an answer, fewer than 48 (80% of the framework's 60)"
-            in text)
+    assert (
+        "partner coverage, dimension_id: 4 dimensions have an answer, fewer than 48 (80% of the framework's 60)" in text
+    )
     assert "inputs/deals/thin, partner respondents: 2 is fewer than 3 respondents rating their own" in text
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert {"gaps", "clauses", "launch_plan"} <= materialized  # thin data is scored, with its warning
@@ -170,13 +197,20 @@ def test_validation_writes_nothing_outside_its_folders_and_uses_no_network(tmp_p
     for folder in (home, temp, work):
         folder.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DD_", "GX_", "DAGSTER_"))}
-    env.update(HOME=str(home), TMPDIR=str(temp), DD_ASSETS=str(project / "assets"),
-               DD_INPUTS=str(project / "inputs"), DD_OUTPUTS=str(project / "outputs"),
-               PYTHONDONTWRITEBYTECODE="1", XDG_CACHE_HOME=str(home / ".cache"),
-               XDG_CONFIG_HOME=str(home / ".config"))
+    env.update(
+        HOME=str(home),
+        TMPDIR=str(temp),
+        DD_ASSETS=str(project / "assets"),
+        DD_INPUTS=str(project / "inputs"),
+        DD_OUTPUTS=str(project / "outputs"),
+        PYTHONDONTWRITEBYTECODE="1",
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+    )
     before = sorted(p.relative_to(project) for p in project.rglob("*"))
-    result = subprocess.run([sys.executable, "-c", GUARDED_VALIDATE], cwd=work, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", GUARDED_VALIDATE], cwd=work, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok helix-jv: 1145 answers, 8 evidence notes" in result.stdout
     assert "network attempts: 0" in result.stdout
@@ -188,9 +222,15 @@ def test_validation_writes_nothing_outside_its_folders_and_uses_no_network(tmp_p
 def test_the_deal_frame_keeps_dates_as_dates():
     from dd_pipeline.models import Deal, Person
 
-    deal = Deal(deal_id="d1", partner="P", alliance_type="supply", term_sheet_date=dt.date(2027, 1, 1),
-                effective_date=dt.date(2027, 2, 1), home_alliance_manager=Person(name="A", role="B"),
-                partner_alliance_manager=Person(name="C", role="D"))
+    deal = Deal(
+        deal_id="d1",
+        partner="P",
+        alliance_type="supply",
+        term_sheet_date=dt.date(2027, 1, 1),
+        effective_date=dt.date(2027, 2, 1),
+        home_alliance_manager=Person(name="A", role="B"),
+        partner_alliance_manager=Person(name="C", role="D"),
+    )
     frame = deal_frame(deal)
     assert str(frame["effective_date"].dtype).startswith("datetime64")
     assert frame.iloc[0]["effective_date"] > frame.iloc[0]["term_sheet_date"]

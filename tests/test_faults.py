@@ -44,8 +44,14 @@ def project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DD_", "DAGSTER_"))}
-    env.update(DD_ASSETS=str(root / "assets"), DD_INPUTS=str(root / "inputs"), DD_OUTPUTS=str(root / "outputs"),
-               DAGSTER_HOME=str(home), DAGSTER_DISABLE_TELEMETRY="1", GX_ANALYTICS_ENABLED="False")
+    env.update(
+        DD_ASSETS=str(root / "assets"),
+        DD_INPUTS=str(root / "inputs"),
+        DD_OUTPUTS=str(root / "outputs"),
+        DAGSTER_HOME=str(home),
+        DAGSTER_DISABLE_TELEMETRY="1",
+        GX_ANALYTICS_ENABLED="False",
+    )
     return root, env
 
 
@@ -54,8 +60,11 @@ def _run(env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def _inodes(folder: Path) -> dict[str, int]:
@@ -75,8 +84,7 @@ def _kill_when(env: dict[str, str], outputs: Path, point: int | str) -> int:
     folder = outputs / DEAL
     before = _inodes(folder)
     wal = outputs / "warehouse.duckdb.wal"
-    process = subprocess.Popen([*COMMAND, "--force"], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([*COMMAND, "--force"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     changed = 0
     deadline = time.monotonic() + 120
     try:
@@ -133,8 +141,9 @@ def _history(warehouse: Path) -> list[tuple]:
     con = duckdb.connect(str(warehouse))
     try:
         assert con.execute("SELECT count(*) FROM gaps WHERE deal_id = ?", [DEAL]).fetchone()[0] == 60
-        return con.execute("SELECT run_id, deal_id, sequence, input_fingerprint FROM run_history "
-                           "ORDER BY sequence").fetchall()
+        return con.execute(
+            "SELECT run_id, deal_id, sequence, input_fingerprint FROM run_history ORDER BY sequence"
+        ).fetchall()
     finally:
         con.close()
 
@@ -177,7 +186,8 @@ def test_killed_runs_leave_complete_outputs_and_the_next_run_repairs_everything(
     assert "1 deal(s) done" in rerun.stdout
     again = _digest(outputs / DEAL)
     assert {k: v for k, v in again.items() if k not in HISTORY_DEPENDENT} == {
-        k: v for k, v in clean.items() if k not in HISTORY_DEPENDENT}
+        k: v for k, v in clean.items() if k not in HISTORY_DEPENDENT
+    }
     assert not [p.name for p in (outputs / DEAL).iterdir() if p.name.endswith(TEMP_SUFFIX)]  # stale one removed
     assert _history(outputs / "warehouse.duckdb")[: len(history)] == history
 

@@ -38,8 +38,9 @@ class Org:
     answers: dict[str, dict[tuple[str, str], object]] = field(default_factory=dict)  # rid -> answers
 
 
-def write_deal(settings: Settings, home: Org, partner: Org, deal_id: str = "d1", shuffle: int | None = None,
-               **deal_fields: object) -> None:
+def write_deal(
+    settings: Settings, home: Org, partner: Org, deal_id: str = "d1", shuffle: int | None = None, **deal_fields: object
+) -> None:
     """The deal folder with both organizations' answers in the deal's own files. ``rated`` in the answers is
     'self' or 'other', so the same Org can be written as home or as partner."""
     folder = settings.deal_dir(deal_id)
@@ -65,13 +66,27 @@ def run(settings: Settings, playbook: Playbook, deal_id: str = "d1") -> dict[str
         match_deal(con, playbook, deal_id)
         draft_deal(con, playbook, deal_id)
         plan_deal(con, playbook, deal_id)
-        return {t: frame(con, f"SELECT * FROM {t} WHERE deal_id = ?", [deal_id]) for t in
-                ("findings", "gaps", "deal_scores", "mitigation_matches", "launch_tasks", "likely_challenges",
-                 "clauses", "perception_gaps", "internal_disagreement")}
+        return {
+            t: frame(con, f"SELECT * FROM {t} WHERE deal_id = ?", [deal_id])
+            for t in (
+                "findings",
+                "gaps",
+                "deal_scores",
+                "mitigation_matches",
+                "launch_tasks",
+                "likely_challenges",
+                "clauses",
+                "perception_gaps",
+                "internal_disagreement",
+            )
+        }
 
 
-def org(prefix: str, answers: dict[tuple[str, str], list[object]], divisions: tuple[str, ...] = ("R&D", "Sales"),
-        ) -> Org:
+def org(
+    prefix: str,
+    answers: dict[tuple[str, str], list[object]],
+    divisions: tuple[str, ...] = ("R&D", "Sales"),
+) -> Org:
     """An organization whose i-th respondent gives the i-th value of each list."""
     n = max(len(v) for v in answers.values())
     people = [Person(f"{prefix}{i:02d}", divisions[(i - 1) % len(divisions)]) for i in range(1, n + 1)]
@@ -174,8 +189,7 @@ def test_a_strong_perception_gap_is_a_finding_on_the_items_own_scale_and_selects
     partner = {("self", "governance_issue_resolution"): [4, 4, 4], ("other", "governance_issue_resolution"): [1, 2, 1]}
     write_deal(builder.settings, org("A", home), org("B", partner))
     tables = run(builder.settings, playbook)
-    p = tables["perception_gaps"].set_index(["dimension_id", "rated_side"]).loc[
-        ("governance_issue_resolution", "home")]
+    p = tables["perception_gaps"].set_index(["dimension_id", "rated_side"]).loc[("governance_issue_resolution", "home")]
     assert p.difference_scale == pytest.approx(4 / 3 - 4, abs=1e-4)  # on the 1-4 scale
     assert p.difference == pytest.approx((4 / 3 - 4) / 3, abs=1e-4)  # on 0..1
     assert (p.self_rag, p.other_rag) == ("green", "red")
@@ -207,8 +221,14 @@ def generated(playbook: Playbook, seed: int) -> tuple[Org, Org]:
     orgs = []
     for prefix in ("A", "B"):
         n = rng.randint(2, 5)
-        people = [Person(f"{prefix}{i:02d}", ("R&D", "Sales", "Finance")[i % rng.randint(1, 3)],
-                         rng.choice(("executive", "middle", "operational"))) for i in range(1, n + 1)]
+        people = [
+            Person(
+                f"{prefix}{i:02d}",
+                ("R&D", "Sales", "Finance")[i % rng.randint(1, 3)],
+                rng.choice(("executive", "middle", "operational")),
+            )
+            for i in range(1, n + 1)
+        ]
         o = Org(people)
         for p in people:
             for d in dims:
@@ -230,8 +250,10 @@ def _keyed_findings(tables: dict[str, pd.DataFrame], swap: bool) -> dict[tuple[s
 
 def _keyed_mitigations(tables: dict[str, pd.DataFrame], swap: bool) -> set[tuple[str, str, str]]:
     m = tables["mitigation_matches"]
-    return {(r.mitigation_id, r.status, SWAP.get(r.owner_side, r.owner_side) if swap else r.owner_side)
-            for r in m.itertuples()}
+    return {
+        (r.mitigation_id, r.status, SWAP.get(r.owner_side, r.owner_side) if swap else r.owner_side)
+        for r in m.itertuples()
+    }
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -247,8 +269,10 @@ def test_swapping_home_and_partner_swaps_the_sides_of_every_finding_and_nothing_
     assert not first["findings"].empty
     assert _keyed_mitigations(first, swap=False) == _keyed_mitigations(second, swap=True)
     assert first["deal_scores"].iloc[0].risk_index == second["deal_scores"].iloc[0].risk_index
-    likelihoods = [t.set_index("challenge_id")["likelihood"].fillna(-1).to_dict()
-                   for t in (first["likely_challenges"], second["likely_challenges"])]
+    likelihoods = [
+        t.set_index("challenge_id")["likelihood"].fillna(-1).to_dict()
+        for t in (first["likely_challenges"], second["likely_challenges"])
+    ]
     assert likelihoods[0] == likelihoods[1]
 
 
@@ -290,8 +314,10 @@ def _project(root: Path) -> Settings:
     shutil.copytree(PROJECT_ROOT / "assets", root / "assets")
     (root / "inputs" / "deals").mkdir(parents=True)
     (root / "inputs" / "home").mkdir()
-    (root / "inputs" / "home" / "organization.yaml").write_text(yaml.safe_dump({
-        "name": "Home Test Co", "short_name": "HomeCo", "divisions": ["R&D", "Sales"]}), encoding="utf-8")
+    (root / "inputs" / "home" / "organization.yaml").write_text(
+        yaml.safe_dump({"name": "Home Test Co", "short_name": "HomeCo", "divisions": ["R&D", "Sales"]}),
+        encoding="utf-8",
+    )
     (root / "outputs").mkdir()
     return Settings(root / "assets", root / "inputs", root / "outputs", root / "outputs" / "warehouse.duckdb")
 
@@ -301,8 +327,9 @@ def test_the_terminal_report_says_so_when_no_dimension_has_both_sides(builder, p
 
     from dd_pipeline.reporting.terminal import deal_report
 
-    write_deal(builder.settings, org("A", {("self", "decision_style"): [4, 4]}),
-               org("B", {("self", "time_horizon"): [2, 2]}))
+    write_deal(
+        builder.settings, org("A", {("self", "decision_style"): [4, 4]}), org("B", {("self", "time_horizon"): [2, 2]})
+    )
     run(builder.settings, playbook)
     console = Console(record=True, width=160)
     deal_report(console, builder.settings, "d1", 10, 1.0)

@@ -42,6 +42,7 @@ def _set(*keys_value):  # type: ignore[no-untyped-def]
         for key in keys[:-1]:
             doc = doc.setdefault(key, {})
         doc[keys[-1]] = value
+
     return change
 
 
@@ -58,9 +59,22 @@ def _evidence_note(settings, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _overrides(settings, reason: str, dimension: str = "decision_style") -> None:  # type: ignore[no-untyped-def]
-    (_deal(settings) / "overrides.yaml").write_text(yaml.safe_dump({"overrides": [{
-        "dimension": dimension, "band": "high", "reason": reason, "author": "Ann Home", "date": "2027-02-01",
-    }]}), encoding="utf-8")
+    (_deal(settings) / "overrides.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "overrides": [
+                    {
+                        "dimension": dimension,
+                        "band": "high",
+                        "reason": reason,
+                        "author": "Ann Home",
+                        "date": "2027-02-01",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
 
 
 def _unanswered_override(settings) -> None:  # type: ignore[no-untyped-def]
@@ -78,30 +92,43 @@ def _unanswered_override(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 CASES = {
-    "line break in the partner": (lambda s: _edit_yaml(_deal(s) / "deal.yaml", _set("partner", "Acme\rBEGIN:VEVENT")),
-                                  ["deal.yaml", "partner", "'Acme\\rBEGIN:VEVENT'", "line break"]),
+    "line break in the partner": (
+        lambda s: _edit_yaml(_deal(s) / "deal.yaml", _set("partner", "Acme\rBEGIN:VEVENT")),
+        ["deal.yaml", "partner", "'Acme\\rBEGIN:VEVENT'", "line break"],
+    ),
     "control character in a committee": (
         lambda s: _edit_yaml(_deal(s) / "deal.yaml", _set("governance", "steering_committee", "JSC\x01")),
-        ["deal.yaml", "governance.steering_committee", "'JSC\\x01'", "control character"]),
-    "form feed in an evidence note": (lambda s: _evidence_note(s, "Slow\x0cdecisions"),
-                                      ["evidence.csv", "observation", "U+000C"]),
+        ["deal.yaml", "governance.steering_committee", "'JSC\\x01'", "control character"],
+    ),
+    "form feed in an evidence note": (
+        lambda s: _evidence_note(s, "Slow\x0cdecisions"),
+        ["evidence.csv", "observation", "U+000C"],
+    ),
     "effective date in the year 9999": (
         lambda s: _edit_yaml(_deal(s) / "deal.yaml", _set("effective_date", "9999-12-31")),
-        ["deal.yaml", "effective_date", "9999-12-31", "from 1900-01-01 to 2200-12-31"]),
-    "blank partner": (lambda s: _edit_yaml(_deal(s) / "deal.yaml", _set("partner", "   ")),
-                      ["deal.yaml", "partner", "blank"]),
-    "blank home name": (lambda s: _edit_yaml(s.home_dir / "organization.yaml", _set("short_name", " \t ")),
-                        ["organization.yaml", "short_name", "tab"]),
+        ["deal.yaml", "effective_date", "9999-12-31", "from 1900-01-01 to 2200-12-31"],
+    ),
+    "blank partner": (
+        lambda s: _edit_yaml(_deal(s) / "deal.yaml", _set("partner", "   ")),
+        ["deal.yaml", "partner", "blank"],
+    ),
+    "blank home name": (
+        lambda s: _edit_yaml(s.home_dir / "organization.yaml", _set("short_name", " \t ")),
+        ["organization.yaml", "short_name", "tab"],
+    ),
     "reason of spaces": (lambda s: _overrides(s, " " * 12), ["overrides.yaml", "reason", "reason"]),
     "cadence not on the list": (
         lambda s: _edit_yaml(_deal(s) / "deal.yaml", _set("clause_parameters", "steering_cadence", "hourly")),
-        ["deal.yaml", "clause_parameters", "'hourly'", "quarterly"]),
-    "override on a dimension nobody answered": (_unanswered_override,
-                                                ["overrides.yaml", "overrides[0].dimension", "decision_style",
-                                                 "no gap to override"]),
+        ["deal.yaml", "clause_parameters", "'hourly'", "quarterly"],
+    ),
+    "override on a dimension nobody answered": (
+        _unanswered_override,
+        ["overrides.yaml", "overrides[0].dimension", "decision_style", "no gap to override"],
+    ),
     "raw control character in a YAML file": (
         lambda s: (_deal(s) / "deal.yaml").write_bytes((_deal(s) / "deal.yaml").read_bytes() + b"notes: a\x07b\n"),
-        ["deal.yaml", "U+0007", "control character"]),
+        ["deal.yaml", "U+0007", "control character"],
+    ),
 }
 
 
@@ -144,11 +171,17 @@ def test_a_foreign_warehouse_is_refused_and_left_untouched(project, monkeypatch,
 
 def test_duckdb_installs_loads_and_reads_nothing_by_itself(tmp_path):
     with connect(tmp_path / "warehouse.duckdb") as con:
-        settings = dict(con.execute(
-            "SELECT name, value FROM duckdb_settings() WHERE name IN ('autoinstall_known_extensions', "
-            "'autoload_known_extensions', 'enable_external_access')").fetchall())
-        assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false",
-                            "enable_external_access": "false"}
+        settings = dict(
+            con.execute(
+                "SELECT name, value FROM duckdb_settings() WHERE name IN ('autoinstall_known_extensions', "
+                "'autoload_known_extensions', 'enable_external_access')"
+            ).fetchall()
+        )
+        assert settings == {
+            "autoinstall_known_extensions": "false",
+            "autoload_known_extensions": "false",
+            "enable_external_access": "false",
+        }
         with pytest.raises(duckdb.PermissionException):
             con.execute("SELECT * FROM read_csv('/etc/hostname')")
         with pytest.raises(duckdb.Error):
@@ -194,8 +227,30 @@ def _zip_bomb(path: Path, member: str, inflated_mib: int) -> None:
             out.write(block)
         out.write(tail)
         directory = out.tell()
-        out.write(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, 0, 8, 0, 33, crc, packed, size,
-                              len(name), 0, 0, 0, 0, 0o644 << 16, 0))
+        out.write(
+            struct.pack(
+                "<4s4B4HL2L5H2L",
+                b"PK\x01\x02",
+                20,
+                3,
+                20,
+                0,
+                0,
+                8,
+                0,
+                33,
+                crc,
+                packed,
+                size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0o644 << 16,
+                0,
+            )
+        )
         out.write(name)
         end = out.tell()
         out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, end - directory, directory, 0))
@@ -210,18 +265,29 @@ def test_a_zip_bomb_workbook_is_refused_under_a_memory_limit(project, tmp_path):
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    env = {**os.environ, "DD_ASSETS": str(project.assets_dir), "DD_INPUTS": str(project.inputs_dir),
-           "DD_OUTPUTS": str(project.outputs_dir)}
-    result = subprocess.run([str(Path(sys.executable).parent / "dd-pipeline"), "validate", "--deal", DEAL],
-                            env=env, capture_output=True, text=True, timeout=120, preexec_fn=cap)
+    env = {
+        **os.environ,
+        "DD_ASSETS": str(project.assets_dir),
+        "DD_INPUTS": str(project.inputs_dir),
+        "DD_OUTPUTS": str(project.outputs_dir),
+    }
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dd-pipeline"), "validate", "--deal", DEAL],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=cap,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 2, output
     assert "answers_late.xlsx" in output and "packed" in output and "Traceback" not in output
 
 
 def test_init_deal_refuses_a_control_character(project, monkeypatch):
-    result = cli_for(project, monkeypatch)("init-deal", "acme-x", "--partner", "Acme\x01Corp", "--type",
-                                           "co_development")
+    result = cli_for(project, monkeypatch)(
+        "init-deal", "acme-x", "--partner", "Acme\x01Corp", "--type", "co_development"
+    )
     assert result.exit_code == 2, result.output
     assert "'Acme\\x01Corp'" in result.output and "control character" in result.output
     assert not project.deal_dir("acme-x").exists()

@@ -27,8 +27,18 @@ from dd_pipeline.reporting.dashboard import render_dashboard
 from dd_pipeline.reporting.deal_view import load_deal_view
 from dd_pipeline.warehouse.connection import connect
 
-NOT_TEXT = {"html_inline", "html_block", "link_open", "image", "code_block", "fence", "hr", "em_open", "s_open",
-            "ordered_list_open"}
+NOT_TEXT = {
+    "html_inline",
+    "html_block",
+    "link_open",
+    "image",
+    "code_block",
+    "fence",
+    "hr",
+    "em_open",
+    "s_open",
+    "ordered_list_open",
+}
 
 
 def key(text: str) -> str:
@@ -60,11 +70,25 @@ def _hostile_inputs(drafted, text: str):  # type: ignore[no-untyped-def]
     gov = deal.governance.model_copy(update={"steering_committee": text})
     bad_deal = deal.model_copy(update={"partner": text, "partner_short_name": text, "governance": gov})
     bad_home = home.model_copy(update={"short_name": text})
-    bad_clauses = ClauseDraft([dataclasses.replace(c, text=c.text + "\n" + text) for c in clauses.drafted],
-                              clauses.problems, clauses.alliance_type)
-    evidence = pd.DataFrame([{"dimension_id": d, "about_side": "partner", "kind": "weakness", "observation": text,
-                              "source": text, "source_file": "evidence.csv", "source_row": 2}
-                             for d in facts.gaps["dimension_id"]])
+    bad_clauses = ClauseDraft(
+        [dataclasses.replace(c, text=c.text + "\n" + text) for c in clauses.drafted],
+        clauses.problems,
+        clauses.alliance_type,
+    )
+    evidence = pd.DataFrame(
+        [
+            {
+                "dimension_id": d,
+                "about_side": "partner",
+                "kind": "weakness",
+                "observation": text,
+                "source": text,
+                "source_file": "evidence.csv",
+                "source_row": 2,
+            }
+            for d in facts.gaps["dimension_id"]
+        ]
+    )
     bad_facts = NoteFacts(facts.gaps, evidence)
     bad_plan = [dataclasses.replace(t, title=f"{text} {t.title}", owner=text, workstream_name=text) for t in plan]
     return bad_deal, bad_home, bad_clauses, bad_facts, bad_plan
@@ -109,8 +133,7 @@ def test_every_writer_keeps_a_hostile_string_as_text(drafted, playbook, tmp_path
     assert len(rows) == len(plan) + 1 and all(len(r) == len(rows[0]) for r in rows)
 
     # changes.md: the report's own headings only.
-    report = render(Changes("d1", text, False, risk=(10.0, 20.0, "low", "moderate"), new_gaps=[text],
-                            overrides=[text]))
+    report = render(Changes("d1", text, False, risk=(10.0, 20.0, "low", "moderate"), new_gaps=[text], overrides=[text]))
     headings, kinds, shown = markdown_view(report)
     assert [h.split(":")[0] for h in headings] == ["What changed", "Overrides", "New gaps"]  # inputs, then findings
     assert not NOT_TEXT & set(kinds), kinds
@@ -126,5 +149,5 @@ def test_the_dashboard_escapes_every_hostile_string(drafted, builder, playbook):
         home = view.home.model_copy(update={"short_name": text, "name": text})
         page = render_dashboard(dataclasses.replace(view, deal=deal, home=home), playbook)
         assert "<img src=x" not in page and "<script>alert" not in page, index
-        assert "href=\"javascript" not in page.lower()
+        assert 'href="javascript' not in page.lower()
         assert f"{MARKER}{index}" in page

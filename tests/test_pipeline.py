@@ -12,8 +12,9 @@ from dd_pipeline.playbook import load_playbook
 from dd_pipeline.warehouse.connection import connect, frame
 
 
-def materialize_deal(settings, deal_id: str, instance: dg.DagsterInstance,
-                     tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
+def materialize_deal(
+    settings, deal_id: str, instance: dg.DagsterInstance, tags: dict[str, str] | None = None
+) -> dg.ExecuteInProcessResult:
     resources = resources_for(settings)
     assets = all_assets()
     dg.materialize([a for a in assets if a.partitions_def is None], instance=instance, resources=resources)
@@ -21,7 +22,11 @@ def materialize_deal(settings, deal_id: str, instance: dg.DagsterInstance,
     return dg.materialize(
         [*assets, *all_checks()],
         selection=dg.AssetSelection.assets(*[a for a in assets if a.partitions_def is not None]),
-        partition_key=deal_id, instance=instance, resources=resources, raise_on_error=False, tags=tags,
+        partition_key=deal_id,
+        instance=instance,
+        resources=resources,
+        raise_on_error=False,
+        tags=tags,
     )
 
 
@@ -32,10 +37,16 @@ def test_a_run_never_mixes_two_playbooks(project, dagster_home):
     with dg.instance_for_test(temp_dir=str(dagster_home)) as instance:
         result = materialize_deal(project, "helix-jv", instance, tags={PLAYBOOK_TAG: "0123456789abcdef"})
     assert not result.success
-    failures = [e.step_failure_data.user_failure_data.description for e in result.all_events
-                if e.is_step_failure and e.step_failure_data.user_failure_data]
-    assert failures and "The playbook in assets/ changed while this run was going on (it started with " \
-        "playbook 0123456789abcdef" in failures[0]
+    failures = [
+        e.step_failure_data.user_failure_data.description
+        for e in result.all_events
+        if e.is_step_failure and e.step_failure_data.user_failure_data
+    ]
+    assert (
+        failures
+        and "The playbook in assets/ changed while this run was going on (it started with playbook 0123456789abcdef"
+        in failures[0]
+    )
     assert not (project.deal_outputs("helix-jv") / "gaps.csv").exists()  # nothing of the run was published
 
 
@@ -43,8 +54,20 @@ def test_definitions_load_with_partitioned_graph():
     defs = build_definitions()
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert {"playbook", "deal_inputs", "answers", "gaps", "category_scores", "deal_scores", "perception_gaps",
-            "internal_disagreement", "likely_challenges", "mitigations", "clauses", "launch_plan"} <= keys
+    assert {
+        "playbook",
+        "deal_inputs",
+        "answers",
+        "gaps",
+        "category_scores",
+        "deal_scores",
+        "perception_gaps",
+        "internal_disagreement",
+        "likely_challenges",
+        "mitigations",
+        "clauses",
+        "launch_plan",
+    } <= keys
     assert graph.get(dg.AssetKey("gaps")).partitions_def == DEALS
 
 
@@ -64,8 +87,17 @@ def test_sample_deal_end_to_end(project, dagster_home):
     assert "decision_style" in set(gaps.head(5).dimension_id)
     assert deal.band in ("high", "critical") and deal.critical_gaps >= 3
     out = project.deal_outputs("northwind-codev")
-    for name in ("gaps.csv", "category_scores.csv", "mitigations.csv", "clauses.md", "clauses.docx",
-                 "clauses.json", "launch_plan.csv", "launch_plan.xlsx", "launch_plan.ics"):
+    for name in (
+        "gaps.csv",
+        "category_scores.csv",
+        "mitigations.csv",
+        "clauses.md",
+        "clauses.docx",
+        "clauses.json",
+        "launch_plan.csv",
+        "launch_plan.xlsx",
+        "launch_plan.ics",
+    ):
         assert (out / name).stat().st_size > 0, name
 
 
@@ -88,11 +120,15 @@ def test_deal_with_input_errors_is_blocked_and_keeps_previous_outputs(project, d
         assert "gaps" not in materialized
     assert gaps_csv.read_bytes() == before
     with connect(project.warehouse_path, read_only=True) as con:
-        problem = con.execute("SELECT file, row_number, field, value, message FROM input_problems "
-                              "WHERE deal_id = 'brightpath-comarketing' AND severity = 'error'").fetchall()
-        quarantined = con.execute("SELECT count(*) FROM quarantine WHERE deal_id = 'brightpath-comarketing'"
-                                  ).fetchone()[0]
-    assert problem == [("inputs/deals/brightpath-comarketing/answers_partner.csv", 6, "value", "'often'",
-                        pytest.approx(problem[0][4]))]
+        problem = con.execute(
+            "SELECT file, row_number, field, value, message FROM input_problems "
+            "WHERE deal_id = 'brightpath-comarketing' AND severity = 'error'"
+        ).fetchall()
+        quarantined = con.execute(
+            "SELECT count(*) FROM quarantine WHERE deal_id = 'brightpath-comarketing'"
+        ).fetchone()[0]
+    assert problem == [
+        ("inputs/deals/brightpath-comarketing/answers_partner.csv", 6, "value", "'often'", pytest.approx(problem[0][4]))
+    ]
     assert "is not a number; expected a whole number from" in problem[0][4]
     assert quarantined == 1

@@ -83,8 +83,13 @@ def test_a_failing_writer_leaves_the_previous_outputs_byte_identical(root: Path,
     result = _run(root, "--force", patch=target)
     assert result.exit_code == 1, result.output
     message = next(line for line in result.output.splitlines() if f"{DEAL} failed" in line)
-    for words in (f"deal {DEAL}", f"step {step}", what, "No space left on device",
-                  "its previous outputs are unchanged"):
+    for words in (
+        f"deal {DEAL}",
+        f"step {step}",
+        what,
+        "No space left on device",
+        "its previous outputs are unchanged",
+    ):
         assert words in message, (words, message)
     assert "Traceback" not in result.output
     assert _digest(outputs / DEAL) == before
@@ -93,8 +98,9 @@ def test_a_failing_writer_leaves_the_previous_outputs_byte_identical(root: Path,
     if writer == "publication":
         # Recorded in the history but not published: the next command publishes it, and the deal is current.
         with duckdb.connect(str(outputs / "warehouse.duckdb"), read_only=True) as con:
-            last = con.execute("SELECT run_id FROM run_history WHERE deal_id = ? ORDER BY sequence DESC LIMIT 1",
-                               [DEAL]).fetchone()[0]
+            last = con.execute(
+                "SELECT run_id FROM run_history WHERE deal_id = ? ORDER BY sequence DESC LIMIT 1", [DEAL]
+            ).fetchone()[0]
         assert json.loads((outputs / DEAL / "run.json").read_text(encoding="utf-8"))["run_id"] != last
         again = _run(root)
         assert again.exit_code == 0, again.output

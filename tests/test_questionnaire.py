@@ -27,8 +27,10 @@ from dd_pipeline.warehouse.connection import connect, frame
 from tests.conftest import cli_for, write_csv
 
 CATEGORY_SHEETS = ["Strategy", "Structure", "Capabilities", "Risk", "Norms"]
-CHANGED = ("the questionnaire's layout was changed; copy the answers into a fresh questionnaire "
-           "(dd-pipeline questionnaire) or undo the change")
+CHANGED = (
+    "the questionnaire's layout was changed; copy the answers into a fresh questionnaire "
+    "(dd-pipeline questionnaire) or undo the change"
+)
 Answer = Callable[[str, str], object]
 
 
@@ -37,14 +39,28 @@ def cli(empty_project, monkeypatch):
     invoke = cli_for(empty_project, monkeypatch)
 
     # The home profile every deal shares: one home respondent, one dimension.
-    write_csv(empty_project.home_dir / "answers.csv",
-              [["H90", "home", "R&D", "executive", "home", "strategic_importance", 1, ""]])
+    write_csv(
+        empty_project.home_dir / "answers.csv",
+        [["H90", "home", "R&D", "executive", "home", "strategic_importance", 1, ""]],
+    )
     return invoke
 
 
 def new_deal(cli, deal_id: str = "acme") -> None:
-    result = cli("init-deal", deal_id, "--partner", "Acme Robotics GmbH", "--partner-short", "Acme",
-                 "--type", "co_development", "--term-sheet-date", "2027-01-15", "--effective-date", "2027-03-01")
+    result = cli(
+        "init-deal",
+        deal_id,
+        "--partner",
+        "Acme Robotics GmbH",
+        "--partner-short",
+        "Acme",
+        "--type",
+        "co_development",
+        "--term-sheet-date",
+        "2027-01-15",
+        "--effective-date",
+        "2027-03-01",
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -57,8 +73,9 @@ def personal_copies(cli, deal_id: str, side: str, *respondents: str) -> dict[str
     return {r: Path(line.split()[1]) for r, line in zip(respondents, result.output.splitlines(), strict=False)}
 
 
-def fill(source: Path, target: Path, about: dict[str, object], answer: Answer,
-         comments: dict[str, str] | None = None) -> None:
+def fill(
+    source: Path, target: Path, about: dict[str, object], answer: Answer, comments: dict[str, str] | None = None
+) -> None:
     """Type an answer into every unlocked answer cell (G: about us, H: about the other side), as a respondent."""
     wb = load_workbook(source)
     for title in CATEGORY_SHEETS:
@@ -84,14 +101,17 @@ def fill(source: Path, target: Path, about: dict[str, object], answer: Answer,
 
 def pattern(seed: int) -> Answer:
     """A respondent's answers: different per dimension, per respondent and per organization rated."""
+
     def answer(dimension: str, rated: str) -> object:
         return 1 + (len(dimension) * 7 + seed * 3 + (2 if rated == "other" else 0)) % 4
+
     return answer
 
 
 def with_exceptions(base: Answer, exceptions: dict[tuple[str, str], object]) -> Answer:
     def answer(dimension: str, rated: str) -> object:
         return exceptions.get((dimension, rated), base(dimension, rated))
+
     return answer
 
 
@@ -112,23 +132,57 @@ def test_filled_workbooks_from_both_sides_give_the_expected_scores(cli, empty_pr
     base = empty_project.inputs_dir.parent
     people: dict[str, tuple[str, str, str, Answer]] = {
         # id: (side, division, level, answers); file names are whatever the deal team saved them as
-        "H1": ("home", "R&D", "executive", with_exceptions(pattern(1), {
-            ("strategic_importance", "own"): 5, ("time_horizon", "own"): "not applicable"})),
-        "H2": ("home", "Commercial", "middle", with_exceptions(pattern(2), {
-            ("strategic_importance", "own"): 4, ("objectives_clarity", "other"): None})),
-        "P1": ("partner", "Research", "middle", with_exceptions(pattern(3), {
-            ("strategic_importance", "own"): 2, ("decision_style", "own"): "don't know"})),
-        "P2": ("partner", "Operations", "operational", with_exceptions(pattern(4), {
-            ("strategic_importance", "own"): 2, ("decision_style", "own"): "Don\u2019t know"})),
-        "P3": ("partner", "Research", "executive", with_exceptions(pattern(5), {
-            ("strategic_importance", "own"): "3", ("approval_layers", "own"): "n/a"})),
+        "H1": (
+            "home",
+            "R&D",
+            "executive",
+            with_exceptions(
+                pattern(1), {("strategic_importance", "own"): 5, ("time_horizon", "own"): "not applicable"}
+            ),
+        ),
+        "H2": (
+            "home",
+            "Commercial",
+            "middle",
+            with_exceptions(pattern(2), {("strategic_importance", "own"): 4, ("objectives_clarity", "other"): None}),
+        ),
+        "P1": (
+            "partner",
+            "Research",
+            "middle",
+            with_exceptions(pattern(3), {("strategic_importance", "own"): 2, ("decision_style", "own"): "don't know"}),
+        ),
+        "P2": (
+            "partner",
+            "Operations",
+            "operational",
+            with_exceptions(
+                pattern(4), {("strategic_importance", "own"): 2, ("decision_style", "own"): "Don\u2019t know"}
+            ),
+        ),
+        "P3": (
+            "partner",
+            "Research",
+            "executive",
+            with_exceptions(pattern(5), {("strategic_importance", "own"): "3", ("approval_layers", "own"): "n/a"}),
+        ),
     }
-    names = {"H1": "dana.xlsx", "H2": "answers_from_marc.xlsx", "P1": "P1 returned.xlsx",
-             "P2": "hiro.xlsx", "P3": "acme_partner_P3.xlsx"}
+    names = {
+        "H1": "dana.xlsx",
+        "H2": "answers_from_marc.xlsx",
+        "P1": "P1 returned.xlsx",
+        "P2": "hiro.xlsx",
+        "P3": "acme_partner_P3.xlsx",
+    }
     for rid, (side, division, level, answer) in people.items():
         source = base / (home if side == "home" else partner)[rid]
-        fill(source, deal_dir / names[rid], {"B6": division, "B7": level}, answer,
-             comments={"decision_style": f"comment from {rid}"})
+        fill(
+            source,
+            deal_dir / names[rid],
+            {"B6": division, "B7": level},
+            answer,
+            comments={"decision_style": f"comment from {rid}"},
+        )
 
     with connect(empty_project.warehouse_path) as con:
         inputs = ingest_and_score(con, empty_project, playbook, "acme")
@@ -175,8 +229,12 @@ def test_run_and_validate_see_the_workbooks(cli, empty_project):
     for side, ids in (("home", ("H1", "H2", "H3")), ("partner", ("P1", "P2", "P3"))):
         copies = personal_copies(cli, "acme", side, *ids)
         for i, rid in enumerate(ids):
-            fill(base / copies[rid], empty_project.deal_dir("acme") / f"{rid}.xlsx",
-                 {"B6": "R&D" if side == "home" else "Sales", "B7": "middle"}, pattern(i))
+            fill(
+                base / copies[rid],
+                empty_project.deal_dir("acme") / f"{rid}.xlsx",
+                {"B6": "R&D" if side == "home" else "Sales", "B7": "middle"},
+                pattern(i),
+            )
     result = cli("validate", "--deal", "acme")
     assert result.exit_code == 0, result.output
     # six respondents x (60 about their own organization + 55 about the other) + one home-profile answer
@@ -208,8 +266,10 @@ def test_an_answer_that_is_not_on_the_list_is_named_by_sheet_and_cell(cli, fille
     edit(filled, lambda wb: wb["Structure"].__setitem__("G12", "often"))
     result = cli("validate", "--deal", "acme")
     assert result.exit_code == 2
-    assert ("inputs/deals/acme/p1.xlsx, row 12, sheet 'Structure' cell G12: 'often' is not an answer; "
-            "expected 1-5, not applicable or don't know") in result.output
+    assert (
+        "inputs/deals/acme/p1.xlsx, row 12, sheet 'Structure' cell G12: 'often' is not an answer; "
+        "expected 1-5, not applicable or don't know"
+    ) in result.output
     assert "Traceback" not in result.output
 
 
@@ -220,26 +280,33 @@ def test_a_number_outside_a_four_point_scale_is_refused(filled, empty_project, p
         row = next(r for r in range(4, 40) if sheet[f"A{r}"].value == "governance_authority")
         sheet[f"H{row}"] = 5
         change.row = row
+
     edit(filled, change)
     assert problems_of(empty_project, playbook) == [
         f"inputs/deals/acme/p1.xlsx, row {change.row}, sheet 'Capabilities' cell H{change.row}: '5' is not an "
-        "answer; expected 1-4, not applicable or don't know"]
+        "answer; expected 1-4, not applicable or don't know"
+    ]
 
 
 def test_a_changed_layout_is_named_by_sheet_and_cell(filled, empty_project, playbook):
     second_risk = [d.id for d in playbook.dimensions if d.category.value == "risk"][1]
     changes = [
-        (lambda wb: wb.remove(wb["Structure"]),
-         f"inputs/deals/acme/p1.xlsx, sheet 'Structure': is missing: {CHANGED}"),
-        (lambda wb: wb["Strategy"].__setitem__("C3", "Questions"),
-         f"inputs/deals/acme/p1.xlsx, row 3, sheet 'Strategy' cell C3: 'Questions' should be the heading "
-         f"'Question': {CHANGED}"),
-        (lambda wb: wb["Risk"].__setitem__("A5", "risk_appetit"),
-         f"inputs/deals/acme/p1.xlsx, row 5, sheet 'Risk' cell A5: 'risk_appetit' should be the dimension id "
-         f"'{second_risk}' that this row was made for: {CHANGED}"),
-        (lambda wb: wb["About you"].__setitem__("A6", "Department"),
-         f"inputs/deals/acme/p1.xlsx, row 6, sheet 'About you' cell A6: 'Department' should read 'Division': "
-         f"{CHANGED}"),
+        (lambda wb: wb.remove(wb["Structure"]), f"inputs/deals/acme/p1.xlsx, sheet 'Structure': is missing: {CHANGED}"),
+        (
+            lambda wb: wb["Strategy"].__setitem__("C3", "Questions"),
+            f"inputs/deals/acme/p1.xlsx, row 3, sheet 'Strategy' cell C3: 'Questions' should be the heading "
+            f"'Question': {CHANGED}",
+        ),
+        (
+            lambda wb: wb["Risk"].__setitem__("A5", "risk_appetit"),
+            f"inputs/deals/acme/p1.xlsx, row 5, sheet 'Risk' cell A5: 'risk_appetit' should be the dimension id "
+            f"'{second_risk}' that this row was made for: {CHANGED}",
+        ),
+        (
+            lambda wb: wb["About you"].__setitem__("A6", "Department"),
+            f"inputs/deals/acme/p1.xlsx, row 6, sheet 'About you' cell A6: 'Department' should read 'Division': "
+            f"{CHANGED}",
+        ),
     ]
     original = filled.read_bytes()
     for change, expected in changes:
@@ -251,8 +318,10 @@ def test_a_changed_layout_is_named_by_sheet_and_cell(filled, empty_project, play
 def test_moved_columns_are_refused(filled, empty_project, playbook):
     edit(filled, lambda wb: wb["Norms"].move_range("G3:H20", cols=1))
     problems = problems_of(empty_project, playbook)
-    assert problems[0] == ("inputs/deals/acme/p1.xlsx, row 3, sheet 'Norms' cell G3: should be the heading "
-                           f"'About Acme (your organization)': {CHANGED}")
+    assert problems[0] == (
+        "inputs/deals/acme/p1.xlsx, row 3, sheet 'Norms' cell G3: should be the heading "
+        f"'About Acme (your organization)': {CHANGED}"
+    )
     assert len(problems) == 3  # G3 now empty, H3 and I3 hold the wrong headings
 
 
@@ -263,11 +332,13 @@ def test_a_dimension_id_not_in_the_framework_is_named(filled, empty_project, pla
         meta[f"C{row}"] = "time_horizonn"
         wb["Strategy"]["A5"] = "time_horizonn"
         change.row = row
+
     edit(filled, change)
     assert problems_of(empty_project, playbook) == [
         f"inputs/deals/acme/p1.xlsx, row {change.row}, sheet 'dd_meta' cell C{change.row}: 'time_horizonn' is not "
         "a dimension of the framework in assets/ (the questionnaire is older or newer than the framework); "
-        "generate a fresh questionnaire with dd-pipeline questionnaire"]
+        "generate a fresh questionnaire with dd-pipeline questionnaire"
+    ]
 
 
 def test_a_record_with_missing_rows_is_refused(filled, empty_project, playbook):
@@ -292,16 +363,24 @@ def test_a_blank_respondent_id_takes_the_file_name(cli, empty_project, playbook)
     new_deal(cli)
     blank = empty_project.deal_dir("acme") / "questionnaires" / "acme_partner.xlsx"
     fill(blank, empty_project.deal_dir("acme") / "jane-doe.xlsx", {"B6": "Sales", "B7": "executive"}, pattern(2))
-    fill(blank, empty_project.deal_dir("acme") / "Reply from Sam (Diagnostics).xlsx", {"B6": "Sales", "B7": "middle"},
-         pattern(3))
+    fill(
+        blank,
+        empty_project.deal_dir("acme") / "Reply from Sam (Diagnostics).xlsx",
+        {"B6": "Sales", "B7": "middle"},
+        pattern(3),
+    )
     fill(blank, empty_project.deal_dir("acme") / "Zoë Roe.xlsx", {"B6": "Sales", "B7": "executive"}, pattern(1))
     fill(blank, empty_project.deal_dir("acme") / "王芳.xlsx", {"B6": "Sales", "B7": "executive"}, pattern(4))
     inputs = read_inputs(empty_project, "acme", playbook)
     assert {a.respondent_id for a in inputs.intake.answers if a.respondent_side == "partner"} == {
-        "jane-doe", "Reply-from-Sam-Diagnostics", "Zoe-Roe"}
+        "jane-doe",
+        "Reply-from-Sam-Diagnostics",
+        "Zoe-Roe",
+    }
     assert [str(p) for p in inputs.intake.errors] == [
         "inputs/deals/acme/王芳.xlsx, row 4, sheet 'About you' cell B4: is empty and the file name '王芳' "
-        "cannot stand in for it: type a respondent id (letters, digits, '.', '-' or '_', at most 40)"]
+        "cannot stand in for it: type a respondent id (letters, digits, '.', '-' or '_', at most 40)"
+    ]
 
 
 def test_a_duplicated_workbook_gives_one_line_naming_both_files(filled, empty_project, playbook):
@@ -312,7 +391,8 @@ def test_a_duplicated_workbook_gives_one_line_naming_both_files(filled, empty_pr
         "inputs/deals/acme/p1.xlsx and this file answer the sheets 'Strategy', 'Structure', 'Capabilities', "
         "'Risk', 'Norms'. Only inputs/deals/acme/p1.xlsx is read. Keep the workbook with the answers you want at "
         "the top of the deal folder and move the other into a subfolder (or delete it); if each holds answers "
-        "the other lacks, copy them into one workbook first"]
+        "the other lacks, copy them into one workbook first"
+    ]
 
 
 def test_a_copy_of_a_blank_reply_is_not_a_second_respondent(cli, empty_project, playbook):
@@ -323,8 +403,10 @@ def test_a_copy_of_a_blank_reply_is_not_a_second_respondent(cli, empty_project, 
     inputs = read_inputs(empty_project, "acme", playbook)
     assert {a.respondent_id for a in inputs.intake.answers if a.respondent_side == "partner"} == {"elena"}
     [problem] = inputs.intake.errors
-    assert str(problem).startswith("inputs/deals/acme/elena - Copy.xlsx: is a second workbook with the same answers "
-                                   "as inputs/deals/acme/elena.xlsx (respondent elena): both")
+    assert str(problem).startswith(
+        "inputs/deals/acme/elena - Copy.xlsx: is a second workbook with the same answers "
+        "as inputs/deals/acme/elena.xlsx (respondent elena): both"
+    )
 
 
 def test_a_workbook_in_the_wrong_deal_folder_says_where_it_belongs(filled, cli, empty_project, playbook):
@@ -332,7 +414,8 @@ def test_a_workbook_in_the_wrong_deal_folder_says_where_it_belongs(filled, cli, 
     shutil.move(filled, empty_project.deal_dir("other") / "p1.xlsx")
     assert [str(p) for p in read_inputs(empty_project, "other", playbook).intake.errors][0] == (
         "inputs/deals/other/p1.xlsx, row 3, sheet 'dd_meta' cell B3: 'acme' is the deal this questionnaire was "
-        "made for, but it lies in the folder of deal 'other'; move it into inputs/deals/acme/")
+        "made for, but it lies in the folder of deal 'other'; move it into inputs/deals/acme/"
+    )
 
 
 def test_empty_questionnaires_and_stray_workbooks(filled, empty_project, playbook):
@@ -345,9 +428,12 @@ def test_empty_questionnaires_and_stray_workbooks(filled, empty_project, playboo
     problems = read_inputs(empty_project, "acme", playbook).intake.problems
     assert [(p.severity, str(p)) for p in problems if p.file.endswith(".xlsx")] == [
         ("warning", "inputs/deals/acme/not yet back.xlsx: has no answers yet; it is not counted"),
-        ("error", "inputs/deals/acme/notes.xlsx: is not a questionnaire from dd-pipeline (it has no 'dd_meta' "
-                  "sheet) and not an answers table (its name does not start with 'answers'); move it into a "
-                  "subfolder if it holds no answers"),
+        (
+            "error",
+            "inputs/deals/acme/notes.xlsx: is not a questionnaire from dd-pipeline (it has no 'dd_meta' "
+            "sheet) and not an answers table (its name does not start with 'answers'); move it into a "
+            "subfolder if it holds no answers",
+        ),
     ]
 
 
@@ -356,11 +442,16 @@ def test_a_comment_without_an_answer_is_reported(filled, empty_project, playbook
         wb["Norms"]["G4"] = None
         wb["Norms"]["H4"] = None
         wb["Norms"]["I4"] = "we never discussed this"
+
     edit(filled, change)
     problems = read_inputs(empty_project, "acme", playbook).intake.problems
     assert [(p.severity, str(p)) for p in problems if p.file.endswith("p1.xlsx")] == [
-        ("warning", "inputs/deals/acme/p1.xlsx, row 4, sheet 'Norms' cell I4: has a comment but its question has "
-                    "no answer, so the comment is not used")]
+        (
+            "warning",
+            "inputs/deals/acme/p1.xlsx, row 4, sheet 'Norms' cell I4: has a comment but its question has "
+            "no answer, so the comment is not used",
+        )
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -369,12 +460,24 @@ def test_a_comment_without_an_answer_is_reported(filled, empty_project, playbook
 
 
 def test_init_deal_writes_a_deal_that_validates_until_answers_arrive(cli, empty_project):
-    result = cli("init-deal", "acme", "--partner", 'Acme "Global": Robotics #1, GmbH', "--type", "co-development",
-                 "--term-sheet-date", "2027-01-15")
+    result = cli(
+        "init-deal",
+        "acme",
+        "--partner",
+        'Acme "Global": Robotics #1, GmbH',
+        "--type",
+        "co-development",
+        "--term-sheet-date",
+        "2027-01-15",
+    )
     assert result.exit_code == 0, result.output
     folder = empty_project.deal_dir("acme")
     assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == [
-        "deal.yaml", "questionnaires", "questionnaires/acme_home.xlsx", "questionnaires/acme_partner.xlsx"]
+        "deal.yaml",
+        "questionnaires",
+        "questionnaires/acme_home.xlsx",
+        "questionnaires/acme_partner.xlsx",
+    ]
     deal = yaml.safe_load((folder / "deal.yaml").read_text(encoding="utf-8"))
     assert deal["partner"] == 'Acme "Global": Robotics #1, GmbH'
     assert deal["alliance_type"] == "co_development"
@@ -393,21 +496,32 @@ def test_init_deal_refuses_an_existing_deal(cli, empty_project):
     before = deal_yaml.read_bytes()
     result = cli("init-deal", "acme", "--partner", "Someone Else", "--type", "supply")
     assert result.exit_code == 2
-    assert ("inputs/deals/acme/: already exists; nothing was changed (choose another deal id, or edit the files "
-            "in that folder)") in result.output
+    assert (
+        "inputs/deals/acme/: already exists; nothing was changed (choose another deal id, or edit the files "
+        "in that folder)"
+    ) in result.output
     assert deal_yaml.read_bytes() == before
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["Bad Deal", "--partner", "X", "--type", "supply"],
-     "deal id: 'Bad Deal' is not valid: use 1-63 lowercase letters, digits, '-' or '_', starting with a letter"),
-    (["x1", "--partner", "X", "--type", "alliance"],
-     "--type: 'alliance' is not an alliance type; expected one of licensing, co_development, co_marketing, "
-     "joint_venture, supply"),
-    (["x1", "--partner", "X", "--type", "supply", "--term-sheet-date", "15.01.2027"],
-     "--term-sheet-date: '15.01.2027' is not a date; expected YYYY-MM-DD"),
-    (["x1", "--partner", " ", "--type", "supply"], "deal, partner: '' is empty; a value is required"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["Bad Deal", "--partner", "X", "--type", "supply"],
+            "deal id: 'Bad Deal' is not valid: use 1-63 lowercase letters, digits, '-' or '_', starting with a letter",
+        ),
+        (
+            ["x1", "--partner", "X", "--type", "alliance"],
+            "--type: 'alliance' is not an alliance type; expected one of licensing, co_development, co_marketing, "
+            "joint_venture, supply",
+        ),
+        (
+            ["x1", "--partner", "X", "--type", "supply", "--term-sheet-date", "15.01.2027"],
+            "--term-sheet-date: '15.01.2027' is not a date; expected YYYY-MM-DD",
+        ),
+        (["x1", "--partner", " ", "--type", "supply"], "deal, partner: '' is empty; a value is required"),
+    ],
+)
 def test_init_deal_explains_bad_options(cli, empty_project, args, expected):
     result = cli("init-deal", *args)
     assert result.exit_code == 2
@@ -436,8 +550,12 @@ def test_the_workbook_lets_a_respondent_fill_only_the_answer_cells(cli, empty_pr
     unlocked, cells = set(), 0
     for title in CATEGORY_SHEETS:
         sheet = wb[title]
-        rules = {f"{get_column_letter(col)}{row}": dv.formula1 for dv in sheet.data_validations.dataValidation
-                 for rng in dv.sqref.ranges for row, col in rng.cells}
+        rules = {
+            f"{get_column_letter(col)}{row}": dv.formula1
+            for dv in sheet.data_validations.dataValidation
+            for rng in dv.sqref.ranges
+            for row, col in rng.cells
+        }
         for row in sheet.iter_rows():
             for cell in row:
                 if not cell.protection.locked:
@@ -470,10 +588,17 @@ def test_questionnaires_are_the_same_bytes_in_every_run(cli, empty_project, tmp_
     result = cli("questionnaire", "--deal", "acme", "--side", "partner", "--out", str(tmp_path / "again"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "again" / "acme_partner.xlsx").read_bytes() == blank
-    script = ("import sys; from dd_pipeline.cli import main; sys.argv = ['dd-pipeline', 'questionnaire', "
-              f"'--deal', 'acme', '--side', 'partner', '--out', {str(tmp_path / 'other')!r}]; main()")
-    env = {**os.environ, "PYTHONHASHSEED": "12345", "DD_ASSETS": str(empty_project.assets_dir),
-           "DD_INPUTS": str(empty_project.inputs_dir), "DD_OUTPUTS": str(empty_project.outputs_dir)}
+    script = (
+        "import sys; from dd_pipeline.cli import main; sys.argv = ['dd-pipeline', 'questionnaire', "
+        f"'--deal', 'acme', '--side', 'partner', '--out', {str(tmp_path / 'other')!r}]; main()"
+    )
+    env = {
+        **os.environ,
+        "PYTHONHASHSEED": "12345",
+        "DD_ASSETS": str(empty_project.assets_dir),
+        "DD_INPUTS": str(empty_project.inputs_dir),
+        "DD_OUTPUTS": str(empty_project.outputs_dir),
+    }
     subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True, cwd=PROJECT_ROOT)
     assert (tmp_path / "other" / "acme_partner.xlsx").read_bytes() == blank
 
@@ -488,35 +613,64 @@ def test_questionnaire_command_checks_its_options(cli):
     assert "--respondent: 'Jane Doe' is not a respondent id" in result.output
     result = cli("questionnaire", "--deal", "nosuch")
     assert result.exit_code == 2
-    assert ("inputs/deals/nosuch/deal.yaml: is missing: create the deal first with dd-pipeline init-deal"
-            in result.output)
+    assert (
+        "inputs/deals/nosuch/deal.yaml: is missing: create the deal first with dd-pipeline init-deal" in result.output
+    )
 
 
-@pytest.mark.parametrize("partner", ['Acme "Global": Robotics #1, GmbH', "yes", "2027-01-01", "null", "- Acme",
-                                     "O'Brien & Søn A/S", "{{ 7*7 }}", '=HYPERLINK("http://example.com")'])
+@pytest.mark.parametrize(
+    "partner",
+    [
+        'Acme "Global": Robotics #1, GmbH',
+        "yes",
+        "2027-01-01",
+        "null",
+        "- Acme",
+        "O'Brien & Søn A/S",
+        "{{ 7*7 }}",
+        '=HYPERLINK("http://example.com")',
+    ],
+)
 def test_deal_yaml_keeps_any_partner_name(partner, playbook):
     from dd_pipeline.intake.new_deal import deal_yaml_text
     from dd_pipeline.models import Deal
 
-    deal = Deal.model_validate(dict(
-        yaml.safe_load(sample_file("deals/northwind-codev/deal.yaml").read_text(encoding="utf-8")),
-        partner=partner, partner_short_name=partner))
+    deal = Deal.model_validate(
+        dict(
+            yaml.safe_load(sample_file("deals/northwind-codev/deal.yaml").read_text(encoding="utf-8")),
+            partner=partner,
+            partner_short_name=partner,
+        )
+    )
     text = deal_yaml_text(deal, playbook)
     assert Deal.model_validate(yaml.safe_load(text)) == deal
     assert text.count("\n# ") > 20  # every key keeps its explanation
 
 
 def test_a_partner_name_that_looks_like_a_formula_stays_text(cli, empty_project, playbook):
-    result = cli("init-deal", "acme", "--partner", "Acme", "--partner-short", '=HYPERLINK("http://example.com")',
-                 "--type", "supply")
+    result = cli(
+        "init-deal",
+        "acme",
+        "--partner",
+        "Acme",
+        "--partner-short",
+        '=HYPERLINK("http://example.com")',
+        "--type",
+        "supply",
+    )
     assert result.exit_code == 0, result.output
     blank = empty_project.deal_dir("acme") / "questionnaires" / "acme_partner.xlsx"
     wb = load_workbook(blank)
     heading = wb["Strategy"]["G3"]
     assert (heading.value, heading.data_type) == ('About =HYPERLINK("http://example.com")\n(your organization)', "s")
     assert wb["dd_meta"]["B6"].data_type == "s"
-    assert not [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row
-                if c.data_type == "f" and "HYPERLINK" in str(c.value)]
+    assert not [
+        c.coordinate
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f" and "HYPERLINK" in str(c.value)
+    ]
     fill(blank, empty_project.deal_dir("acme") / "p.xlsx", {"B4": "P1", "B6": "Sales", "B7": "middle"}, pattern(1))
     inputs = read_inputs(empty_project, "acme", playbook)
     assert not inputs.intake.errors
@@ -532,10 +686,13 @@ def test_answers_tables_keep_working_beside_workbooks(filled, empty_project, pla
     table.active.append(ANSWER_HEADER)
     table.active.append(["P9", "partner", "Sales", "middle", "partner", "decision_style", 4, ""])
     table.save(empty_project.deal_dir("acme") / "answers_extra.xlsx")
-    write_csv(empty_project.deal_dir("acme") / "answers_more.csv",
-              [["P1", "partner", "Research", "middle", "partner", "decision_style", 2, ""]])
+    write_csv(
+        empty_project.deal_dir("acme") / "answers_more.csv",
+        [["P1", "partner", "Research", "middle", "partner", "decision_style", 2, ""]],
+    )
     intake = read_inputs(empty_project, "acme", playbook).intake
     assert ("P9", "decision_style", 4.0) in {(a.respondent_id, a.dimension_id, a.raw_value) for a in intake.answers}
     assert [str(p) for p in intake.errors] == [
         "inputs/deals/acme/p1.xlsx, row 4, dimension: 'decision_style' is answered twice by P1 about partner "
-        "(first in inputs/deals/acme/answers_more.csv row 2); keep one row"]
+        "(first in inputs/deals/acme/answers_more.csv row 2); keep one row"
+    ]

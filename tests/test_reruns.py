@@ -91,8 +91,11 @@ def test_a_restarted_sensor_and_the_schedule_leave_a_deal_the_command_line_ran(e
         assert requested(fresh) == ["brightpath-comarketing", "northwind-codev"]  # never ran
         defs = build_definitions()
         schedule = defs.get_repository_def().get_schedule_def("daily_rerun")
-        context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def(),
-                                            scheduled_execution_time=datetime.datetime(2027, 3, 1, 6, 0))
+        context = dg.build_schedule_context(
+            instance=instance,
+            repository_def=defs.get_repository_def(),
+            scheduled_execution_time=datetime.datetime(2027, 3, 1, 6, 0),
+        )
         daily = schedule.evaluate_tick(context).run_requests
         assert sorted(r.partition_key for r in daily) == ["brightpath-comarketing", "northwind-codev"]
         set_answer(env.deal_dir("helix-jv") / "answers_partner.csv", "trust_propensity", "partner", "4")
@@ -122,8 +125,11 @@ def test_daily_schedule_requests_every_known_deal(env, dagster_home, monkeypatch
         schedule = defs.get_repository_def().get_schedule_def("daily_rerun")
         assert schedule.cron_schedule == "30 7 * * 1-5"
         assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
-        context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def(),
-                                            scheduled_execution_time=datetime.datetime(2027, 3, 1, 7, 30))
+        context = dg.build_schedule_context(
+            instance=instance,
+            repository_def=defs.get_repository_def(),
+            scheduled_execution_time=datetime.datetime(2027, 3, 1, 7, 30),
+        )
         requests = schedule.evaluate_tick(context).run_requests
         assert sorted(r.partition_key for r in requests) == SAMPLE_DEALS
     monkeypatch.setenv("DD_DAILY_RERUN", "off")
@@ -132,9 +138,11 @@ def test_daily_schedule_requests_every_known_deal(env, dagster_home, monkeypatch
 
 
 def outputs_digest(folder) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "run.json"
-            and p.suffix not in (".duckdb", ".wal") and not p.name.startswith(".")}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "run.json" and p.suffix not in (".duckdb", ".wal") and not p.name.startswith(".")
+    }
 
 
 def test_reruns_keep_history_skip_unchanged_and_report_changes(env):
@@ -183,13 +191,15 @@ def test_reruns_keep_history_skip_unchanged_and_report_changes(env):
     assert runner.invoke(app, ["run", *deal]).exit_code == 0
     quiet = (folder / "changes.md").read_text()
     assert "No change" not in quiet
-    assert ("## Evidence\n\n- added: Decision-making style, about Helix (observation): 'Board papers go out two "
-            "weeks ahead.'") in quiet
+    assert (
+        "## Evidence\n\n- added: Decision-making style, about Helix (observation): 'Board papers go out two "
+        "weeks ahead.'"
+    ) in quiet
     with connect(env.warehouse_path, read_only=True) as con:
-        runs = con.execute("SELECT sequence, risk_index FROM run_history WHERE deal_id = 'helix-jv' "
-                           "ORDER BY sequence").fetchall()
-        kept = con.execute("SELECT count(DISTINCT run_id) FROM history_gaps "
-                           "WHERE deal_id = 'helix-jv'").fetchone()
+        runs = con.execute(
+            "SELECT sequence, risk_index FROM run_history WHERE deal_id = 'helix-jv' ORDER BY sequence"
+        ).fetchall()
+        kept = con.execute("SELECT count(DISTINCT run_id) FROM history_gaps WHERE deal_id = 'helix-jv'").fetchone()
     assert [r[0] for r in runs] == [1, 2, 3, 4, 5]
     assert runs[0][1] == runs[2][1] != runs[3][1]
     assert kept[0] == 5
@@ -199,8 +209,10 @@ def test_two_deals_run_at_the_same_time_against_one_warehouse(env, dagster_home)
     command = [sys.executable, "-m", "dd_pipeline.cli", "run", "--deal"]
     base_env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
     started = time.monotonic()
-    procs = [subprocess.Popen([*command, d], env=base_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True) for d in ("helix-jv", "northwind-codev")]
+    procs = [
+        subprocess.Popen([*command, d], env=base_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for d in ("helix-jv", "northwind-codev")
+    ]
     outputs = [p.communicate(timeout=300)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     assert all("Could not set lock" not in o for o in outputs)

@@ -38,11 +38,11 @@ def _ended_pid() -> int:
 def _holding_run(instance: dg.DagsterInstance, pid: int, tagged: bool = True) -> str:
     """A started run of deal helix-jv that holds the pool's only slot; its process is ``pid``."""
     tags = {"dagster/partition": "helix-jv", **({liveness.PID_TAG: str(pid)} if tagged else {})}
-    run = instance.add_run(DagsterRun(job_name="__ASSET_JOB", run_id=uuid.uuid4().hex,
-                                      status=dg.DagsterRunStatus.STARTED, tags=tags))
+    run = instance.add_run(
+        DagsterRun(job_name="__ASSET_JOB", run_id=uuid.uuid4().hex, status=dg.DagsterRunStatus.STARTED, tags=tags)
+    )
     if not tagged:  # as a run launched by the daemon records its process
-        instance.report_engine_event(f"Executing steps in process (pid: {pid})", run,
-                                     EngineEventData.in_process(pid))
+        instance.report_engine_event(f"Executing steps in process (pid: {pid})", run, EngineEventData.in_process(pid))
     storage = instance.event_log_storage
     storage.initialize_concurrency_limit_to_default(POOL)
     storage.claim_concurrency_slot(POOL, run.run_id, "gaps")
@@ -79,8 +79,10 @@ def test_a_run_waiting_for_a_live_holder_says_so_and_gives_up(project, instance,
         live.kill()
         live.wait()
     assert result.exit_code == 1, result.output
-    assert f"waiting for the warehouse: it is in use by run {holder[:8]} of deal helix-jv (process {live.pid}" \
+    assert (
+        f"waiting for the warehouse: it is in use by run {holder[:8]} of deal helix-jv (process {live.pid}"
         in result.output
+    )
     assert "gave up" in result.output and "DD_SLOT_WAIT_SECONDS" in result.output
     assert not (project.outputs_dir / "helix-jv").exists()
 
@@ -96,29 +98,41 @@ def test_a_wait_inside_dagster_is_ended_by_the_watcher(instance):
     try:
         _holding_run(instance, live.pid)
         started = time.monotonic()
-        with pytest.raises(liveness.SlotWaitExpired, match="stayed in use by run"), \
-                liveness.watched_run(instance, POOL, {"dd/test": "watch"}, lambda text: None, seconds=1):
-            dg.materialize([needs_the_warehouse], instance=instance, tags={"dd/test": "watch"},
-                           raise_on_error=False)
+        with (
+            pytest.raises(liveness.SlotWaitExpired, match="stayed in use by run"),
+            liveness.watched_run(instance, POOL, {"dd/test": "watch"}, lambda text: None, seconds=1),
+        ):
+            dg.materialize([needs_the_warehouse], instance=instance, tags={"dd/test": "watch"}, raise_on_error=False)
         assert time.monotonic() - started < 20
     finally:
         live.kill()
         live.wait()
     [run] = instance.get_runs(filters=dg.RunsFilter(tags={"dd/test": "watch"}))
     assert run.status == dg.DagsterRunStatus.FAILURE
-    assert not [p for p in instance.event_log_storage.get_concurrency_info(POOL).pending_steps
-                if p.run_id == run.run_id]
+    assert not [
+        p for p in instance.event_log_storage.get_concurrency_info(POOL).pending_steps if p.run_id == run.run_id
+    ]
 
 
 def test_sigterm_ends_a_waiting_run_cleanly(project, instance, dagster_home):
     live = subprocess.Popen(["sleep", "60"])
-    env = {**os.environ, "DD_ASSETS": str(project.assets_dir), "DD_INPUTS": str(project.inputs_dir),
-           "DD_OUTPUTS": str(project.outputs_dir), "DAGSTER_HOME": str(dagster_home),
-           "DD_SLOT_WAIT_SECONDS": "120"}
+    env = {
+        **os.environ,
+        "DD_ASSETS": str(project.assets_dir),
+        "DD_INPUTS": str(project.inputs_dir),
+        "DD_OUTPUTS": str(project.outputs_dir),
+        "DAGSTER_HOME": str(dagster_home),
+        "DD_SLOT_WAIT_SECONDS": "120",
+    }
     try:
         _holding_run(instance, live.pid)
-        process = subprocess.Popen([str(Path(sys.executable).parent / "dd-pipeline"), "run", "--deal", "helix-jv"],
-                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "dd-pipeline"), "run", "--deal", "helix-jv"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         seen = []
         for line in process.stdout:  # type: ignore[union-attr]
             seen.append(line)
@@ -139,10 +153,20 @@ def test_sigterm_ends_a_waiting_run_cleanly(project, instance, dagster_home):
 def test_sigterm_during_a_step_stops_the_whole_command(project, dagster_home):
     """Told to stop while a deal's step runs, the command ends (it does not go on with the next deals) and
     publishes nothing of the deal it was running."""
-    env = {**os.environ, "DD_ASSETS": str(project.assets_dir), "DD_INPUTS": str(project.inputs_dir),
-           "DD_OUTPUTS": str(project.outputs_dir), "DAGSTER_HOME": str(dagster_home)}
-    process = subprocess.Popen([str(Path(sys.executable).parent / "dd-pipeline"), "run", "--top", "1"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "DD_ASSETS": str(project.assets_dir),
+        "DD_INPUTS": str(project.inputs_dir),
+        "DD_OUTPUTS": str(project.outputs_dir),
+        "DAGSTER_HOME": str(dagster_home),
+    }
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "dd-pipeline"), "run", "--top", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     staging = project.outputs_dir / ".staging"
     deadline = time.monotonic() + 120
     while process.poll() is None and time.monotonic() < deadline:

@@ -10,5 +10,9 @@ def test_schemas_are_up_to_date():
 
 
 def test_every_input_file_has_a_schema():
-    assert {"deal.schema.json", "answer_row.schema.json", "evidence_row.schema.json",
-            "home_organization.schema.json"} <= set(SCHEMAS)
+    assert {
+        "deal.schema.json",
+        "answer_row.schema.json",
+        "evidence_row.schema.json",
+        "home_organization.schema.json",
+    } <= set(SCHEMAS)

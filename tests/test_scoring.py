@@ -16,8 +16,13 @@ def score(builder, playbook, home, partner_self, **kwargs):
         gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = 'd1'").set_index("dimension_id")
         tables = {
             name: frame(con, f"SELECT * FROM {name} WHERE deal_id = 'd1'")
-            for name in ("category_scores", "deal_scores", "perception_gaps", "internal_disagreement",
-                         "likely_challenges")
+            for name in (
+                "category_scores",
+                "deal_scores",
+                "perception_gaps",
+                "internal_disagreement",
+                "likely_challenges",
+            )
         }
     return gaps, tables
 
@@ -56,8 +61,9 @@ def test_swapping_home_and_partner_keeps_absolute_gap(builder, playbook):
     assert a.severity == b.severity
 
 
-@pytest.mark.parametrize(("home", "partner", "short"), [([2, 2, 2], [4, 4, 4], "partner"),
-                                                          ([4, 4, 4], [2, 2, 2], "home")])
+@pytest.mark.parametrize(
+    ("home", "partner", "short"), [([2, 2, 2], [4, 4, 4], "partner"), ([4, 4, 4], [2, 2, 2], "home")]
+)
 def test_one_sided_dimension_counts_a_shortfall_of_either_side(builder, playbook, home, partner, short):
     """Fewer approval layers are better: whichever side needs more of them falls short, home or partner."""
     dim = playbook.dimension_by_id["approval_layers"]
@@ -71,7 +77,8 @@ def test_one_sided_dimension_counts_a_shortfall_of_either_side(builder, playbook
 
 def test_not_applicable_and_unknown_drop_out_and_nothing_gives_empty(builder, playbook):
     gaps, tables = score(
-        builder, playbook,
+        builder,
+        playbook,
         {"decision_style": [4, "n/a", "unknown"], "time_horizon": ["n/a", "n/a", "n/a"]},
         {"decision_style": [4, 4, 4], "time_horizon": [5, 5, 5]},
     )
@@ -108,8 +115,13 @@ def test_agreement_items_are_red_amber_green(builder, playbook):
 
 
 def test_perception_gap_compares_self_view_with_other_view(builder, playbook):
-    _, tables = score(builder, playbook, {"trust_propensity": [5, 5, 5]}, {"trust_propensity": [3, 3, 3]},
-                      partner_about_home={"trust_propensity": [2, 2, 2]})
+    _, tables = score(
+        builder,
+        playbook,
+        {"trust_propensity": [5, 5, 5]},
+        {"trust_propensity": [3, 3, 3]},
+        partner_about_home={"trust_propensity": [2, 2, 2]},
+    )
     p = tables["perception_gaps"].set_index(["dimension_id", "rated_side"]).loc[("trust_propensity", "home")]
     assert (p.self_view, p.other_view) == (5, 2)
     assert p.difference == -0.75
@@ -117,8 +129,13 @@ def test_perception_gap_compares_self_view_with_other_view(builder, playbook):
 
 
 def test_internal_disagreement_between_divisions(builder, playbook):
-    _, tables = score(builder, playbook, {"priority_stability": [3, 3, 3]},
-                      {"priority_stability": [1, 5, 1, 5]}, partner_divisions=["Research", "Commercial"])
+    _, tables = score(
+        builder,
+        playbook,
+        {"priority_stability": [3, 3, 3]},
+        {"priority_stability": [1, 5, 1, 5]},
+        partner_divisions=["Research", "Commercial"],
+    )
     rows = tables["internal_disagreement"].set_index(["side", "dimension_id"])
     p = rows.loc[("partner", "priority_stability")]
     assert (p.lowest_division, p.highest_division) == ("Research", "Commercial")
@@ -127,10 +144,22 @@ def test_internal_disagreement_between_divisions(builder, playbook):
 
 
 def test_rollups_follow_the_formulas(builder, playbook):
-    home = {"decision_style": [4, 4, 4], "approval_layers": [1, 1, 1], "risk_tolerance": [3, 3, 3],
-            "conflict_style": [4, 4, 4], "time_horizon": [2, 2, 2], "trust_propensity": [4, 4, 4]}
-    partner = {"decision_style": [1, 1, 1], "approval_layers": [5, 5, 5], "risk_tolerance": [2, 2, 2],
-               "conflict_style": [4, 4, 4], "time_horizon": [5, 5, 5], "trust_propensity": [1, 1, 1]}
+    home = {
+        "decision_style": [4, 4, 4],
+        "approval_layers": [1, 1, 1],
+        "risk_tolerance": [3, 3, 3],
+        "conflict_style": [4, 4, 4],
+        "time_horizon": [2, 2, 2],
+        "trust_propensity": [4, 4, 4],
+    }
+    partner = {
+        "decision_style": [1, 1, 1],
+        "approval_layers": [5, 5, 5],
+        "risk_tolerance": [2, 2, 2],
+        "conflict_style": [4, 4, 4],
+        "time_horizon": [5, 5, 5],
+        "trust_propensity": [1, 1, 1],
+    }
     gaps, tables = score(builder, playbook, home, partner)
     scored = gaps[gaps.severity.notna()]
     top = scored.sort_values("severity", ascending=False).severity.head(5).mean()
@@ -145,7 +174,8 @@ def test_rollups_follow_the_formulas(builder, playbook):
     assert cats.loc["capabilities"].dimensions_scored == 0
     assert cats.loc["capabilities"].score != cats.loc["capabilities"].score  # empty, not 0
     assert list(gaps.sort_values("rank").dropna(subset=["rank"]).index[:1]) == [
-        scored.sort_values(["severity", "weight"], ascending=False).index[0]]
+        scored.sort_values(["severity", "weight"], ascending=False).index[0]
+    ]
 
 
 def write_overrides(builder, text: str) -> None:
@@ -157,14 +187,17 @@ def test_override_sets_severity_keeps_the_computed_value_and_reranks(builder, pl
     partner = {"decision_style": [1, 1, 1], "conflict_style": [3, 3, 3]}
     builder.home_answers(home)
     builder.deal("d1", partner)
-    write_overrides(builder, """
+    write_overrides(
+        builder,
+        """
 overrides:
   - dimension: decision_style
     severity: 10
     reason: Both decision styles were mapped in a joint workshop and a protocol is agreed.
     author: Ann Home
     date: 2027-02-01
-""")
+""",
+    )
     with connect(builder.settings.warehouse_path) as con:
         ingest_and_score(con, builder.settings, playbook, "d1")
         gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = 'd1'").set_index("dimension_id")
@@ -179,27 +212,32 @@ overrides:
 def test_override_without_a_reason_is_refused(builder, playbook):
     builder.home_answers({"decision_style": [4, 4, 4]})
     builder.deal("d1", {"decision_style": [1, 1, 1]})
-    write_overrides(builder, "overrides:\n  - dimension: decision_style\n    band: low\n    author: Ann\n"
-                             "    date: 2027-02-01\n")
+    write_overrides(
+        builder, "overrides:\n  - dimension: decision_style\n    band: low\n    author: Ann\n    date: 2027-02-01\n"
+    )
     from dd_pipeline.errors import ProblemList
 
     with connect(builder.settings.warehouse_path) as con, pytest.raises(ProblemList) as caught:
         ingest_and_score(con, builder.settings, playbook, "d1")
     assert [str(p) for p in caught.value.problems] == [
         "inputs/deals/d1/overrides.yaml, line 2, overrides[0].reason: is missing or too short: every override needs a "
-        "reason (at least 10 characters) that stays on record"]
+        "reason (at least 10 characters) that stays on record"
+    ]
 
 
 def test_home_scores_may_come_from_the_deal_folder_alone(builder, playbook):
     from tests.conftest import write_csv
 
     builder.deal("d1", {"decision_style": [1, 1, 1]})
-    write_csv(builder.settings.deal_dir("d1") / "answers_home.csv",
-              [[f"H0{i}", "home", "R&D", "middle", "home", "decision_style", 4, ""] for i in (1, 2, 3)])
+    write_csv(
+        builder.settings.deal_dir("d1") / "answers_home.csv",
+        [[f"H0{i}", "home", "R&D", "middle", "home", "decision_style", 4, ""] for i in (1, 2, 3)],
+    )
     with connect(builder.settings.warehouse_path) as con:
         inputs = ingest_and_score(con, builder.settings, playbook, "d1")
-        row = frame(con, "SELECT home_score, home_n FROM gaps WHERE deal_id = 'd1' "
-                         "AND dimension_id = 'decision_style'").iloc[0]
+        row = frame(
+            con, "SELECT home_score, home_n FROM gaps WHERE deal_id = 'd1' AND dimension_id = 'decision_style'"
+        ).iloc[0]
     assert (row.home_score, row.home_n) == (4, 3)
     assert [p.severity for p in inputs.problems if "inputs/home" in p.file] == ["warning"]
 

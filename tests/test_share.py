@@ -17,8 +17,7 @@ import yaml
 from dd_pipeline.settings import PROJECT_ROOT, Settings
 from tests.conftest import cli_for, deal_yaml, write_csv
 
-DIMENSIONS = {"decision_style": (1, 5), "trust_propensity": (1, 5), "ip_protection": (1, 5),
-              "approval_layers": (1, 5)}
+DIMENSIONS = {"decision_style": (1, 5), "trust_propensity": (1, 5), "ip_protection": (1, 5), "approval_layers": (1, 5)}
 HOME_IDS = ["HOMEIDQX1", "HOMEIDQX2", "HOMEIDQX3", "HOMEIDQX4"]
 HOME_DIVISIONS = ["DIVQX Research", "DIVQX Sales"]
 HOME_COMMENT = "HOMECOMMENTQX the partner will copy us"
@@ -27,9 +26,22 @@ INTERNAL_NOTE = "INTERNALNOTEQX their CFO wants out"
 INTERNAL_SOURCE = "INTERNALSOURCEQX board dinner"
 OVERRIDE_REASON = "OVERRIDEQX our CEO overruled the committee on this"
 SHARED_NOTE = "SHAREDNOTEQX both teams agreed on the clean-team scope"
-HOME_ONLY = [*HOME_IDS, *HOME_DIVISIONS, "DIVQX", HOME_COMMENT, PARTNER_COMMENT, INTERNAL_NOTE, INTERNAL_SOURCE,
-             OVERRIDE_REASON, "HOMEIDQX", "HOMECOMMENTQX", "PARTNERCOMMENTQX", "INTERNALNOTEQX",
-             "INTERNALSOURCEQX", "OVERRIDEQX"]
+HOME_ONLY = [
+    *HOME_IDS,
+    *HOME_DIVISIONS,
+    "DIVQX",
+    HOME_COMMENT,
+    PARTNER_COMMENT,
+    INTERNAL_NOTE,
+    INTERNAL_SOURCE,
+    OVERRIDE_REASON,
+    "HOMEIDQX",
+    "HOMECOMMENTQX",
+    "PARTNERCOMMENTQX",
+    "INTERNALNOTEQX",
+    "INTERNALSOURCEQX",
+    "OVERRIDEQX",
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +51,15 @@ def shared(tmp_path_factory) -> Path:
     shutil.copytree(PROJECT_ROOT / "assets", root / "assets")
     settings = Settings(root / "assets", root / "inputs", root / "outputs", root / "outputs" / "warehouse.duckdb")
     settings.home_dir.mkdir(parents=True)
-    (settings.home_dir / "organization.yaml").write_text(yaml.safe_dump({
-        "name": "Home Test Co", "short_name": "HomeCo", "divisions": HOME_DIVISIONS}), encoding="utf-8")
+    (settings.home_dir / "organization.yaml").write_text(
+        yaml.safe_dump({"name": "Home Test Co", "short_name": "HomeCo", "divisions": HOME_DIVISIONS}), encoding="utf-8"
+    )
     folder = settings.deal_dir("d1")
     folder.mkdir(parents=True)
-    (folder / "deal.yaml").write_text(yaml.safe_dump(deal_yaml(
-        "d1", clause_parameters={"governing_law": "the laws of England and Wales"})), encoding="utf-8")
+    (folder / "deal.yaml").write_text(
+        yaml.safe_dump(deal_yaml("d1", clause_parameters={"governing_law": "the laws of England and Wales"})),
+        encoding="utf-8",
+    )
     home, partner = [], []
     for i, rid in enumerate(HOME_IDS):
         division = HOME_DIVISIONS[i % 2]
@@ -54,19 +69,54 @@ def shared(tmp_path_factory) -> Path:
             home.append([rid, "home", division, "middle", "partner", dim, 4, ""])
     for i in range(1, 4):
         for dim in DIMENSIONS:
-            partner.append([f"P{i}", "partner", "Operations" if i % 2 else "Research", "middle", "partner", dim,
-                            5 if dim != "trust_propensity" else 2, PARTNER_COMMENT if dim == "ip_protection" else ""])
+            partner.append(
+                [
+                    f"P{i}",
+                    "partner",
+                    "Operations" if i % 2 else "Research",
+                    "middle",
+                    "partner",
+                    dim,
+                    5 if dim != "trust_propensity" else 2,
+                    PARTNER_COMMENT if dim == "ip_protection" else "",
+                ]
+            )
             partner.append([f"P{i}", "partner", "Operations" if i % 2 else "Research", "middle", "home", dim, 2, ""])
     write_csv(folder / "answers_home.csv", home)
     write_csv(folder / "answers_partner.csv", partner)
-    write_csv(folder / "evidence.csv", [
-        ["ip_protection", "partner", "weakness", INTERNAL_NOTE, INTERNAL_SOURCE, "2027-02-01", "yes"],
-        ["ip_protection", "partner", "observation", SHARED_NOTE, "Joint workshop", "2027-02-02", ""],
-        ["decision_style", "home", "observation", "INTERNALNOTEQX second note", "INTERNALSOURCEQX call", "", "true"],
-    ], header=["dimension", "about_side", "kind", "observation", "source", "recorded_on", "internal"])
-    (folder / "overrides.yaml").write_text(yaml.safe_dump({"overrides": [{
-        "dimension": "approval_layers", "adjust": -5, "reason": OVERRIDE_REASON, "author": "Ann Home",
-        "date": "2027-02-03"}]}), encoding="utf-8")
+    write_csv(
+        folder / "evidence.csv",
+        [
+            ["ip_protection", "partner", "weakness", INTERNAL_NOTE, INTERNAL_SOURCE, "2027-02-01", "yes"],
+            ["ip_protection", "partner", "observation", SHARED_NOTE, "Joint workshop", "2027-02-02", ""],
+            [
+                "decision_style",
+                "home",
+                "observation",
+                "INTERNALNOTEQX second note",
+                "INTERNALSOURCEQX call",
+                "",
+                "true",
+            ],
+        ],
+        header=["dimension", "about_side", "kind", "observation", "source", "recorded_on", "internal"],
+    )
+    (folder / "overrides.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "overrides": [
+                    {
+                        "dimension": "approval_layers",
+                        "adjust": -5,
+                        "reason": OVERRIDE_REASON,
+                        "author": "Ann Home",
+                        "date": "2027-02-03",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
 
     monkeypatch = pytest.MonkeyPatch()
     home_dir = root / "dagster_home"
@@ -112,11 +162,24 @@ def every_text(folder: Path) -> dict[str, bytes]:
 def test_no_home_only_text_reaches_the_partner_pack(shared):
     pack = shared / "share" / "partner"
     texts = every_text(pack)
-    assert {"README.md", "findings.csv", "mitigations.csv", "clauses.md", "clauses.docx", "launch_plan.xlsx",
-            "launch_plan.ics", "evidence.csv", "perception_gaps.csv"} <= set(texts)
+    assert {
+        "README.md",
+        "findings.csv",
+        "mitigations.csv",
+        "clauses.md",
+        "clauses.docx",
+        "launch_plan.xlsx",
+        "launch_plan.ics",
+        "evidence.csv",
+        "perception_gaps.csv",
+    } <= set(texts)
     assert any(name.startswith("launch_plan.xlsx:xl/") for name in texts)  # the archives were opened
-    leaks = [(name, marker) for name, data in texts.items() for marker in HOME_ONLY
-             if marker.encode() in data or marker.encode("utf-16-le") in data]
+    leaks = [
+        (name, marker)
+        for name, data in texts.items()
+        for marker in HOME_ONLY
+        if marker.encode() in data or marker.encode("utf-16-le") in data
+    ]
     assert leaks == []
     # what the partner should get is there: shared evidence, both sides' scores, the clauses and the plan
     assert SHARED_NOTE.encode() in texts["evidence.csv"]
@@ -129,8 +192,7 @@ def test_no_home_only_text_reaches_the_partner_pack(shared):
 def test_the_markers_are_in_the_deal_outputs_so_the_check_above_can_fail(shared):
     """The internal pack holds everything: each marker that must stay home is found there."""
     internal = b"\n".join(every_text(shared / "share" / "internal").values())
-    for marker in ("HOMEIDQX1", "DIVQX Research", "HOMECOMMENTQX", "INTERNALNOTEQX", "INTERNALSOURCEQX",
-                   "OVERRIDEQX"):
+    for marker in ("HOMEIDQX1", "DIVQX Research", "HOMECOMMENTQX", "INTERNALNOTEQX", "INTERNALSOURCEQX", "OVERRIDEQX"):
         assert marker.encode() in internal, marker
     disagreement = (shared / "share" / "internal" / "internal_disagreement.csv").read_text(encoding="utf-8")
     assert "home,decision_style" in disagreement and "DIVQX" in disagreement
@@ -138,8 +200,14 @@ def test_the_markers_are_in_the_deal_outputs_so_the_check_above_can_fail(shared)
 
 def test_the_legal_pack_has_the_clauses_with_notes_and_the_findings_behind_them(shared):
     pack = shared / "share" / "legal"
-    assert {p.name for p in pack.iterdir()} == {"README.md", "clauses.docx", "clauses.md", "clauses.json",
-                                               "findings_behind_clauses.csv", "evidence_behind_clauses.csv"}
+    assert {p.name for p in pack.iterdir()} == {
+        "README.md",
+        "clauses.docx",
+        "clauses.md",
+        "clauses.json",
+        "findings_behind_clauses.csv",
+        "evidence_behind_clauses.csv",
+    }
     assert (pack / "clauses.md").read_bytes() == (shared / "clauses.md").read_bytes()
     assert "Drafting note" in (pack / "clauses.md").read_text(encoding="utf-8")
     findings = list(csv.DictReader((pack / "findings_behind_clauses.csv").open(encoding="utf-8")))
@@ -160,7 +228,9 @@ def test_share_refuses_outputs_older_than_the_inputs(shared, monkeypatch):
         answers.write_bytes(original.replace(b",5,", b",4,", 1))
         result = cli("share", "--deal", "d1", "--audience", "partner")
         assert result.exit_code == 2
-        assert ("d1: nothing was shared: the outputs do not match the inputs (its inputs changed); run it first: "
-                "dd-pipeline run --deal d1") in result.output
+        assert (
+            "d1: nothing was shared: the outputs do not match the inputs (its inputs changed); run it first: "
+            "dd-pipeline run --deal d1"
+        ) in result.output
     finally:
         answers.write_bytes(original)

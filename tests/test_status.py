@@ -14,8 +14,10 @@ from tests.test_questionnaire import fill, new_deal, pattern, personal_copies
 @pytest.fixture
 def cli(empty_project, dagster_home, monkeypatch):
     invoke = cli_for(empty_project, monkeypatch)
-    write_csv(empty_project.home_dir / "answers.csv",
-              [["H90", "home", "R&D", "executive", "home", "strategic_importance", 1, ""]])
+    write_csv(
+        empty_project.home_dir / "answers.csv",
+        [["H90", "home", "R&D", "executive", "home", "strategic_importance", 1, ""]],
+    )
     return invoke
 
 
@@ -68,9 +70,11 @@ def test_validate_and_run_warn_about_files_that_are_not_read(cli, deal):
     result = cli("validate", "--deal", "acme")
     assert "! warning: inputs/deals/acme/p4.ods: is an OpenDocument spreadsheet" in result.output
     assert "! warning: inputs/deals/acme/p5.xlsm: is a macro-enabled workbook" in result.output
-    assert ("! warning: inputs/deals/acme/questionnaires/acme_partner_P3.xlsx: holds 115 answer(s), but "
-            "questionnaires/ keeps the copies to send and is never read; move the filled workbook up into "
-            "inputs/deals/acme/") in result.output
+    assert (
+        "! warning: inputs/deals/acme/questionnaires/acme_partner_P3.xlsx: holds 115 answer(s), but "
+        "questionnaires/ keeps the copies to send and is never read; move the filled workbook up into "
+        "inputs/deals/acme/"
+    ) in result.output
     # the empty reply is named once, by the intake's own warning
     assert result.output.count("not yet back.xlsx") == 1
 

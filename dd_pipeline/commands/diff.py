@@ -12,8 +12,9 @@ from dd_pipeline.cli import EXIT_INPUT, _select_deals, _settings, app, err, out
 @app.command()
 def diff(
     deal: Annotated[str, typer.Option("--deal", "-d", help="The deal (its folder name).")],
-    older: Annotated[int | None, typer.Option("--from", help="The earlier run's number; default the one "
-                                                             "before --to.")] = None,
+    older: Annotated[
+        int | None, typer.Option("--from", help="The earlier run's number; default the one before --to.")
+    ] = None,
     newer: Annotated[int | None, typer.Option("--to", help="The later run's number; default the latest.")] = None,
 ) -> None:
     """What changed between two runs of a deal: inputs, findings, mitigations, clauses and launch tasks."""
@@ -23,8 +24,10 @@ def diff(
     settings = _settings()
     _select_deals(settings, deal)
     if not settings.warehouse_path.is_file():
-        err.print(f"[red]x[/] {deal} has no recorded runs yet (no warehouse in {settings.outputs_dir}); "
-                  f"run it first: dd-pipeline run --deal {deal}")
+        err.print(
+            f"[red]x[/] {deal} has no recorded runs yet (no warehouse in {settings.outputs_dir}); "
+            f"run it first: dd-pipeline run --deal {deal}"
+        )
         raise typer.Exit(EXIT_INPUT)
     with connect(settings.warehouse_path, read_only=True) as con:
         runs = run_ids(con, deal)
@@ -41,11 +44,12 @@ def diff(
                     return
                 err.print(f"[red]x[/] {option} {number}: {deal} has no run {number} ({known} are recorded)")
                 raise typer.Exit(EXIT_INPUT)
-        when = dict(con.execute("SELECT sequence, recorded_at FROM run_history WHERE deal_id = ?",
-                                [deal]).fetchall())
+        when = dict(con.execute("SELECT sequence, recorded_at FROM run_history WHERE deal_id = ?", [deal]).fetchall())
         report = render(compare_runs(con, deal, start, to))
-    out.print(f"{deal}: run {start} ({when[start]:%Y-%m-%d %H:%M} UTC) -> run {to} ({when[to]:%Y-%m-%d %H:%M} UTC)",
-              markup=False)
+    out.print(
+        f"{deal}: run {start} ({when[start]:%Y-%m-%d %H:%M} UTC) -> run {to} ({when[to]:%Y-%m-%d %H:%M} UTC)",
+        markup=False,
+    )
     if to != start + 1:
         report = report.replace("No change since the previous run.", f"No change between run {start} and run {to}.")
     out.print(report.rstrip("\n"), markup=False, highlight=False, soft_wrap=True)

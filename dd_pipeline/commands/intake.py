@@ -36,9 +36,18 @@ def _home(settings: Settings):  # type: ignore[no-untyped-def]
 
     path = settings.home_dir / "organization.yaml"
     if not path.is_file():
-        raise _fail("The home organization is not described", [InputProblem(
-            _shown(settings, path), None, None, None,
-            "is missing: describe your organization there (name, short_name, divisions)")])
+        raise _fail(
+            "The home organization is not described",
+            [
+                InputProblem(
+                    _shown(settings, path),
+                    None,
+                    None,
+                    None,
+                    "is missing: describe your organization there (name, short_name, divisions)",
+                )
+            ],
+        )
     try:
         return parse_model(HomeOrganization, read_yaml(path, settings.inputs_dir), path, settings.inputs_dir)
     except ProblemList as exc:
@@ -51,8 +60,14 @@ def _date(value: str | None, option: str, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _fail("Nothing was created", [InputProblem(
-            option, None, None, repr(value), "is not a date; expected YYYY-MM-DD, for example 2027-03-01")]) from None
+        raise _fail(
+            "Nothing was created",
+            [
+                InputProblem(
+                    option, None, None, repr(value), "is not a date; expected YYYY-MM-DD, for example 2027-03-01"
+                )
+            ],
+        ) from None
 
 
 def _deal_problem(error: dict) -> InputProblem:  # type: ignore[type-arg]
@@ -62,8 +77,11 @@ def _deal_problem(error: dict) -> InputProblem:  # type: ignore[type-arg]
     field = ".".join(str(p) for p in error["loc"]) or None
     given = error.get("input")
     value = given.isoformat() if isinstance(given, dt.date) else repr(given) if isinstance(given, str) else None
-    message = (plain_validation_message(error) if error.get("type") != "value_error"
-               else str(error["msg"]).removeprefix("Value error, "))
+    message = (
+        plain_validation_message(error)
+        if error.get("type") != "value_error"
+        else str(error["msg"]).removeprefix("Value error, ")
+    )
     return InputProblem("deal", None, field, value, message)
 
 
@@ -75,12 +93,14 @@ def init_deal(
     partner_short: Annotated[str | None, typer.Option("--partner-short", help="Short partner name.")] = None,
     description: Annotated[str, typer.Option(help="What the alliance is meant to do.")] = "",
     term_sheet_date: Annotated[str | None, typer.Option(help="YYYY-MM-DD; default today.")] = None,
-    effective_date: Annotated[str | None, typer.Option(
-        help=f"YYYY-MM-DD; default {EFFECTIVE_AFTER_DAYS} days after the term sheet date.")] = None,
+    effective_date: Annotated[
+        str | None, typer.Option(help=f"YYYY-MM-DD; default {EFFECTIVE_AFTER_DAYS} days after the term sheet date.")
+    ] = None,
     partner_manager: Annotated[str, typer.Option(help="The partner's alliance manager.")] = PLACEHOLDER_NAME,
     partner_manager_role: Annotated[str, typer.Option(help="Their role.")] = "Alliance Manager",
-    home_manager: Annotated[str | None, typer.Option(
-        help="Your alliance manager; default the one in inputs/home/organization.yaml.")] = None,
+    home_manager: Annotated[
+        str | None, typer.Option(help="Your alliance manager; default the one in inputs/home/organization.yaml.")
+    ] = None,
     home_manager_role: Annotated[str | None, typer.Option(help="Their role.")] = None,
 ) -> None:
     """Create inputs/deals/<deal_id>/ with a commented deal.yaml and blank questionnaires for both sides."""
@@ -93,31 +113,65 @@ def init_deal(
     settings = _settings()
     playbook = _load_playbook(settings)
     if not DEAL_ID_PATTERN.match(deal_id):
-        raise _fail("Nothing was created", [InputProblem(
-            "deal id", None, None, repr(deal_id),
-            "is not valid: use 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit")])
+        raise _fail(
+            "Nothing was created",
+            [
+                InputProblem(
+                    "deal id",
+                    None,
+                    None,
+                    repr(deal_id),
+                    "is not valid: use 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit",
+                )
+            ],
+        )
     kind = alliance_type.strip().lower().replace("-", "_").replace(" ", "_")
     if kind not in playbook.alliance_type_ids:
-        raise _fail("Nothing was created", [InputProblem(
-            "--type", None, None, repr(alliance_type),
-            "is not an alliance type; expected one of " + ", ".join(playbook.alliance_type_ids))])
-    blank = [o for o, v in (("--partner-manager", partner_manager), ("--partner-manager-role", partner_manager_role),
-                            ("--home-manager", home_manager), ("--home-manager-role", home_manager_role))
-             if v is not None and not v.strip()]
+        raise _fail(
+            "Nothing was created",
+            [
+                InputProblem(
+                    "--type",
+                    None,
+                    None,
+                    repr(alliance_type),
+                    "is not an alliance type; expected one of " + ", ".join(playbook.alliance_type_ids),
+                )
+            ],
+        )
+    blank = [
+        o
+        for o, v in (
+            ("--partner-manager", partner_manager),
+            ("--partner-manager-role", partner_manager_role),
+            ("--home-manager", home_manager),
+            ("--home-manager-role", home_manager_role),
+        )
+        if v is not None and not v.strip()
+    ]
     if blank:
-        raise _fail("Nothing was created", [InputProblem(o, None, None, None, "is empty; give a name or leave it out")
-                                            for o in blank])
+        raise _fail(
+            "Nothing was created",
+            [InputProblem(o, None, None, None, "is empty; give a name or leave it out") for o in blank],
+        )
     home = _home(settings)
     signed = _date(term_sheet_date, "--term-sheet-date", dt.date.today())
     starts = _date(effective_date, "--effective-date", signed + dt.timedelta(days=EFFECTIVE_AFTER_DAYS))
     own_manager = home.alliance_manager or Person(name=PLACEHOLDER_NAME, role="Alliance Manager")
     try:
         deal = Deal(
-            deal_id=deal_id, partner=partner.strip(), partner_short_name=(partner_short or "").strip() or None,
-            alliance_type=kind, description=description.strip(), term_sheet_date=signed, effective_date=starts,
-            home_alliance_manager=Person(name=home_manager or own_manager.name,
-                                         role=home_manager_role or own_manager.role,
-                                         email=None if home_manager else own_manager.email),
+            deal_id=deal_id,
+            partner=partner.strip(),
+            partner_short_name=(partner_short or "").strip() or None,
+            alliance_type=kind,
+            description=description.strip(),
+            term_sheet_date=signed,
+            effective_date=starts,
+            home_alliance_manager=Person(
+                name=home_manager or own_manager.name,
+                role=home_manager_role or own_manager.role,
+                email=None if home_manager else own_manager.email,
+            ),
             partner_alliance_manager=Person(name=partner_manager, role=partner_manager_role),
         )
     except ValidationError as exc:
@@ -135,18 +189,29 @@ def init_deal(
     for path, side in zip(written[1:], Side, strict=True):
         who = home.short_name if side is Side.home else deal.partner_label
         out.print(f"  {_shown(settings, path)}  (blank, for {who} respondents; about {minutes_for(cells)} minutes)")
-    placeholders = [k for k, p in (("home_alliance_manager", deal.home_alliance_manager),
-                                   ("partner_alliance_manager", deal.partner_alliance_manager))
-                    if p.name == PLACEHOLDER_NAME]
+    placeholders = [
+        k
+        for k, p in (
+            ("home_alliance_manager", deal.home_alliance_manager),
+            ("partner_alliance_manager", deal.partner_alliance_manager),
+        )
+        if p.name == PLACEHOLDER_NAME
+    ]
     folder = _shown(settings, target)
     out.print("\nNext:")
-    out.print(f"  1. Check {folder}/deal.yaml"
-              + (f"; name the {' and '.join(placeholders)} (now '{PLACEHOLDER_NAME}')" if placeholders else "")
-              + ".")
-    out.print(f"  2. Send {deal_id}_home.xlsx to each respondent at {home.short_name} and {deal_id}_partner.xlsx "
-              f"to each at {deal.partner_label},")
-    out.print(f"     or make personal copies: dd-pipeline questionnaire --deal {deal_id} --side partner "
-              "--respondent P01 --respondent P02")
+    out.print(
+        f"  1. Check {folder}/deal.yaml"
+        + (f"; name the {' and '.join(placeholders)} (now '{PLACEHOLDER_NAME}')" if placeholders else "")
+        + "."
+    )
+    out.print(
+        f"  2. Send {deal_id}_home.xlsx to each respondent at {home.short_name} and {deal_id}_partner.xlsx "
+        f"to each at {deal.partner_label},"
+    )
+    out.print(
+        f"     or make personal copies: dd-pipeline questionnaire --deal {deal_id} --side partner "
+        "--respondent P01 --respondent P02"
+    )
     out.print(f"  3. Save each filled workbook in {folder}/ (one file per person, any name ending in .xlsx).")
     out.print(f"  4. dd-pipeline validate --deal {deal_id}")
     out.print(f"  5. dd-pipeline run --deal {deal_id}")
@@ -156,10 +221,13 @@ def init_deal(
 def questionnaire(
     deal: Annotated[str, typer.Option("--deal", "-d", help="The deal (its folder name).")],
     side: Annotated[Side | None, typer.Option(help="Only this side; default both.")] = None,
-    respondent: Annotated[list[str] | None, typer.Option(
-        "--respondent", "-r", help="A respondent id to prefill; repeat for several (needs --side).")] = None,
-    out_dir: Annotated[Path | None, typer.Option(
-        "--out", help="Folder to write into; default inputs/deals/<deal>/questionnaires/.")] = None,
+    respondent: Annotated[
+        list[str] | None,
+        typer.Option("--respondent", "-r", help="A respondent id to prefill; repeat for several (needs --side)."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write into; default inputs/deals/<deal>/questionnaires/.")
+    ] = None,
 ) -> None:
     """Write questionnaire workbooks (XLSX) for a deal: one per respondent, or one blank per side."""
     from dd_pipeline.intake.new_deal import QUESTIONNAIRES
@@ -177,24 +245,56 @@ def questionnaire(
     settings = _settings()
     playbook = _load_playbook(settings)
     if not DEAL_ID_PATTERN.match(deal):
-        raise _fail("No questionnaire was written", [InputProblem(
-            "--deal", None, None, repr(deal), "is not a valid deal id: use lowercase letters, digits, '-' and '_'")])
+        raise _fail(
+            "No questionnaire was written",
+            [
+                InputProblem(
+                    "--deal",
+                    None,
+                    None,
+                    repr(deal),
+                    "is not a valid deal id: use lowercase letters, digits, '-' and '_'",
+                )
+            ],
+        )
     folder = settings.deal_dir(deal)
     deal_path = folder / "deal.yaml"
     if not deal_path.is_file():
-        raise _fail("No questionnaire was written", [InputProblem(
-            _shown(settings, deal_path), None, None, None,
-            f"is missing: create the deal first with dd-pipeline init-deal {deal} --partner ... --type ...")])
+        raise _fail(
+            "No questionnaire was written",
+            [
+                InputProblem(
+                    _shown(settings, deal_path),
+                    None,
+                    None,
+                    None,
+                    f"is missing: create the deal first with dd-pipeline init-deal {deal} --partner ... --type ...",
+                )
+            ],
+        )
     ids = list(dict.fromkeys(r.strip() for r in respondent or []))
     bad = [r for r in ids if not RESPONDENT_ID.match(r)]
     if bad:
-        raise _fail("No questionnaire was written", [
-            InputProblem("--respondent", None, None, repr(r), f"is not a respondent id; use {RESPONDENT_ID_RULE}")
-            for r in bad])
+        raise _fail(
+            "No questionnaire was written",
+            [
+                InputProblem("--respondent", None, None, repr(r), f"is not a respondent id; use {RESPONDENT_ID_RULE}")
+                for r in bad
+            ],
+        )
     if ids and side is None:
-        raise _fail("No questionnaire was written", [InputProblem(
-            "--respondent", None, None, None, "needs --side home or --side partner: say which organization "
-            "these respondents work for")])
+        raise _fail(
+            "No questionnaire was written",
+            [
+                InputProblem(
+                    "--respondent",
+                    None,
+                    None,
+                    None,
+                    "needs --side home or --side partner: say which organization these respondents work for",
+                )
+            ],
+        )
     try:
         the_deal = parse_model(Deal, read_yaml(deal_path, settings.inputs_dir), deal_path, settings.inputs_dir)
     except ProblemList as exc:
@@ -210,5 +310,7 @@ def questionnaire(
         atomic_write_bytes(path, questionnaire_xlsx(playbook, the_deal, home, s, r))
         who = home.short_name if s is Side.home else the_deal.partner_label
         out.print(f"wrote {_shown(settings, path)}  ({who}{', respondent ' + r if r else ', blank'})")
-    out.print(f"Each has {questions} questions and {cells} answers: about {minutes_for(cells)} minutes. "
-              f"Filled workbooks go back into {_shown(settings, folder)}/ (one file per person).")
+    out.print(
+        f"Each has {questions} questions and {cells} answers: about {minutes_for(cells)} minutes. "
+        f"Filled workbooks go back into {_shown(settings, folder)}/ (one file per person)."
+    )

@@ -18,8 +18,9 @@ from dd_pipeline.settings import PROJECT_ROOT
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on; the default keeps the UI on this machine.")]
-    = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; the default keeps the UI on this machine.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port of the web UI.")] = 3000,
 ) -> None:
     """Start the Dagster UI with its daemon (sensor on inputs/deals/, daily rerun schedule)."""
@@ -28,14 +29,19 @@ def serve(
 
     taken = port_taken(host, port)
     if taken:
-        err.print(f"[red]x[/] --port {port}: {taken}; nothing was started. If dd-pipeline serve already runs, "
-                  f"open http://{host}:{port}; otherwise stop the program that uses the port or choose another "
-                  f"one: dd-pipeline serve --port {port + 1}")
+        err.print(
+            f"[red]x[/] --port {port}: {taken}; nothing was started. If dd-pipeline serve already runs, "
+            f"open http://{host}:{port}; otherwise stop the program that uses the port or choose another "
+            f"one: dd-pipeline serve --port {port + 1}"
+        )
         raise typer.Exit(EXIT_INPUT)
     home = ensure_dagster_home(PROJECT_ROOT / ".dagster_home")
     for run in free_dead_runs(open_instance(home)):  # runs killed with an earlier serve or run
-        err.print(f"freed the warehouse slot of run {run.run_id[:8]}"
-                  + (f" (deal {run.deal})" if run.deal else "") + ": its process had ended")
+        err.print(
+            f"freed the warehouse slot of run {run.run_id[:8]}"
+            + (f" (deal {run.deal})" if run.deal else "")
+            + ": its process had ended"
+        )
     dagster = shutil.which("dagster", path=str(Path(sys.executable).parent)) or shutil.which("dagster")
     if dagster is None:
         err.print("[red]x[/] the dagster command is not installed in this environment (run make dev)")

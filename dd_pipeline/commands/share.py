@@ -19,10 +19,15 @@ class Audience(StrEnum):
 @app.command()
 def share(
     deal: Annotated[str, typer.Option("--deal", "-d", help="The deal (its folder name).")],
-    audience: Annotated[Audience, typer.Option(help="partner: joint findings, mitigations, clauses and plan, "
-                                                    "nothing that names or quotes home respondents; legal: the "
-                                                    "clauses with notes and the findings behind them; internal: "
-                                                    "everything.")],
+    audience: Annotated[
+        Audience,
+        typer.Option(
+            help="partner: joint findings, mitigations, clauses and plan, "
+            "nothing that names or quotes home respondents; legal: the "
+            "clauses with notes and the findings behind them; internal: "
+            "everything."
+        ),
+    ],
 ) -> None:
     """Write outputs/<deal>/share/<audience>/: the deal's results for one audience, to send as it is."""
     from dd_pipeline.reporting.share import ShareError, write_pack
@@ -35,8 +40,10 @@ def share(
     need = run_need(settings, deal, playbook.fingerprint)
     if need.reason != UP_TO_DATE:
         why = "it has no answers yet" if need.waiting else need.reason
-        err.print(f"[red]x[/] {deal}: nothing was shared: the outputs do not match the inputs ({why}); run it "
-                  f"first: dd-pipeline run --deal {deal}")
+        err.print(
+            f"[red]x[/] {deal}: nothing was shared: the outputs do not match the inputs ({why}); run it "
+            f"first: dd-pipeline run --deal {deal}"
+        )
         raise typer.Exit(EXIT_INPUT)
     try:
         with connect(settings.warehouse_path, read_only=True) as con:

@@ -26,14 +26,20 @@ def status(deal: DealOption = None) -> None:
         out.print(f"[bold]{_escape(deal_id)}[/]")
 
         issued = len(returns.issued)
-        out.print(f"Questionnaires issued: {_plural(issued, 'personal copy', 'personal copies')}"
-                  + (f", {_plural(len(returns.blank), 'blank copy', 'blank copies')} for anybody on a side"
-                     if returns.blank else ""))
+        out.print(
+            f"Questionnaires issued: {_plural(issued, 'personal copy', 'personal copies')}"
+            + (
+                f", {_plural(len(returns.blank), 'blank copy', 'blank copies')} for anybody on a side"
+                if returns.blank
+                else ""
+            )
+        )
         if returns.returned:
             table = Table("respondent", "side", "answered", "file", title=None, show_edge=False, pad_edge=False)
             for r in returns.returned:
-                table.add_row(_escape(r.respondent_id), r.side, f"{r.share:.0%} ({r.answered} of {r.asked})",
-                              _escape(r.file))
+                table.add_row(
+                    _escape(r.respondent_id), r.side, f"{r.share:.0%} ({r.answered} of {r.asked})", _escape(r.file)
+                )
             out.print(f"Returned: {_plural(len(returns.returned), 'respondent')}")
             out.print(table)
         else:
@@ -56,9 +62,11 @@ def status(deal: DealOption = None) -> None:
             out.print(f"Not read: {_plural(len(returns.ignored), 'file')}")
             out.print(table)
         if returns.unusable:
-            out.print(f"[red]Problems[/] in {_plural(len(returns.unusable), 'file')} ("
-                      + ", ".join(_escape(f) for f in returns.unusable)
-                      + f"): dd-pipeline validate --deal {deal_id} names them")
+            out.print(
+                f"[red]Problems[/] in {_plural(len(returns.unusable), 'file')} ("
+                + ", ".join(_escape(f) for f in returns.unusable)
+                + f"): dd-pipeline validate --deal {deal_id} names them"
+            )
 
         need = run_need(settings, deal_id, playbook.fingerprint)
         last = need.last_run

@@ -38,10 +38,13 @@ def deal_job(partitioned: list[dg.AssetsDefinition]) -> "UnresolvedAssetJobDefin
 
 
 def deal_folder_sensor(job: "UnresolvedAssetJobDefinition") -> dg.SensorDefinition:
-    @dg.sensor(job=job, minimum_interval_seconds=int(os.environ.get("DD_SENSOR_SECONDS", "30")),
-               default_status=dg.DefaultSensorStatus.RUNNING,
-               description="Runs a deal when its folder is new or its inputs, the home profile or the playbook "
-                           "changed (by content); unchanged deals are left alone.")
+    @dg.sensor(
+        job=job,
+        minimum_interval_seconds=int(os.environ.get("DD_SENSOR_SECONDS", "30")),
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Runs a deal when its folder is new or its inputs, the home profile or the playbook "
+        "changed (by content); unchanged deals are left alone.",
+    )
     def deal_folders(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         settings = Settings.from_env()
         seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
@@ -65,8 +68,13 @@ def deal_folder_sensor(job: "UnresolvedAssetJobDefinition") -> dg.SensorDefiniti
                 context.log.info(f"{deal_id}: waiting for answers (no filled questionnaire or answers file yet)")
             elif need.needed:
                 context.log.info(f"{deal_id}: runs because {need.reason}")
-                requests.append(dg.RunRequest(partition_key=deal_id, run_key=f"{deal_id}:{current}",
-                                              tags={"dd/trigger": "sensor", PLAYBOOK_TAG: playbook_fp}))
+                requests.append(
+                    dg.RunRequest(
+                        partition_key=deal_id,
+                        run_key=f"{deal_id}:{current}",
+                        tags={"dd/trigger": "sensor", PLAYBOOK_TAG: playbook_fp},
+                    )
+                )
         return dg.SensorResult(
             run_requests=requests,
             dynamic_partitions_requests=[DEALS.build_add_request(new)] if new else [],
@@ -80,25 +88,38 @@ def daily_rerun_schedule(job: "UnresolvedAssetJobDefinition") -> dg.ScheduleDefi
     """Every deal, once a day (DD_RERUN_CRON, default 06:00); DD_DAILY_RERUN=off leaves it stopped."""
     enabled = os.environ.get("DD_DAILY_RERUN", "on").strip().lower() not in OFF
 
-    @dg.schedule(job=job, cron_schedule=os.environ.get("DD_RERUN_CRON", "0 6 * * *"),
-                 execution_timezone=os.environ.get("DD_TIMEZONE", "UTC"),
-                 default_status=dg.DefaultScheduleStatus.RUNNING if enabled else dg.DefaultScheduleStatus.STOPPED,
-                 description="Once a day, runs every deal that needs a run (the command line's rule: inputs, "
-                             "playbook or code changed, or outputs altered); unchanged deals are left alone.")
+    @dg.schedule(
+        job=job,
+        cron_schedule=os.environ.get("DD_RERUN_CRON", "0 6 * * *"),
+        execution_timezone=os.environ.get("DD_TIMEZONE", "UTC"),
+        default_status=dg.DefaultScheduleStatus.RUNNING if enabled else dg.DefaultScheduleStatus.STOPPED,
+        description="Once a day, runs every deal that needs a run (the command line's rule: inputs, "
+        "playbook or code changed, or outputs altered); unchanged deals are left alone.",
+    )
     def daily_rerun(context: dg.ScheduleEvaluationContext) -> dg.SkipReason | list[dg.RunRequest]:
         settings = Settings.from_env()
         day = context.scheduled_execution_time.strftime("%Y-%m-%d") if context.scheduled_execution_time else "now"
         playbook_fp = playbook_fingerprint(settings.assets_dir)
         present = set(deal_ids(settings))
-        needs = [run_need(settings, deal_id, playbook_fp)
-                 for deal_id in sorted(context.instance.get_dynamic_partitions(DEALS.name)) if deal_id in present]
-        requests = [dg.RunRequest(partition_key=n.deal_id, run_key=f"daily:{day}:{n.deal_id}:{n.state}",
-                                  tags={"dd/trigger": "schedule", PLAYBOOK_TAG: playbook_fp})
-                    for n in needs if n.needed]
+        needs = [
+            run_need(settings, deal_id, playbook_fp)
+            for deal_id in sorted(context.instance.get_dynamic_partitions(DEALS.name))
+            if deal_id in present
+        ]
+        requests = [
+            dg.RunRequest(
+                partition_key=n.deal_id,
+                run_key=f"daily:{day}:{n.deal_id}:{n.state}",
+                tags={"dd/trigger": "schedule", PLAYBOOK_TAG: playbook_fp},
+            )
+            for n in needs
+            if n.needed
+        ]
         if not requests:
             waiting = [n.deal_id for n in needs if n.waiting]
-            return dg.SkipReason("every deal is up to date" + (f"; waiting for answers: {', '.join(waiting)}"
-                                                                if waiting else ""))
+            return dg.SkipReason(
+                "every deal is up to date" + (f"; waiting for answers: {', '.join(waiting)}" if waiting else "")
+            )
         return requests
 
     return daily_rerun

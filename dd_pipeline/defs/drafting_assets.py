@@ -17,8 +17,9 @@ from .scoring_assets import current_playbook, findings
 DRAFTING_GROUP = "drafting"
 
 
-@dg.asset(partitions_def=DEALS, deps=[findings], group_name=DRAFTING_GROUP, pool=WAREHOUSE_POOL,
-          kinds={"duckdb", "csv"})
+@dg.asset(
+    partitions_def=DEALS, deps=[findings], group_name=DRAFTING_GROUP, pool=WAREHOUSE_POOL, kinds={"duckdb", "csv"}
+)
 def mitigations(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
@@ -33,33 +34,47 @@ def mitigations(
     with step(context, "writing mitigations.csv"):
         atomic_write_text(path, mitigations_csv(result, parties))
     done_writing(context, project)
-    return dg.MaterializeResult(metadata={
-        "selected": len(result.selected),
-        "suggested": len(result.matches) - len(result.selected),
-        "uncovered findings": len(result.uncovered),
-        "uncovered": dg.MetadataValue.md("\n".join(f"- {describe(f, parties)} ({f.band.value if f.band else '-'})"
-                                                   for f in result.uncovered) or "none"),
-        "top mitigations": dg.MetadataValue.md("\n".join(
-            f"{m.rank}. {render_side_text(m.mitigation.title, m.sides, parties)}" for m in result.selected[:5])
-            or "none"),
-        "file": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / path.name)),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "selected": len(result.selected),
+            "suggested": len(result.matches) - len(result.selected),
+            "uncovered findings": len(result.uncovered),
+            "uncovered": dg.MetadataValue.md(
+                "\n".join(f"- {describe(f, parties)} ({f.band.value if f.band else '-'})" for f in result.uncovered)
+                or "none"
+            ),
+            "top mitigations": dg.MetadataValue.md(
+                "\n".join(
+                    f"{m.rank}. {render_side_text(m.mitigation.title, m.sides, parties)}" for m in result.selected[:5]
+                )
+                or "none"
+            ),
+            "file": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / path.name)),
+        }
+    )
 
 
 @dg.asset_check(asset=mitigations, description="Every finding at band high or worse is covered by a mitigation.")
 def high_gaps_are_covered(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     deal_id = context.op_execution_context.partition_key
     with warehouse.connect() as con:
-        rows = con.execute("SELECT finding_id, band FROM uncovered_gaps WHERE deal_id = ? ORDER BY finding_id",
-                           [deal_id]).fetchall()
+        rows = con.execute(
+            "SELECT finding_id, band FROM uncovered_gaps WHERE deal_id = ? ORDER BY finding_id", [deal_id]
+        ).fetchall()
     return dg.AssetCheckResult(
-        passed=not rows, severity=dg.AssetCheckSeverity.WARN,
+        passed=not rows,
+        severity=dg.AssetCheckSeverity.WARN,
         metadata={"uncovered": dg.MetadataValue.md("\n".join(f"- {d} ({b})" for d, b in rows) or "none")},
     )
 
 
-@dg.asset(partitions_def=DEALS, deps=[mitigations], group_name=DRAFTING_GROUP, pool=WAREHOUSE_POOL,
-          kinds={"duckdb", "docx", "markdown"})
+@dg.asset(
+    partitions_def=DEALS,
+    deps=[mitigations],
+    group_name=DRAFTING_GROUP,
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb", "docx", "markdown"},
+)
 def clauses(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
@@ -74,28 +89,37 @@ def clauses(
     done_writing(context, project)
     for problem in draft.problems:
         context.log.warning(str(problem))
-    return dg.MaterializeResult(metadata={
-        "clauses": len(draft.drafted),
-        "not drafted": len(draft.problems),
-        "missing parameters": dg.MetadataValue.md("\n".join(f"- {p}" for p in draft.problems) or "none"),
-        "document": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / paths[2].name)),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "clauses": len(draft.drafted),
+            "not drafted": len(draft.problems),
+            "missing parameters": dg.MetadataValue.md("\n".join(f"- {p}" for p in draft.problems) or "none"),
+            "document": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / paths[2].name)),
+        }
+    )
 
 
 @dg.asset_check(asset=clauses, description="Every selected clause could be drafted (no missing parameter).")
 def clauses_are_complete(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     deal_id = context.op_execution_context.partition_key
     with warehouse.connect() as con:
-        rows = con.execute("SELECT clause_id, message FROM clause_problems WHERE deal_id = ? ORDER BY clause_id",
-                           [deal_id]).fetchall()
+        rows = con.execute(
+            "SELECT clause_id, message FROM clause_problems WHERE deal_id = ? ORDER BY clause_id", [deal_id]
+        ).fetchall()
     return dg.AssetCheckResult(
-        passed=not rows, severity=dg.AssetCheckSeverity.WARN,
+        passed=not rows,
+        severity=dg.AssetCheckSeverity.WARN,
         metadata={"problems": dg.MetadataValue.md("\n".join(f"- {c}: {m}" for c, m in rows) or "none")},
     )
 
 
-@dg.asset(partitions_def=DEALS, deps=[mitigations], group_name=DRAFTING_GROUP, pool=WAREHOUSE_POOL,
-          kinds={"duckdb", "xlsx", "ics"})
+@dg.asset(
+    partitions_def=DEALS,
+    deps=[mitigations],
+    group_name=DRAFTING_GROUP,
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb", "xlsx", "ics"},
+)
 def launch_plan(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
@@ -111,14 +135,16 @@ def launch_plan(
         paths = write_plan_files(deal_folder(context, project), deal, tasks, home=planned.home, previous_ics=previous)
     done_writing(context, project)
     work = [t for t in tasks if t.kind == "task"]
-    return dg.MaterializeResult(metadata={
-        "tasks": len(work),
-        "from mitigations": sum(t.origin.startswith("mitigation:") for t in work),
-        "milestones": sum(t.milestone for t in work),
-        "committee meetings": sum(t.kind == "meeting" for t in tasks),
-        "last task ends": max((t.end for t in work if t.end), default=deal.effective_date).isoformat(),
-        "workbook": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / paths[1].name)),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "tasks": len(work),
+            "from mitigations": sum(t.origin.startswith("mitigation:") for t in work),
+            "milestones": sum(t.milestone for t in work),
+            "committee meetings": sum(t.kind == "meeting" for t in tasks),
+            "last task ends": max((t.end for t in work if t.end), default=deal.effective_date).isoformat(),
+            "workbook": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / paths[1].name)),
+        }
+    )
 
 
 DRAFTING_ASSETS = [mitigations, clauses, launch_plan]

@@ -21,8 +21,13 @@ from .scoring_assets import gap_reports
 
 
 # After the dashboard: the snapshot fingerprints the deal's finished outputs, dashboard.html included.
-@dg.asset(partitions_def=DEALS, deps=[gap_reports, mitigations, clauses, launch_plan, dashboard],
-          group_name="history", pool=WAREHOUSE_POOL, kinds={"duckdb", "markdown"})
+@dg.asset(
+    partitions_def=DEALS,
+    deps=[gap_reports, mitigations, clauses, launch_plan, dashboard],
+    group_name="history",
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb", "markdown"},
+)
 def run_snapshot(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
@@ -37,12 +42,18 @@ def run_snapshot(
         rows.insert(0, "position", range(1, len(rows) + 1))
         rows.insert(0, "deal_id", deal_id)
         with transaction(con):
-            replace_rows(con, "deal_changes", deal_id, rows if not rows.empty else pd.DataFrame(
-                columns=["deal_id", "position", "section", "change"]))
+            replace_rows(
+                con,
+                "deal_changes",
+                deal_id,
+                rows if not rows.empty else pd.DataFrame(columns=["deal_id", "position", "section", "change"]),
+            )
         outputs = output_fingerprint(folder)
         snapshot = record_snapshot(con, deal_id, context.run_id, recorded_at, outputs)
-        fingerprints = con.execute("SELECT input_fingerprint, playbook_fingerprint FROM run_history "
-                                   "WHERE run_id = ? AND deal_id = ?", [context.run_id, deal_id]).fetchone()
+        fingerprints = con.execute(
+            "SELECT input_fingerprint, playbook_fingerprint FROM run_history WHERE run_id = ? AND deal_id = ?",
+            [context.run_id, deal_id],
+        ).fetchone()
     run = {
         "deal_id": deal_id,
         "run_id": context.run_id,
@@ -59,12 +70,14 @@ def run_snapshot(
         mark_recorded(project.settings, deal_id, context.run_id)
         # The run is recorded: its files replace the deal's previous set in one step.
         folder = publish(project.settings, deal_id, context.run_id)
-    return dg.MaterializeResult(metadata={
-        "run number": snapshot.sequence,
-        "first run": changes.first_run,
-        "changes": len(rows),
-        "report": dg.MetadataValue.path(str(folder / "changes.md")),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "run number": snapshot.sequence,
+            "first run": changes.first_run,
+            "changes": len(rows),
+            "report": dg.MetadataValue.path(str(folder / "changes.md")),
+        }
+    )
 
 
 HISTORY_ASSETS = [run_snapshot]

@@ -24,8 +24,13 @@ PID_TAG = "dd/pid"
 PID_START_TAG = "dd/pid-start"
 HOST_TAG = "dd/host"
 SLOT_WAIT_SECONDS = float(os.environ.get("DD_SLOT_WAIT_SECONDS", "600"))
-UNFINISHED = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-              dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+UNFINISHED = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
 
 
 def _start_time(pid: int) -> str:
@@ -104,8 +109,11 @@ def free_dead_runs(instance: dg.DagsterInstance) -> list[FreedRun]:
             continue
         if run.status == dg.DagsterRunStatus.QUEUED or not run_process_gone(instance, run):
             continue
-        instance.report_run_failed(run, "The process running this run ended before the run finished (it was "
-                                        "killed or crashed); the run was marked failed and its slots freed.")
+        instance.report_run_failed(
+            run,
+            "The process running this run ended before the run finished (it was "
+            "killed or crashed); the run was marked failed and its slots freed.",
+        )
         if run_id in holders:
             storage.free_concurrency_slots_for_run(run_id)
         freed.append(FreedRun(run_id, deal, True))
@@ -137,8 +145,14 @@ def pool_holders(instance: dg.DagsterInstance, pool: str, own_run_id: str | None
         started = ""
         if record and record.start_time:
             started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(record.start_time))
-        result.append(Holder(run_id, run.tags.get("dagster/partition", "") if run else "",
-                             run.tags.get(PID_TAG, "") if run else "", started))
+        result.append(
+            Holder(
+                run_id,
+                run.tags.get("dagster/partition", "") if run else "",
+                run.tags.get(PID_TAG, "") if run else "",
+                started,
+            )
+        )
     return result
 
 
@@ -162,8 +176,9 @@ class SlotWaitExpired(KeyboardInterrupt):
     pending slot claims are withdrawn), not as a failure of a step."""
 
 
-def wait_for_pool(instance: dg.DagsterInstance, pool: str, say: Callable[[str], None],
-                  seconds: float | None = None) -> None:
+def wait_for_pool(
+    instance: dg.DagsterInstance, pool: str, say: Callable[[str], None], seconds: float | None = None
+) -> None:
     """Return once a slot of ``pool`` is free; dead runs are freed on the way. Raises SlotWaitExpired."""
     seconds = SLOT_WAIT_SECONDS if seconds is None else seconds
     deadline = time.monotonic() + seconds
@@ -175,8 +190,7 @@ def wait_for_pool(instance: dg.DagsterInstance, pool: str, say: Callable[[str], 
             return
         who = describe(holders)
         if who != told:
-            say(f"waiting for the warehouse: it is in use by {who}; giving up after {int(seconds)} s "
-                "(Ctrl-C stops)")
+            say(f"waiting for the warehouse: it is in use by {who}; giving up after {int(seconds)} s (Ctrl-C stops)")
             told = who
         if time.monotonic() > deadline:
             raise SlotWaitExpired(f"the warehouse stayed in use by {who} for {int(seconds)} s")
@@ -184,13 +198,19 @@ def wait_for_pool(instance: dg.DagsterInstance, pool: str, say: Callable[[str], 
 
 
 def _raise_in_main_thread(exc_type: type[BaseException]) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.main_thread().ident),
-                                               ctypes.py_object(exc_type))
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(threading.main_thread().ident), ctypes.py_object(exc_type)
+    )
 
 
 @contextmanager
-def watched_run(instance: dg.DagsterInstance, pool: str, tags: dict[str, str],
-                say: Callable[[str], None], seconds: float | None = None) -> Iterator[None]:
+def watched_run(
+    instance: dg.DagsterInstance,
+    pool: str,
+    tags: dict[str, str],
+    say: Callable[[str], None],
+    seconds: float | None = None,
+) -> Iterator[None]:
     """Around an in-process run: while one of its steps waits for a slot of ``pool`` (Dagster sleeps there
     with Ctrl-C held back), say what it waits for, and end the wait on Ctrl-C, SIGTERM or the time limit."""
     from dagster._utils.interrupts import check_captured_interrupt

@@ -38,8 +38,9 @@ def step(context: dg.AssetExecutionContext, what: str) -> Iterator[None]:
     except (dg.Failure, KeyboardInterrupt):
         raise
     except ProblemList as exc:
-        raise dg.Failure(description=f"deal {context.partition_key}, step {context.op_def.name}: {what}: "
-                                     f"{exc}") from None
+        raise dg.Failure(
+            description=f"deal {context.partition_key}, step {context.op_def.name}: {what}: {exc}"
+        ) from None
     except Exception as exc:
         if interruption(exc):  # DuckDB turns Ctrl-C or SIGTERM during a query into an error of its own
             raise
@@ -47,8 +48,10 @@ def step(context: dg.AssetExecutionContext, what: str) -> Iterator[None]:
 
 
 def _failure(context: dg.AssetExecutionContext, what: str, exc: Exception) -> dg.Failure:
-    return dg.Failure(description=f"deal {context.partition_key}, step {context.op_def.name}: {what} failed: "
-                                  f"{type(exc).__name__}: {exc}")
+    return dg.Failure(
+        description=f"deal {context.partition_key}, step {context.op_def.name}: {what} failed: "
+        f"{type(exc).__name__}: {exc}"
+    )
 
 
 INTERRUPTIONS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt", "InterruptException")

@@ -16,8 +16,13 @@ from .scoring_assets import current_playbook, gap_reports
 REPORTS_GROUP = "reports"
 
 
-@dg.asset(partitions_def=DEALS, deps=[gap_reports, mitigations, clauses, launch_plan], group_name=REPORTS_GROUP,
-          pool=WAREHOUSE_POOL, kinds={"html", "plotly"})
+@dg.asset(
+    partitions_def=DEALS,
+    deps=[gap_reports, mitigations, clauses, launch_plan],
+    group_name=REPORTS_GROUP,
+    pool=WAREHOUSE_POOL,
+    kinds={"html", "plotly"},
+)
 def dashboard(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
@@ -26,16 +31,22 @@ def dashboard(
     pb = current_playbook(project, warehouse, context)
     with warehouse.connect() as con, step(context, "writing dashboard.html"):
         path = write_dashboard(con, project.settings, deal_id, pb, deal_folder(context, project))
-        row = con.execute("SELECT risk_index, band, critical_gaps, high_gaps FROM deal_scores WHERE deal_id = ?",
-                          [deal_id]).fetchone()
+        row = con.execute(
+            "SELECT risk_index, band, critical_gaps, high_gaps FROM deal_scores WHERE deal_id = ?", [deal_id]
+        ).fetchone()
     risk, band, critical, high = row or (None, None, 0, 0)
     size = path.stat().st_size
     done_writing(context, project)
-    return dg.MaterializeResult(metadata={
-        "dashboard": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / path.name)),
-        "size (KB)": round(size / 1024, 1),
-        "risk index": risk, "band": band or "not scored", "critical gaps": critical, "high gaps": high,
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "dashboard": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / path.name)),
+            "size (KB)": round(size / 1024, 1),
+            "risk index": risk,
+            "band": band or "not scored",
+            "critical gaps": critical,
+            "high gaps": high,
+        }
+    )
 
 
 # Under the daemon (dd-pipeline serve) deals run one by one as their folders change; the portfolio page follows
@@ -47,8 +58,13 @@ AFTER_DEAL_RUNS = (
 ).with_label("after the deals' runs")
 
 
-@dg.asset(deps=[dashboard, dg.AssetKey("run_snapshot")], group_name=REPORTS_GROUP, pool=WAREHOUSE_POOL,
-          kinds={"html"}, automation_condition=AFTER_DEAL_RUNS)
+@dg.asset(
+    deps=[dashboard, dg.AssetKey("run_snapshot")],
+    group_name=REPORTS_GROUP,
+    pool=WAREHOUSE_POOL,
+    kinds={"html"},
+    automation_condition=AFTER_DEAL_RUNS,
+)
 def portfolio(project: ProjectResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """outputs/index.html: every deal in the warehouse sorted by engagement risk, linked to its dashboard."""
     try:
@@ -59,13 +75,19 @@ def portfolio(project: ProjectResource, warehouse: WarehouseResource) -> dg.Mate
         path = write_portfolio(con, project.settings, names)
         deals = portfolio_deals(con)
     top = deals.head(5)
-    return dg.MaterializeResult(metadata={
-        "portfolio": dg.MetadataValue.path(str(path)),
-        "deals": len(deals),
-        "riskiest": dg.MetadataValue.md("\n".join(
-            f"{i}. {r.partner} ({r.deal_id}): {r.risk_index} {r.band}" for i, r in enumerate(top.itertuples(), 1))
-            or "none"),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "portfolio": dg.MetadataValue.path(str(path)),
+            "deals": len(deals),
+            "riskiest": dg.MetadataValue.md(
+                "\n".join(
+                    f"{i}. {r.partner} ({r.deal_id}): {r.risk_index} {r.band}"
+                    for i, r in enumerate(top.itertuples(), 1)
+                )
+                or "none"
+            ),
+        }
+    )
 
 
 REPORTING_ASSETS = [dashboard, portfolio]
@@ -73,6 +95,9 @@ REPORTING_ASSETS = [dashboard, portfolio]
 
 def portfolio_sensor() -> dg.AutomationConditionSensorDefinition:
     return dg.AutomationConditionSensorDefinition(
-        "portfolio_page", target=dg.AssetSelection.assets(portfolio), default_status=dg.DefaultSensorStatus.RUNNING,
-        minimum_interval_seconds=30, description="Rewrites outputs/index.html after deals have run.",
+        "portfolio_page",
+        target=dg.AssetSelection.assets(portfolio),
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        minimum_interval_seconds=30,
+        description="Rewrites outputs/index.html after deals have run.",
     )

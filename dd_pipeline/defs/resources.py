@@ -1,6 +1,5 @@
 """Typed resources: where the warehouse and the project folders are."""
 
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path

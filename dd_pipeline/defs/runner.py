@@ -115,8 +115,15 @@ def materialize_deals(
         wait_for_pool(instance, WAREHOUSE_POOL, say)
         tags = {**kwargs.pop("tags", {}), **process_tags(), "dd/attempt": uuid.uuid4().hex}
         with watched_run(instance, WAREHOUSE_POOL, {"dd/attempt": tags["dd/attempt"]}, say):
-            result = dg.materialize(targets, instance=instance, resources=resources, raise_on_error=False,
-                                    run_config=QUIET, tags=tags, **kwargs)
+            result = dg.materialize(
+                targets,
+                instance=instance,
+                resources=resources,
+                raise_on_error=False,
+                run_config=QUIET,
+                tags=tags,
+                **kwargs,
+            )
         if _interrupted(result):  # Ctrl-C or SIGTERM inside a step: Dagster ended the run, the command stops too
             deal_id = kwargs.get("partition_key")
             if deal_id and not is_recorded(settings, deal_id, result.run_id):
@@ -143,8 +150,12 @@ def materialize_deals(
     for deal_id in deal_ids:
         on_event(deal_id, "running")
         started = time.perf_counter()
-        result = run([*assets, *checks], selection=dg.AssetSelection.assets(*partitioned), partition_key=deal_id,
-                     tags={"dd/deal": deal_id, "dd/trigger": "cli", PLAYBOOK_TAG: pinned})
+        result = run(
+            [*assets, *checks],
+            selection=dg.AssetSelection.assets(*partitioned),
+            partition_key=deal_id,
+            tags={"dd/deal": deal_id, "dd/trigger": "cli", PLAYBOOK_TAG: pinned},
+        )
         elapsed = time.perf_counter() - started
         if not result.success and not is_recorded(settings, deal_id, result.run_id):
             # Not recorded: the run's files are dropped. A run recorded in the history whose publication
@@ -191,16 +202,21 @@ def _committed(settings: Settings) -> set[tuple[str, str]]:
     if not staged or not settings.warehouse_path.is_file():
         return set()
     with connect(settings.warehouse_path, read_only=True) as con:
-        rows = con.execute("SELECT deal_id, run_id FROM run_history WHERE run_id IN (SELECT unnest(?))",
-                           [[run_id for _, run_id in staged]]).fetchall()
+        rows = con.execute(
+            "SELECT deal_id, run_id FROM run_history WHERE run_id IN (SELECT unnest(?))",
+            [[run_id for _, run_id in staged]],
+        ).fetchall()
     return {(d, r) for d, r in rows}
 
 
 def _after_deals(assets: list[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
     """Unpartitioned assets over all deals (the portfolio page): built once, after the deals' partitions."""
     partitioned = {key for a in assets if a.partitions_def is not None for key in a.keys}
-    return [a for a in assets if a.partitions_def is None
-            and any(dep.asset_key in partitioned for dep in a.specs_by_key[a.key].deps)]
+    return [
+        a
+        for a in assets
+        if a.partitions_def is None and any(dep.asset_key in partitioned for dep in a.specs_by_key[a.key].deps)
+    ]
 
 
 def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
@@ -216,8 +232,7 @@ def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
 
 def _blocked(result: dg.ExecuteInProcessResult) -> bool:
     """True when a blocking (ERROR) check evaluated and failed: the deal's inputs stopped it."""
-    return any(not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
-               for e in result.get_asset_check_evaluations())
+    return any(not e.passed and e.severity == dg.AssetCheckSeverity.ERROR for e in result.get_asset_check_evaluations())
 
 
 def _failure_text(result: dg.ExecuteInProcessResult) -> str:

@@ -1,6 +1,5 @@
 """Assets from the playbook and the deal folders to scored gaps."""
 
-
 import dagster as dg
 
 from dd_pipeline.errors import InputProblem, ProblemList
@@ -19,9 +18,7 @@ from .resources import ProjectResource, WarehouseResource
 SCORING_GROUP = "scoring"
 
 
-def current_playbook(
-    project: ProjectResource, warehouse: WarehouseResource, context: object | None = None
-) -> Playbook:
+def current_playbook(project: ProjectResource, warehouse: WarehouseResource, context: object | None = None) -> Playbook:
     """The playbook from assets/; when the warehouse holds an older one, it is replaced first.
 
     One run, one playbook: a run started with a playbook fingerprint (the ``dd/playbook`` tag, set by the
@@ -33,10 +30,13 @@ def current_playbook(
         raise dg.Failure(description="The playbook in assets/ has problems:\n" + str(exc)) from None
     pinned = _run_tags(context).get(PLAYBOOK_TAG)
     if pinned and pinned != playbook.fingerprint:
-        raise dg.Failure(description=(
-            f"The playbook in assets/ changed while this run was going on (it started with playbook {pinned}, "
-            f"the files are now {playbook.fingerprint}); this step wrote nothing, and the deal keeps its "
-            "previous outputs. Run the deal again to use the edited playbook."))
+        raise dg.Failure(
+            description=(
+                f"The playbook in assets/ changed while this run was going on (it started with playbook {pinned}, "
+                f"the files are now {playbook.fingerprint}); this step wrote nothing, and the deal keeps its "
+                "previous outputs. Run the deal again to use the edited playbook."
+            )
+        )
     with warehouse.connect() as con:
         row = con.execute("SELECT fingerprint FROM playbook_meta").fetchone()
         if row is None or row[0] != playbook.fingerprint:
@@ -75,7 +75,11 @@ def playbook(project: ProjectResource, warehouse: WarehouseResource) -> dg.Mater
 
 
 @dg.asset(
-    partitions_def=DEALS, deps=[playbook], group_name=SCORING_GROUP, pool=WAREHOUSE_POOL, kinds={"duckdb"},
+    partitions_def=DEALS,
+    deps=[playbook],
+    group_name=SCORING_GROUP,
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb"},
 )
 def deal_inputs(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
@@ -103,8 +107,12 @@ def deal_inputs(
     )
 
 
-@dg.asset_check(asset=deal_inputs, blocking=True, description="Inputs are usable: no errors in any file, "
-                "and the Great Expectations suites for the deal, its answers, respondents and evidence pass.")
+@dg.asset_check(
+    asset=deal_inputs,
+    blocking=True,
+    description="Inputs are usable: no errors in any file, "
+    "and the Great Expectations suites for the deal, its answers, respondents and evidence pass.",
+)
 def deal_inputs_are_valid(
     context: dg.AssetCheckExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
@@ -130,9 +138,12 @@ def deal_inputs_are_valid(
     )
 
 
-@dg.asset_check(asset=deal_inputs, description="Enough people and enough coverage on each side (warning): "
-                "at least the playbook's number of respondents rate their own organization, and enough of "
-                "the framework's dimensions have an answer.")
+@dg.asset_check(
+    asset=deal_inputs,
+    description="Enough people and enough coverage on each side (warning): "
+    "at least the playbook's number of respondents rate their own organization, and enough of "
+    "the framework's dimensions have an answer.",
+)
 def deal_inputs_are_thick_enough(
     context: dg.AssetCheckExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
@@ -154,9 +165,11 @@ def deal_inputs_are_thick_enough(
 
 
 def _stored_problems(con, deal_id: str, severity: str) -> list[InputProblem]:  # type: ignore[no-untyped-def]
-    rows = con.execute("SELECT file, row_number, field, value, message, severity FROM input_problems "
-                       "WHERE deal_id = ? AND severity = ? ORDER BY file, row_number NULLS FIRST, field",
-                       [deal_id, severity]).fetchall()
+    rows = con.execute(
+        "SELECT file, row_number, field, value, message, severity FROM input_problems "
+        "WHERE deal_id = ? AND severity = ? ORDER BY file, row_number NULLS FIRST, field",
+        [deal_id, severity],
+    ).fetchall()
     return [InputProblem(*r) for r in rows]
 
 
@@ -165,29 +178,47 @@ def _check_partition(context: dg.AssetCheckExecutionContext) -> str:
 
 
 @dg.asset(
-    partitions_def=DEALS, deps=[deal_inputs], group_name=SCORING_GROUP, pool=WAREHOUSE_POOL, kinds={"duckdb"},
+    partitions_def=DEALS,
+    deps=[deal_inputs],
+    group_name=SCORING_GROUP,
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb"},
 )
 def answers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The accepted answers (one row per respondent, organization rated and dimension) and evidence."""
     deal_id = context.partition_key
     with warehouse.connect() as con, step(context, f"taking in the checked inputs of inputs/deals/{deal_id}/"):
         deal = promote_deal(con, deal_id)
-        counts = con.execute("""
+        counts = con.execute(
+            """
             SELECT count(*), count(*) FILTER (WHERE status = 'answered'),
                    count(DISTINCT respondent_id) FILTER (WHERE respondent_side = 'home'),
                    count(DISTINCT respondent_id) FILTER (WHERE respondent_side = 'partner')
-            FROM answers WHERE deal_id = ?""", [deal_id]).fetchone()
+            FROM answers WHERE deal_id = ?""",
+            [deal_id],
+        ).fetchone()
     assert counts is not None
-    return dg.MaterializeResult(metadata={
-        "partner": deal.partner, "alliance type": deal.alliance_type, "rows": counts[0], "answered": counts[1],
-        "home respondents": counts[2], "partner respondents": counts[3],
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "partner": deal.partner,
+            "alliance type": deal.alliance_type,
+            "rows": counts[0],
+            "answered": counts[1],
+            "home respondents": counts[2],
+            "partner respondents": counts[3],
+        }
+    )
 
 
 def _scoring_asset(table: str, upstream: list[dg.AssetsDefinition], description: str) -> dg.AssetsDefinition:
     @dg.asset(
-        name=table, partitions_def=DEALS, deps=upstream, group_name=SCORING_GROUP, pool=WAREHOUSE_POOL,
-        kinds={"duckdb"}, description=description,
+        name=table,
+        partitions_def=DEALS,
+        deps=upstream,
+        group_name=SCORING_GROUP,
+        pool=WAREHOUSE_POOL,
+        kinds={"duckdb"},
+        description=description,
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con, step(context, f"computing {table} from the deal's answers"):
@@ -201,47 +232,81 @@ def _scoring_asset(table: str, upstream: list[dg.AssetsDefinition], description:
 
 def _summary(con, table: str, deal_id: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
     if table == "gaps":
-        top = frame(con, "SELECT rank, dimension_name, band, severity FROM gaps WHERE deal_id = ? AND rank <= 5 "
-                         "ORDER BY rank", [deal_id])
-        return {"top gaps": dg.MetadataValue.md(
-            "\n".join(f"{r.rank}. {r.dimension_name}: {r.band} ({r.severity})" for r in top.itertuples()))}
+        top = frame(
+            con,
+            "SELECT rank, dimension_name, band, severity FROM gaps WHERE deal_id = ? AND rank <= 5 ORDER BY rank",
+            [deal_id],
+        )
+        return {
+            "top gaps": dg.MetadataValue.md(
+                "\n".join(f"{r.rank}. {r.dimension_name}: {r.band} ({r.severity})" for r in top.itertuples())
+            )
+        }
     if table == "findings":
-        top = frame(con, "SELECT rank, kind, dimension_name, side, band, severity FROM findings WHERE deal_id = ? "
-                         "AND rank <= 5 ORDER BY rank", [deal_id])
-        return {"top findings": dg.MetadataValue.md("\n".join(
-            f"{r.rank}. {r.dimension_name} ({r.kind}{', ' + r.side if isinstance(r.side, str) else ''}): "
-            f"{r.band} ({r.severity})" for r in top.itertuples()))}
+        top = frame(
+            con,
+            "SELECT rank, kind, dimension_name, side, band, severity FROM findings WHERE deal_id = ? "
+            "AND rank <= 5 ORDER BY rank",
+            [deal_id],
+        )
+        return {
+            "top findings": dg.MetadataValue.md(
+                "\n".join(
+                    f"{r.rank}. {r.dimension_name} ({r.kind}{', ' + r.side if isinstance(r.side, str) else ''}): "
+                    f"{r.band} ({r.severity})"
+                    for r in top.itertuples()
+                )
+            )
+        }
     if table == "deal_scores":
-        row = con.execute("SELECT risk_index, band, critical_gaps, high_gaps FROM deal_scores WHERE deal_id = ?",
-                          [deal_id]).fetchone()
+        row = con.execute(
+            "SELECT risk_index, band, critical_gaps, high_gaps FROM deal_scores WHERE deal_id = ?", [deal_id]
+        ).fetchone()
         if row:
-            return {"risk index": row[0], "band": row[1] or "not scored", "critical gaps": row[2],
-                    "high gaps": row[3]}
+            return {"risk index": row[0], "band": row[1] or "not scored", "critical gaps": row[2], "high gaps": row[3]}
     if table == "likely_challenges":
-        top = frame(con, "SELECT challenge_id, title, likelihood FROM likely_challenges WHERE deal_id = ? "
-                         "AND rank <= 5 ORDER BY rank", [deal_id])
-        return {"most likely": dg.MetadataValue.md(
-            "\n".join(f"- {r.challenge_id} {r.title} ({r.likelihood})" for r in top.itertuples()))}
+        top = frame(
+            con,
+            "SELECT challenge_id, title, likelihood FROM likely_challenges WHERE deal_id = ? "
+            "AND rank <= 5 ORDER BY rank",
+            [deal_id],
+        )
+        return {
+            "most likely": dg.MetadataValue.md(
+                "\n".join(f"- {r.challenge_id} {r.title} ({r.likelihood})" for r in top.itertuples())
+            )
+        }
     return {}
 
 
-gaps = _scoring_asset("gaps", [answers], "Home vs partner score, gap, weight, confidence, severity and band "
-                      "per dimension.")
-perception_gaps = _scoring_asset("perception_gaps", [answers], "How each side sees itself vs how the other "
-                                 "side sees it.")
-internal_disagreement = _scoring_asset("internal_disagreement", [answers], "Spread among one organization's "
-                                       "own divisions.")
-findings = _scoring_asset("findings", [gaps, perception_gaps, internal_disagreement], "Every finding of the "
-                          "deal ranked together: differences, shortfalls of either side, shared weaknesses, "
-                          "perception gaps and internal disagreement.")
+gaps = _scoring_asset(
+    "gaps", [answers], "Home vs partner score, gap, weight, confidence, severity and band per dimension."
+)
+perception_gaps = _scoring_asset(
+    "perception_gaps", [answers], "How each side sees itself vs how the other side sees it."
+)
+internal_disagreement = _scoring_asset(
+    "internal_disagreement", [answers], "Spread among one organization's own divisions."
+)
+findings = _scoring_asset(
+    "findings",
+    [gaps, perception_gaps, internal_disagreement],
+    "Every finding of the "
+    "deal ranked together: differences, shortfalls of either side, shared weaknesses, "
+    "perception gaps and internal disagreement.",
+)
 category_scores = _scoring_asset("category_scores", [findings], "Severity rolled up per category.")
 deal_scores = _scoring_asset("deal_scores", [findings], "The engagement-risk index of the deal.")
-likely_challenges = _scoring_asset("likely_challenges", [findings], "Which of the Top 21 execution challenges "
-                                   "the findings make likely.")
+likely_challenges = _scoring_asset(
+    "likely_challenges", [findings], "Which of the Top 21 execution challenges the findings make likely."
+)
 
 
 @dg.asset(
-    partitions_def=DEALS, group_name="reports", kinds={"csv"}, pool=WAREHOUSE_POOL,
+    partitions_def=DEALS,
+    group_name="reports",
+    kinds={"csv"},
+    pool=WAREHOUSE_POOL,
     deps=[gaps, findings, category_scores, deal_scores, perception_gaps, internal_disagreement, likely_challenges],
 )
 def gap_reports(
@@ -253,12 +318,25 @@ def gap_reports(
     with warehouse.connect(read_only=True) as con, step(context, "writing the gap tables (gaps.csv ...)"):
         written = write_gap_tables(con, deal_id, folder)
     done_writing(context, project)
-    return dg.MaterializeResult(metadata={
-        "folder": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id))),
-        "files": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in written)),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "folder": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id))),
+            "files": dg.MetadataValue.md("\n".join(f"- {p.name}" for p in written)),
+        }
+    )
 
 
-SCORING_ASSETS = [playbook, deal_inputs, answers, gaps, perception_gaps, internal_disagreement, findings,
-                  category_scores, deal_scores, likely_challenges, gap_reports]
+SCORING_ASSETS = [
+    playbook,
+    deal_inputs,
+    answers,
+    gaps,
+    perception_gaps,
+    internal_disagreement,
+    findings,
+    category_scores,
+    deal_scores,
+    likely_challenges,
+    gap_reports,
+]
 SCORING_CHECKS = [deal_inputs_are_valid, deal_inputs_are_thick_enough]

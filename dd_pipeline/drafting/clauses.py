@@ -20,8 +20,12 @@ from dd_pipeline.matching import MatchResult
 from dd_pipeline.models import CADENCE_BUSINESS_DAYS, Clause, Deal, HomeOrganization
 from dd_pipeline.playbook import Playbook
 
-TIER_BODIES = ("{operating}", "{steering}", "the Chief Executive Officers",
-               "a senior executive of each Party designated for the purpose")
+TIER_BODIES = (
+    "{operating}",
+    "{steering}",
+    "the Chief Executive Officers",
+    "a senior executive of each Party designated for the purpose",
+)
 
 
 @dataclass
@@ -61,8 +65,7 @@ SMALL_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
 def number_in_words(value: Any) -> Any:
     """The clauses' one way of writing numbers: whole numbers below ten in words, all others in digits
     (the template texts follow the same rule)."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer() \
-            and 0 <= value < 10:
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer() and 0 <= value < 10:
         return SMALL_NUMBERS[int(value)]
     return value
 
@@ -126,7 +129,8 @@ def select_clauses(playbook: Playbook, alliance_type: str, matches: MatchResult)
     for clause in playbook.clauses:
         if alliance_type in clause.baseline_for:
             chosen.setdefault(clause.id, ClauseChoice(clause)).reasons.append(
-                f"baseline for {type_name.lower()} alliances")
+                f"baseline for {type_name.lower()} alliances"
+            )
     called: list[str] = []
     for match in matches.selected:
         for clause_id in match.mitigation.clauses:
@@ -137,7 +141,7 @@ def select_clauses(playbook: Playbook, alliance_type: str, matches: MatchResult)
             choice.mitigations.append(match.mitigation.id)
             choice.dimensions.extend(d for d in match.dimensions if d not in choice.dimensions)
             choice.findings.extend(f for f in match.findings if f not in choice.findings)
-            choice.triggers.extend(r for r in match.reasons[len(match.findings):] if r not in choice.triggers)
+            choice.triggers.extend(r for r in match.reasons[len(match.findings) :] if r not in choice.triggers)
     # mutually exclusive variants: keep the first called for (mitigations are in rank order), else the baseline
     order = called + [c.id for c in playbook.clauses if c.id in chosen and c.id not in called]
     kept: list[str] = []
@@ -157,9 +161,7 @@ def mitigation_parameters(matches: MatchResult) -> dict[str, Any]:
     return values
 
 
-def effective_context(
-    playbook: Playbook, deal: Deal, home: HomeOrganization, matches: MatchResult
-) -> dict[str, Any]:
+def effective_context(playbook: Playbook, deal: Deal, home: HomeOrganization, matches: MatchResult) -> dict[str, Any]:
     """The standard names after mitigations and the deal's clause_parameters have had their say.
 
     A mitigation may change a standard value (e.g. committees meet more often when communication norms
@@ -191,11 +193,10 @@ def more_frequent(current: Any, proposed: Any) -> Any:
     return proposed if days[str(proposed)] < days[str(current)] else current
 
 
-def draft_clauses(
-    playbook: Playbook, deal: Deal, home: HomeOrganization, matches: MatchResult
-) -> ClauseDraft:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
-                               finalize=number_in_words)
+def draft_clauses(playbook: Playbook, deal: Deal, home: HomeOrganization, matches: MatchResult) -> ClauseDraft:
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=number_in_words
+    )
     base = effective_context(playbook, deal, home, matches)
     from_mitigations = mitigation_parameters(matches)
 
@@ -208,8 +209,11 @@ def draft_clauses(
         used: dict[str, Any] = {}
         for param in clause.parameters:
             # a cadence in base is already the more frequent of the deal's and the mitigations'
-            sources = (deal.clause_parameters, base) if param.name in CADENCES else (
-                deal.clause_parameters, from_mitigations, base)
+            sources = (
+                (deal.clause_parameters, base)
+                if param.name in CADENCES
+                else (deal.clause_parameters, from_mitigations, base)
+            )
             for source in sources:
                 if param.name in source:
                     value = source[param.name]
@@ -218,10 +222,15 @@ def draft_clauses(
                 value = param.default
             if value is None or value == "" or value == []:
                 missing.append(param.name)
-                problems.append(ClauseProblem(
-                    clause.id, clause.title, param.name,
-                    f"parameter '{param.name}' ({param.description.rstrip('.')}) has no value; "
-                    f"set it in deal.yaml under clause_parameters, e.g. '{param.name}: ...'"))
+                problems.append(
+                    ClauseProblem(
+                        clause.id,
+                        clause.title,
+                        param.name,
+                        f"parameter '{param.name}' ({param.description.rstrip('.')}) has no value; "
+                        f"set it in deal.yaml under clause_parameters, e.g. '{param.name}: ...'",
+                    )
+                )
                 continue
             context[param.name] = value
             used[param.name] = value
@@ -232,12 +241,16 @@ def draft_clauses(
         try:
             text = env.from_string(clause.template).render(context)
         except TemplateError as exc:
-            problems.append(ClauseProblem(clause.id, clause.title, None,
-                                          f"the template in assets/clauses/ cannot be rendered: {exc.message}"))
+            problems.append(
+                ClauseProblem(
+                    clause.id, clause.title, None, f"the template in assets/clauses/ cannot be rendered: {exc.message}"
+                )
+            )
             continue
         text = "\n".join(line.rstrip() for line in text.strip().splitlines())
-        drafted.append(DraftedClause(0, clause, text, reasons, mitigations, dims, used, choice.findings,
-                                     choice.triggers))
+        drafted.append(
+            DraftedClause(0, clause, text, reasons, mitigations, dims, used, choice.findings, choice.triggers)
+        )
     for number, item in enumerate(drafted, start=1):
         item.number = number
     return ClauseDraft(drafted, problems, str(base["alliance_type"]))

@@ -44,11 +44,15 @@ class NoteFacts:
             d = f["dimension_id"]
             if f["kind"] in ("difference", "shortfall", "shared") and d in gaps.index:
                 g = gaps.loc[d]
-                line += (f"; {self.parties['home']} {g['home_score']:.1f}, {self.parties['partner']} "
-                         f"{g['partner_score']:.1f} on {int(g['scale_min'])}-{int(g['scale_max'])}")
+                line += (
+                    f"; {self.parties['home']} {g['home_score']:.1f}, {self.parties['partner']} "
+                    f"{g['partner_score']:.1f} on {int(g['scale_min'])}-{int(g['scale_max'])}"
+                )
                 if f["kind"] != "shared" and "overridden" in g and g["overridden"] is True:
-                    line += (f" [overridden by {g['override_author']} on {g['override_date']}: "
-                             f"{g['override_reason']}; computed {g['computed_band']} ({g['computed_severity']:.1f})]")
+                    line += (
+                        f" [overridden by {g['override_author']} on {g['override_date']}: "
+                        f"{g['override_reason']}; computed {g['computed_band']} ({g['computed_severity']:.1f})]"
+                    )
             lines.append(line)
         return lines
 
@@ -57,7 +61,7 @@ class NoteFacts:
             return []
         rows = self.evidence[self.evidence["dimension_id"].isin(dims)]
         return [
-            f"\"{r.observation}\" ({r.kind} about {r.about_side}; {r.source}; {r.source_file} row {r.source_row})"
+            f'"{r.observation}" ({r.kind} about {r.about_side}; {r.source}; {r.source_file} row {r.source_row})'
             for r in rows.sort_values(["dimension_id", "source_file", "source_row"]).itertuples()
         ]
 
@@ -98,11 +102,15 @@ def _title(deal: Deal, home: HomeOrganization) -> str:
 
 def clauses_markdown(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: NoteFacts) -> str:
     # Every piece of text is escaped (markdown_text): names, notes and clause text come from the inputs.
-    out = [f"# {md(_title(deal, home))}", "",
-           f"Deal `{deal.deal_id}` ({md(draft.alliance_type.lower())}), term sheet "
-           f"{long_date(deal.term_sheet_date)}, effective {long_date(deal.effective_date)}. Draft language for "
-           "legal review, generated from the engagement due diligence; each clause is followed by a drafting "
-           "note saying why it is here.", ""]
+    out = [
+        f"# {md(_title(deal, home))}",
+        "",
+        f"Deal `{deal.deal_id}` ({md(draft.alliance_type.lower())}), term sheet "
+        f"{long_date(deal.term_sheet_date)}, effective {long_date(deal.effective_date)}. Draft language for "
+        "legal review, generated from the engagement due diligence; each clause is followed by a drafting "
+        "note saying why it is here.",
+        "",
+    ]
     for item in draft.drafted:
         out += [f"## {item.number}. {md(item.clause.title)}", ""]
         for para in paragraphs(item.text):
@@ -210,12 +218,14 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
     intro = doc.add_paragraph()
     intro.add_run("DRAFT FOR LEGAL REVIEW. ").bold = True
-    intro.add_run(xml(
-        f"Deal {deal.deal_id} ({draft.alliance_type.lower()}), term sheet {long_date(deal.term_sheet_date)}, "
-        f"effective {long_date(deal.effective_date)}. Each clause is followed by a drafting note naming the "
-        f"findings and evidence that triggered it; the notes use the paragraph style \"{NOTE_STYLE}\", so that "
-        "all of them can be selected, hidden or deleted at once."
-    ))
+    intro.add_run(
+        xml(
+            f"Deal {deal.deal_id} ({draft.alliance_type.lower()}), term sheet {long_date(deal.term_sheet_date)}, "
+            f"effective {long_date(deal.effective_date)}. Each clause is followed by a drafting note naming the "
+            f'findings and evidence that triggered it; the notes use the paragraph style "{NOTE_STYLE}", so that '
+            "all of them can be selected, hidden or deleted at once."
+        )
+    )
     for item in draft.drafted:
         _numbered(doc.add_heading(xml(item.clause.title), level=1), num_id, 0)
         for para in paragraphs(item.text):
@@ -224,7 +234,7 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
             caption = SUB_CLAUSE_CAPTION.match(text)
             if caption:
                 paragraph.add_run(caption.group(1)).bold = True
-                text = text[caption.end(1):]
+                text = text[caption.end(1) :]
             paragraph.add_run(text)
             _numbered(paragraph, num_id, 1)
         for i, line in enumerate(_note(item, facts)):
@@ -278,8 +288,10 @@ def _clause_numbering(doc) -> int:  # type: ignore[no-untyped-def]
         f'<w:pPr><w:ind w:left="567" w:hanging="567"/></w:pPr></w:lvl>'
         for level, text in ((0, "%1."), (1, "%1.%2"))
     )
-    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
-                         f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>')
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+    )
     existing = numbering.findall(qn("w:abstractNum"))
     if existing:
         existing[-1].addnext(abstract)

@@ -126,8 +126,12 @@ def _order(tasks: dict[str, PlanTask]) -> list[str]:
 
 
 def build_plan(
-    playbook: Playbook, deal: Deal, matches: MatchResult, cadences: dict[str, str] | None = None,
-    parties: Mapping[str, str] | None = None, home: HomeOrganization | None = None,
+    playbook: Playbook,
+    deal: Deal,
+    matches: MatchResult,
+    cadences: dict[str, str] | None = None,
+    parties: Mapping[str, str] | None = None,
+    home: HomeOrganization | None = None,
 ) -> list[PlanTask]:
     """``cadences`` may override steering_cadence / operating_cadence (see drafting.clauses.effective_context).
     A mitigation's task owned by ``short_side`` goes to the organization its findings concern (home or
@@ -143,19 +147,39 @@ def build_plan(
     tasks: dict[str, PlanTask] = {}
     for ws in seed.workstreams:
         for t in ws.tasks:
-            tasks[t.id] = PlanTask(t.id, ws.id, ws.name, t.title, t.owner, t.owner_role, t.start_day,
-                                   t.duration_days, list(t.depends_on), t.milestone, "seed")
+            tasks[t.id] = PlanTask(
+                t.id,
+                ws.id,
+                ws.name,
+                t.title,
+                t.owner,
+                t.owner_role,
+                t.start_day,
+                t.duration_days,
+                list(t.depends_on),
+                t.milestone,
+                "seed",
+            )
     for match in matches.selected:
         for t in match.mitigation.tasks:
             if t.id in tasks:
                 existing = tasks[t.id]
                 existing.gaps.extend(d for d in match.dimensions if d not in existing.gaps)
                 continue
-            tasks[t.id] = PlanTask(t.id, t.workstream, names.get(t.workstream, t.workstream),
-                                   render_side_text(t.title, match.sides, names_of),
-                                   resolve_owner(t.owner, match.sides), t.owner_role, t.start_day, t.duration_days,
-                                   list(t.depends_on), t.milestone, f"mitigation:{match.mitigation.id}",
-                                   list(match.dimensions))
+            tasks[t.id] = PlanTask(
+                t.id,
+                t.workstream,
+                names.get(t.workstream, t.workstream),
+                render_side_text(t.title, match.sides, names_of),
+                resolve_owner(t.owner, match.sides),
+                t.owner_role,
+                t.start_day,
+                t.duration_days,
+                list(t.depends_on),
+                t.milestone,
+                f"mitigation:{match.mitigation.id}",
+                list(match.dimensions),
+            )
 
     day0 = days.first(deal.effective_date)
     for task_id in _order(tasks):
@@ -163,8 +187,9 @@ def build_plan(
         start = days.at(day0, task.start_day)
         for dep in task.depends_on:
             start = max(start, days.add(tasks[dep].end, 1))  # type: ignore[arg-type]
-        _place(task, days, day0, start, days.add(start, task.duration_days - 1), seed.milestone_days,
-               deal.effective_date)
+        _place(
+            task, days, day0, start, days.add(start, task.duration_days - 1), seed.milestone_days, deal.effective_date
+        )
 
     staffed = tasks.get(seed.meetings.after_task or "")
     staffed_weekday = WEEKDAYS.between(day0, staffed.start) if staffed and staffed.start else 0
@@ -173,8 +198,15 @@ def build_plan(
     return ordered + meetings
 
 
-def _place(task: PlanTask, days: BusinessDays, day0: dt.date, start: dt.date, end: dt.date, marks: list[int],
-           effective: dt.date) -> None:
+def _place(
+    task: PlanTask,
+    days: BusinessDays,
+    day0: dt.date,
+    start: dt.date,
+    end: dt.date,
+    marks: list[int],
+    effective: dt.date,
+) -> None:
     task.start, task.end = start, end
     task.start_day = days.between(day0, start)
     task.end_calendar_day = (end - effective).days
@@ -183,7 +215,11 @@ def _place(task: PlanTask, days: BusinessDays, day0: dt.date, start: dt.date, en
 
 
 def _meetings(
-    deal: Deal, days: BusinessDays, day0: dt.date, seed: LaunchPlanSeed, cadences: dict[str, str],
+    deal: Deal,
+    days: BusinessDays,
+    day0: dt.date,
+    seed: LaunchPlanSeed,
+    cadences: dict[str, str],
     staffed_weekday: int,
 ) -> list[PlanTask]:
     """Committee meetings within the horizon, at the cadence the governance clause sets, none before the
@@ -203,9 +239,20 @@ def _meetings(
         step = CADENCE_BUSINESS_DAYS.get(str(cadence), CADENCE_BUSINESS_DAYS["monthly"])
         day, n = max(first, staffed_weekday), 1
         while day <= last and days.at(day0, day) <= last_date:
-            task = PlanTask(f"{slug}_meeting_{n}", "governance_meetings", "Committee meetings",
-                            f"{committee} meeting {n}", "joint", committee, day, 1, [], False, "governance",
-                            kind="meeting")
+            task = PlanTask(
+                f"{slug}_meeting_{n}",
+                "governance_meetings",
+                "Committee meetings",
+                f"{committee} meeting {n}",
+                "joint",
+                committee,
+                day,
+                1,
+                [],
+                False,
+                "governance",
+                kind="meeting",
+            )
             when = days.at(day0, day)
             _place(task, days, day0, when, when, marks, deal.effective_date)
             meetings.append(task)

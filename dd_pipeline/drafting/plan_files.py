@@ -14,18 +14,48 @@ from dd_pipeline.outputs import atomic_write_bytes, atomic_write_text, csv_text,
 from dd_pipeline.sanitize import one_line, xml_text
 from dd_pipeline.zipfiles import stamped_workbook, workbook_bytes
 
-PLAN_COLUMNS = ["id", "kind", "workstream", "workstream_name", "title", "owner", "owner_role", "start_date",
-                "end_date", "start_business_day", "end_business_day", "end_calendar_day", "depends_on",
-                "milestone", "milestone_day", "origin", "addresses_gaps"]
+PLAN_COLUMNS = [
+    "id",
+    "kind",
+    "workstream",
+    "workstream_name",
+    "title",
+    "owner",
+    "owner_role",
+    "start_date",
+    "end_date",
+    "start_business_day",
+    "end_business_day",
+    "end_calendar_day",
+    "depends_on",
+    "milestone",
+    "milestone_day",
+    "origin",
+    "addresses_gaps",
+]
 
 
 def plan_rows(tasks: list[PlanTask]) -> list[list[object]]:
     return [
-        [t.id, t.kind, t.workstream, t.workstream_name, t.title, t.owner, t.owner_role,
-         t.start.isoformat() if t.start else "", t.end.isoformat() if t.end else "", t.start_day,
-         t.start_day + t.duration_days - 1, t.end_calendar_day, " ".join(t.depends_on),
-         "yes" if t.milestone else "", t.milestone_day if t.milestone_day is not None else "",
-         t.origin, " ".join(t.gaps)]
+        [
+            t.id,
+            t.kind,
+            t.workstream,
+            t.workstream_name,
+            t.title,
+            t.owner,
+            t.owner_role,
+            t.start.isoformat() if t.start else "",
+            t.end.isoformat() if t.end else "",
+            t.start_day,
+            t.start_day + t.duration_days - 1,
+            t.end_calendar_day,
+            " ".join(t.depends_on),
+            "yes" if t.milestone else "",
+            t.milestone_day if t.milestone_day is not None else "",
+            t.origin,
+            " ".join(t.gaps),
+        ]
         for t in tasks
     ]
 
@@ -38,14 +68,39 @@ PAPER_SIZES = {"A4": 9, "Letter": 1}  # openpyxl's page_setup.paperSize codes
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = "1F4E79"
 # Light tints, one per workstream in plan order, dark enough to print in greyscale.
-WORKSTREAM_TINTS = ("9DC3E6", "A9D18E", "F4B183", "FFD966", "C9A0DC", "8FD3D0", "F8A5A5", "B4C7E7",
-                    "C5E0B4", "F8CBAD", "D9D2E9", "BDD7EE")
+WORKSTREAM_TINTS = (
+    "9DC3E6",
+    "A9D18E",
+    "F4B183",
+    "FFD966",
+    "C9A0DC",
+    "8FD3D0",
+    "F8A5A5",
+    "B4C7E7",
+    "C5E0B4",
+    "F8CBAD",
+    "D9D2E9",
+    "BDD7EE",
+)
 
 # The Plan sheet: (header, width); what a reader looks for first comes first.
-SHEET_COLUMNS = [("Task", 56), ("Owner", 24), ("Side", 11), ("Workstream", 24), ("Start", 11), ("End", 11),
-                 ("Milestone", 12), ("Depends on", 26), ("Kind", 9), ("First business day", 10),
-                 ("Last business day", 10), ("Calendar day of end", 10), ("Came from", 26),
-                 ("Addresses gaps", 26), ("ID", 28)]
+SHEET_COLUMNS = [
+    ("Task", 56),
+    ("Owner", 24),
+    ("Side", 11),
+    ("Workstream", 24),
+    ("Start", 11),
+    ("End", 11),
+    ("Milestone", 12),
+    ("Depends on", 26),
+    ("Kind", 9),
+    ("First business day", 10),
+    ("Last business day", 10),
+    ("Calendar day of end", 10),
+    ("Came from", 26),
+    ("Addresses gaps", 26),
+    ("ID", 28),
+]
 PRINTED_COLUMNS = 8  # Task .. Depends on: what fits a landscape page in a readable size
 LINE_HEIGHT = 15  # points per line of 11-point text
 
@@ -65,10 +120,23 @@ def _due(task: PlanTask) -> str:
 
 
 def _sheet_row(task: PlanTask, deal: Deal, home: HomeOrganization | None) -> list[object]:
-    return [task.title, task.owner_role, _side(task.owner, deal, home), task.workstream_name, task.start,
-            task.end, _due(task), " ".join(task.depends_on), "Meeting" if task.kind == "meeting" else "Task",
-            task.start_day, task.start_day + task.duration_days - 1, task.end_calendar_day, task.origin,
-            " ".join(task.gaps), task.id]
+    return [
+        task.title,
+        task.owner_role,
+        _side(task.owner, deal, home),
+        task.workstream_name,
+        task.start,
+        task.end,
+        _due(task),
+        " ".join(task.depends_on),
+        "Meeting" if task.kind == "meeting" else "Task",
+        task.start_day,
+        task.start_day + task.duration_days - 1,
+        task.end_calendar_day,
+        task.origin,
+        " ".join(task.gaps),
+        task.id,
+    ]
 
 
 def _fit_height(sheet, row: int) -> None:  # type: ignore[no-untyped-def]
@@ -140,8 +208,7 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
     marks = wb.create_sheet("Milestones")
     _header(marks, 1, ["Due by", "Date", "Task", "Owner", "Workstream", "ID"], [14, 13, 64, 26, 28, 28])
     for t in sorted((t for t in tasks if t.milestone and t.end), key=lambda t: (t.end, t.id)):  # type: ignore[arg-type,return-value]
-        marks.append([_due(t), t.end, safe_cell(t.title), safe_cell(t.owner_role), safe_cell(t.workstream_name),
-                      t.id])
+        marks.append([_due(t), t.end, safe_cell(t.title), safe_cell(t.owner_role), safe_cell(t.workstream_name), t.id])
         for cell in marks[marks.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         marks.cell(row=marks.max_row, column=2).number_format = DATE_FORMAT
@@ -162,8 +229,9 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
                 off.cell(row=off.max_row, column=1).number_format = DATE_FORMAT
             day += dt.timedelta(days=1)
     off.append([])
-    off.append([f"Holiday calendar: {days.calendar} (deal.yaml holiday_calendar, else the home "
-                "organization's country)"])
+    off.append(
+        [f"Holiday calendar: {days.calendar} (deal.yaml holiday_calendar, else the home organization's country)"]
+    )
     off.cell(row=off.max_row, column=1).font = Font(name="Calibri", italic=True)
     off.freeze_panes = "A2"
     _print_setup(off, deal, home, "1:1")
@@ -195,7 +263,8 @@ def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: lis
     _header(sheet, 1, headers, [22, 44, 11, 11] + [6.5] * len(weeks))
     for i in range(len(weeks)):
         sheet.cell(row=1, column=len(fixed) + 1 + i).alignment = Alignment(
-            wrap_text=True, vertical="center", horizontal="center", text_rotation=90)
+            wrap_text=True, vertical="center", horizontal="center", text_rotation=90
+        )
     sheet.row_dimensions[1].height = 78
     sheet.append(["", "Week starting", "", ""] + weeks)
     for i in range(len(weeks)):
@@ -221,8 +290,17 @@ def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: lis
         committees.setdefault(m.owner_role, []).append(m)
     for committee, items in committees.items():
         span = {(m.start - monday).days // 7 for m in items}  # type: ignore[operator]
-        rows.append(("governance_meetings", "Committee meetings", f"{committee} meetings", items[0].start,
-                     items[-1].start, span, set()))  # type: ignore[arg-type]
+        rows.append(
+            (
+                "governance_meetings",
+                "Committee meetings",
+                f"{committee} meetings",
+                items[0].start,
+                items[-1].start,
+                span,
+                set(),
+            )
+        )  # type: ignore[arg-type]
     tints.setdefault("governance_meetings", "BFBFBF")
 
     thin = Side(style="thin", color="FFFFFF")
@@ -230,8 +308,9 @@ def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: lis
     for ws, ws_name, title, start, end, span, due in rows:
         sheet.append([safe_cell(ws_name), safe_cell(title), start, end])  # on every row, so the filter finds them all
         row = sheet.max_row
-        sheet.cell(row=row, column=1).font = (Font(name="Calibri", bold=True) if ws != previous
-                                              else Font(name="Calibri", color="A6A6A6"))
+        sheet.cell(row=row, column=1).font = (
+            Font(name="Calibri", bold=True) if ws != previous else Font(name="Calibri", color="A6A6A6")
+        )
         for col in (1, 2, 3, 4):
             sheet.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
         _fit_height(sheet, row)
@@ -249,8 +328,13 @@ def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: lis
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{sheet.max_row}"
     _print_setup(sheet, deal, home, "1:2")
     sheet.append([])
-    sheet.append(["", "Shaded: the weeks a task runs. \u25c6: the week a milestone is due. Weeks start on "
-                  "Monday; public holidays are not business days."])
+    sheet.append(
+        [
+            "",
+            "Shaded: the weeks a task runs. \u25c6: the week a milestone is due. Weeks start on "
+            "Monday; public holidays are not business days.",
+        ]
+    )
     sheet.cell(row=sheet.max_row, column=2).font = Font(name="Calibri", italic=True)
 
 
@@ -297,8 +381,13 @@ def plan_ics(
             event.add("dtstart", day)
             event.add("dtend", day + dt.timedelta(days=1))
             event.add("transp", "TRANSPARENT")
-        event.add("description", text(f"{t.workstream_name}. Owner: {t.owner} ({t.owner_role})."
-                                      + (f" Due by day {t.milestone_day}." if t.milestone_day else "")))
+        event.add(
+            "description",
+            text(
+                f"{t.workstream_name}. Owner: {t.owner} ({t.owner_role})."
+                + (f" Due by day {t.milestone_day}." if t.milestone_day else "")
+            ),
+        )
         event.add("categories", ["meeting" if t.kind == "meeting" else "milestone"])
         event.add("sequence", _sequence(event, before.get(uid)))
         cal.add_component(event)
@@ -311,8 +400,9 @@ def plan_ics(
         cal.add_component(gone)
     meetings = [t.start for t in tasks if t.kind == "meeting" and t.start]
     if meetings:
-        cal.add_missing_timezones(first_date=dt.date(min(meetings).year, 1, 1),
-                                  last_date=dt.date(max(meetings).year + 1, 12, 31))
+        cal.add_missing_timezones(
+            first_date=dt.date(min(meetings).year, 1, 1), last_date=dt.date(max(meetings).year + 1, 12, 31)
+        )
     return cal.to_ical()
 
 
@@ -358,9 +448,24 @@ def _previous_events(data: bytes | None) -> dict[str, tuple[int, tuple, object]]
         return {}
 
 
-MITIGATION_COLUMNS = ["rank", "status", "mitigation_id", "title", "type", "owner", "owner_role", "effort",
-                      "worst_severity", "covers_dimensions", "covers_findings", "reason", "challenges", "clauses",
-                      "tasks", "source"]
+MITIGATION_COLUMNS = [
+    "rank",
+    "status",
+    "mitigation_id",
+    "title",
+    "type",
+    "owner",
+    "owner_role",
+    "effort",
+    "worst_severity",
+    "covers_dimensions",
+    "covers_findings",
+    "reason",
+    "challenges",
+    "clauses",
+    "tasks",
+    "source",
+]
 
 
 def mitigations_csv(result: MatchResult, parties: Mapping[str, str] | None = None) -> str:
@@ -369,21 +474,55 @@ def mitigations_csv(result: MatchResult, parties: Mapping[str, str] | None = Non
     rows: list[list[object]] = []
     for m in result.matches:
         mit = m.mitigation
-        rows.append([m.rank, m.status, mit.id, render_side_text(mit.title, m.sides, names), mit.type.value,
-                     owner_words[m.owner_side], mit.owner_role, mit.effort.value, m.worst_severity,
-                     " ".join(m.dimensions), " ".join(m.findings), "; ".join(m.reasons), " ".join(mit.challenges),
-                     " ".join(mit.clauses) if m.status == "selected" else "",
-                     " ".join(t.id for t in mit.tasks) if m.status == "selected" else "", mit.source])
+        rows.append(
+            [
+                m.rank,
+                m.status,
+                mit.id,
+                render_side_text(mit.title, m.sides, names),
+                mit.type.value,
+                owner_words[m.owner_side],
+                mit.owner_role,
+                mit.effort.value,
+                m.worst_severity,
+                " ".join(m.dimensions),
+                " ".join(m.findings),
+                "; ".join(m.reasons),
+                " ".join(mit.challenges),
+                " ".join(mit.clauses) if m.status == "selected" else "",
+                " ".join(t.id for t in mit.tasks) if m.status == "selected" else "",
+                mit.source,
+            ]
+        )
     for f in result.uncovered:
-        rows.append(["", "uncovered", "", f"No mitigation in the library covers: {describe(f, names)}", "", "", "",
-                     "", f.severity, f.dimension_id, f.finding_id,
-                     f"{describe(f, names)} is {f.band.value if f.band else '-'}; add a mitigation to "
-                     "assets/mitigations/", "", "", "", ""])
+        rows.append(
+            [
+                "",
+                "uncovered",
+                "",
+                f"No mitigation in the library covers: {describe(f, names)}",
+                "",
+                "",
+                "",
+                "",
+                f.severity,
+                f.dimension_id,
+                f.finding_id,
+                f"{describe(f, names)} is {f.band.value if f.band else '-'}; add a mitigation to assets/mitigations/",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     return csv_text(MITIGATION_COLUMNS, rows)
 
 
 def write_plan_files(
-    folder: Path, deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None = None,
+    folder: Path,
+    deal: Deal,
+    tasks: list[PlanTask],
+    home: HomeOrganization | None = None,
     previous_ics: bytes | None = None,
 ) -> list[Path]:
     """``previous_ics``: the calendar published before; read from ``folder`` when not given."""

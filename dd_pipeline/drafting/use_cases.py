@@ -58,8 +58,9 @@ def match_deal(con: duckdb.DuckDBPyConnection, playbook: Playbook, deal_id: str)
     """Match the mitigation library against the deal's stored findings and store the matches."""
     deal, home = load_deal(con, deal_id)
     parties = deal_parties(deal, home)
-    result = match_mitigations(playbook, deal_findings(con, deal_id), deal_scores_for_matching(con, deal_id),
-                               deal.alliance_type, parties)
+    result = match_mitigations(
+        playbook, deal_findings(con, deal_id), deal_scores_for_matching(con, deal_id), deal.alliance_type, parties
+    )
     store_matches(con, deal_id, result)
     return Matched(deal, home, parties, result)
 
@@ -70,8 +71,9 @@ def draft_deal(con: duckdb.DuckDBPyConnection, playbook: Playbook, deal_id: str)
     result = load_matches(con, deal_id, playbook)
     draft = draft_clauses(playbook, deal, home, result)
     store_clauses(con, deal_id, draft)
-    facts = NoteFacts(deal_gaps(con, deal_id), deal_evidence(con, deal_id), deal_findings(con, deal_id),
-                      deal_parties(deal, home))
+    facts = NoteFacts(
+        deal_gaps(con, deal_id), deal_evidence(con, deal_id), deal_findings(con, deal_id), deal_parties(deal, home)
+    )
     return Drafted(deal, home, draft, facts)
 
 
@@ -80,7 +82,6 @@ def plan_deal(con: duckdb.DuckDBPyConnection, playbook: Playbook, deal_id: str) 
     deal, home = load_deal(con, deal_id)
     result = load_matches(con, deal_id, playbook)
     values = effective_context(playbook, deal, home, result)
-    tasks = build_plan(playbook, deal, result, {k: values[k] for k in CADENCES}, deal_parties(deal, home),
-                       home=home)
+    tasks = build_plan(playbook, deal, result, {k: values[k] for k in CADENCES}, deal_parties(deal, home), home=home)
     store_plan(con, deal_id, tasks)
     return Planned(deal, home, tasks)

@@ -39,9 +39,7 @@ def deal_ids(settings: Settings) -> list[str]:
     """The deal folders under inputs/deals/, sorted (folders starting with '.' or '_' are skipped)."""
     if not settings.deals_dir.is_dir():
         return []
-    return sorted(
-        p.name for p in settings.deals_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
-    )
+    return sorted(p.name for p in settings.deals_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
 def fingerprint(*folders: Path) -> str:
@@ -70,24 +68,43 @@ def read_inputs(settings: Settings, deal_id: str, playbook: Playbook) -> DealInp
             intake = read_deal(settings.deal_dir(deal_id), base, playbook, home_intake)
         else:
             intake = DealIntake()
-            intake.problems.append(InputProblem("deal id", None, None, repr(deal_id),
-                                                "is not a valid deal id: use lowercase letters, digits, '-' "
-                                                "and '_'"))
+            intake.problems.append(
+                InputProblem(
+                    "deal id",
+                    None,
+                    None,
+                    repr(deal_id),
+                    "is not a valid deal id: use lowercase letters, digits, '-' and '_'",
+                )
+            )
         return DealInputs(deal_id, home, home_intake, intake, "")
     deal_dir = settings.deal_dir(deal_id)
     if not deal_dir.is_dir():
         intake = DealIntake()
-        intake.problems.append(InputProblem(str(deal_dir.relative_to(base)) if deal_dir.is_relative_to(base)
-                                            else str(deal_dir), None, None, None,
-                                            "does not exist: no deal folder with that id"))
+        intake.problems.append(
+            InputProblem(
+                str(deal_dir.relative_to(base)) if deal_dir.is_relative_to(base) else str(deal_dir),
+                None,
+                None,
+                None,
+                "does not exist: no deal folder with that id",
+            )
+        )
         return DealInputs(deal_id, home, home_intake, intake, "")
     intake = read_deal(deal_dir, base, playbook, home_intake)
     after = fingerprint(settings.home_dir, deal_dir)
     if after != before:
         # A file changed while it was read: what was parsed matches neither hash. The run goes on with what it
         # read, and records a fingerprint no content has, so the next run reads the files again.
-        intake.problems.append(InputProblem(display_path(deal_dir, base), None, None, None,
-                                            "changed while it was being read; the next run reads it again",
-                                            "warning"))
+        intake.problems.append(
+            InputProblem(
+                display_path(deal_dir, base),
+                None,
+                None,
+                None,
+                "changed while it was being read; the next run reads it again",
+                "warning",
+            )
+        )
         after = CHANGED_DURING_READ
     return DealInputs(deal_id, home, home_intake, intake, after)

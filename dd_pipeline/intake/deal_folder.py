@@ -101,9 +101,12 @@ class DealIntake(Intake):
 
 def answer_files(folder: Path) -> list[Path]:
     return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and p.name.lower().startswith("answers")
-        and p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith("~$")
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.name.lower().startswith("answers")
+        and p.suffix.lower() in (".csv", ".xlsx")
+        and not p.name.startswith("~$")
     )
 
 
@@ -113,8 +116,11 @@ def read_home(home_dir: Path, base: Path, playbook: Playbook) -> tuple[HomeOrgan
     org: HomeOrganization | None = None
     org_path = home_dir / "organization.yaml"
     if not org_path.is_file():
-        intake.problems.append(InputProblem(display_path(org_path, base), None, None, None,
-                                            "is missing: describe the home organization there"))
+        intake.problems.append(
+            InputProblem(
+                display_path(org_path, base), None, None, None, "is missing: describe the home organization there"
+            )
+        )
     else:
         try:
             org = parse_model(HomeOrganization, read_yaml(org_path, base / "inputs"), org_path, base / "inputs")
@@ -123,18 +129,31 @@ def read_home(home_dir: Path, base: Path, playbook: Playbook) -> tuple[HomeOrgan
     files = answer_files(home_dir) if home_dir.is_dir() else []
     if not files:
         # Home respondents may answer through each deal's questionnaires instead of a shared profile.
-        intake.problems.append(InputProblem(display_path(home_dir, base), None, None, None,
-                                            "has no answers*.csv or answers*.xlsx file; the home organization's "
-                                            "scores come only from each deal's own answers about it",
-                                            severity="warning"))
+        intake.problems.append(
+            InputProblem(
+                display_path(home_dir, base),
+                None,
+                None,
+                None,
+                "has no answers*.csv or answers*.xlsx file; the home organization's "
+                "scores come only from each deal's own answers about it",
+                severity="warning",
+            )
+        )
     _read_answers(files, base, playbook, intake)
     for a in intake.answers:
         if a.respondent_side != "home" or a.rated_side != "home":
             wrong = "respondent_side" if a.respondent_side != "home" else "rated_side"
-            intake.reject(InputProblem(
-                a.source_file, a.source_row, wrong, quoted(getattr(a, wrong)),
-                "is not allowed in the home profile: inputs/home/ holds your own organization's respondents "
-                "rating your own organization (home); answers about a partner go in the deal's folder"))
+            intake.reject(
+                InputProblem(
+                    a.source_file,
+                    a.source_row,
+                    wrong,
+                    quoted(getattr(a, wrong)),
+                    "is not allowed in the home profile: inputs/home/ holds your own organization's respondents "
+                    "rating your own organization (home); answers about a partner go in the deal's folder",
+                )
+            )
     intake.answers = [a for a in intake.answers if a.respondent_side == "home" and a.rated_side == "home"]
     intake.problems = merge_repeats(intake.problems)
     return org, intake
@@ -146,10 +165,16 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
     folder_name = deal_dir.name
     shown = display_path(deal_dir, base)
     if not DEAL_ID_PATTERN.match(folder_name):
-        intake.problems.append(InputProblem(
-            shown, None, None, None,
-            "is not a valid deal id: rename the folder using lowercase letters, digits, '-' and '_' "
-            "(for example 'acme-codev')"))
+        intake.problems.append(
+            InputProblem(
+                shown,
+                None,
+                None,
+                None,
+                "is not a valid deal id: rename the folder using lowercase letters, digits, '-' and '_' "
+                "(for example 'acme-codev')",
+            )
+        )
         return intake
     if not deal_dir.is_dir():
         intake.problems.append(InputProblem(shown, None, None, None, "is not a folder"))
@@ -157,9 +182,15 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
 
     deal_path = deal_dir / "deal.yaml"
     if not deal_path.is_file():
-        intake.problems.append(InputProblem(display_path(deal_path, base), None, None, None,
-                                            "is missing: every deal folder needs a deal.yaml "
-                                            "(dd-pipeline init-deal writes one)"))
+        intake.problems.append(
+            InputProblem(
+                display_path(deal_path, base),
+                None,
+                None,
+                None,
+                "is missing: every deal folder needs a deal.yaml (dd-pipeline init-deal writes one)",
+            )
+        )
     else:
         not_a_type = "is not an alliance type; expected one of " + ", ".join(playbook.alliance_type_ids)
         raw: object = None
@@ -169,23 +200,31 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
         except ProblemList as exc:
             intake.problems.extend(
                 InputProblem(p.file, p.row, p.field, p.value, not_a_type) if p.field == "alliance_type" else p
-                for p in exc.problems)
+                for p in exc.problems
+            )
         else:
             name = display_path(deal_path, base)
             if deal.deal_id != folder_name:
-                intake.problems.append(InputProblem(
-                    name, key_line(raw, "deal_id"), "deal_id", quoted(deal.deal_id),
-                    f"is not the folder name '{folder_name}'; the deal_id and the folder name must be the "
-                    "same"))
+                intake.problems.append(
+                    InputProblem(
+                        name,
+                        key_line(raw, "deal_id"),
+                        "deal_id",
+                        quoted(deal.deal_id),
+                        f"is not the folder name '{folder_name}'; the deal_id and the folder name must be the same",
+                    )
+                )
             if deal.alliance_type not in playbook.alliance_type_ids:
-                intake.problems.append(InputProblem(name, key_line(raw, "alliance_type"), "alliance_type",
-                                                    quoted(deal.alliance_type), not_a_type))
+                intake.problems.append(
+                    InputProblem(
+                        name, key_line(raw, "alliance_type"), "alliance_type", quoted(deal.alliance_type), not_a_type
+                    )
+                )
             intake.deal = deal
 
     files = response_files(deal_dir)
     if not files:
-        intake.problems.append(InputProblem(shown, None, None, None,
-                                            "has no answers*.csv or answers*.xlsx file"))
+        intake.problems.append(InputProblem(shown, None, None, None, "has no answers*.csv or answers*.xlsx file"))
     unreadable = _read_answers(files, base, playbook, intake, known=home.answers if home else [])
     if home is not None:
         # A deal's own answer about home replaces the general home profile's answer by the same person
@@ -202,13 +241,27 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
     if not files or unreadable:
         return intake  # what follows would only repeat the problem with the files in other words
     if not any(a.rated_side == "home" for a in intake.answers):
-        intake.problems.append(InputProblem(shown, None, "rated_side", None,
-                                            "has no answers about the home organization: add inputs/home/answers.csv "
-                                            "or home respondents' questionnaires to this deal's folder"))
+        intake.problems.append(
+            InputProblem(
+                shown,
+                None,
+                "rated_side",
+                None,
+                "has no answers about the home organization: add inputs/home/answers.csv "
+                "or home respondents' questionnaires to this deal's folder",
+            )
+        )
     if not any(a.respondent_side == "partner" for a in intake.answers):
-        intake.problems.append(InputProblem(shown, None, "respondent_side", None,
-                                            "has no partner respondents: at least one answer must come from "
-                                            "someone at the partner (respondent_side = partner)"))
+        intake.problems.append(
+            InputProblem(
+                shown,
+                None,
+                "respondent_side",
+                None,
+                "has no partner respondents: at least one answer must come from "
+                "someone at the partner (respondent_side = partner)",
+            )
+        )
         return intake  # thin-data warnings would only repeat it
     _thin_data_warnings(intake, playbook, shown)
     return intake
@@ -222,10 +275,16 @@ def _overrides_without_gap(intake: DealIntake, base: Path) -> None:
         if (o.dimension_id, "home") in answered and (o.dimension_id, "partner") in answered:
             kept.append(o)
             continue
-        intake.problems.append(InputProblem(
-            o.source_file, None, f"overrides[{o.position}].dimension", quoted(o.dimension_id),
-            "has no answered ratings of both organizations, so there is no gap to override; remove the "
-            "override or add the answers"))
+        intake.problems.append(
+            InputProblem(
+                o.source_file,
+                None,
+                f"overrides[{o.position}].dimension",
+                quoted(o.dimension_id),
+                "has no answered ratings of both organizations, so there is no gap to override; remove the "
+                "override or add the answers",
+            )
+        )
     intake.overrides = kept
 
 
@@ -244,8 +303,16 @@ def merge_repeats(problems: list[InputProblem]) -> list[InputProblem]:
             merged.append(first)
             continue
         rows = _row_ranges(sorted(p.row for p in group[1:] if p.row is not None))
-        merged.append(InputProblem(first.file, first.row, first.field, first.value,
-                                   f"{first.message}; the same in rows {rows}", first.severity))
+        merged.append(
+            InputProblem(
+                first.file,
+                first.row,
+                first.field,
+                first.value,
+                f"{first.message}; the same in rows {rows}",
+                first.severity,
+            )
+        )
     return merged
 
 
@@ -312,18 +379,32 @@ def _read_answers(
             who = (record.respondent_side, record.division, record.level)
             first = people.setdefault(record.respondent_id, (*who, row.file, row.number))
             if first[:3] != who:
-                intake.reject(InputProblem(
-                    row.file, row.number, "respondent_id", quoted(record.respondent_id),
-                    f"is given as {'/'.join(who)} here but as {'/'.join(first[:3])} in {first[3]} row "
-                    f"{first[4]}; a respondent id names one person, with one side, division and level"), row)
+                intake.reject(
+                    InputProblem(
+                        row.file,
+                        row.number,
+                        "respondent_id",
+                        quoted(record.respondent_id),
+                        f"is given as {'/'.join(who)} here but as {'/'.join(first[:3])} in {first[3]} row "
+                        f"{first[4]}; a respondent id names one person, with one side, division and level",
+                    ),
+                    row,
+                )
                 continue
             key = (record.respondent_id, record.rated_side, record.dimension_id)
             if key in seen:
                 f, n = seen[key]
-                intake.reject(InputProblem(
-                    row.file, row.number, "dimension", quoted(record.dimension_id),
-                    f"is answered twice by {record.respondent_id} about {record.rated_side} "
-                    f"(first in {f} row {n}); keep one row"), row)
+                intake.reject(
+                    InputProblem(
+                        row.file,
+                        row.number,
+                        "dimension",
+                        quoted(record.dimension_id),
+                        f"is answered twice by {record.respondent_id} about {record.rated_side} "
+                        f"(first in {f} row {n}); keep one row",
+                    ),
+                    row,
+                )
                 continue
             seen[key] = (row.file, row.number)
             intake.answers.append(record)
@@ -339,31 +420,42 @@ def looks_like_a_copy(stem: str) -> bool:
     return bool(COPY_NAME.search(stem.strip()))
 
 
-def _twin_workbook(rows: list[Row], workbooks: dict[str, tuple[str, str, frozenset[tuple[str, str, str]]]],
-                   playbook: Playbook) -> InputProblem | None:
+def _twin_workbook(
+    rows: list[Row], workbooks: dict[str, tuple[str, str, frozenset[tuple[str, str, str]]]], playbook: Playbook
+) -> InputProblem | None:
     """One problem for a questionnaire workbook that repeats another one (the same respondent, or the very same
     answers under another file name), naming both files and the sheets they both answer; None otherwise.
     ``workbooks`` collects the workbooks read so far."""
     first = rows[0]
     respondent, side = first.values.get("respondent_id", ""), first.values.get("respondent_side", "")
-    answers = frozenset((r.values.get("rated_side", ""), r.values.get("dimension", ""), r.values.get("value", ""))
-                        for r in rows)
+    answers = frozenset(
+        (r.values.get("rated_side", ""), r.values.get("dimension", ""), r.values.get("value", "")) for r in rows
+    )
     for file, (other_id, other_side, other_answers) in workbooks.items():
         if (other_id, other_side) != (respondent, side) and other_answers != answers:
             continue
         both = {d for _rated, d, _v in answers} & {d for _rated, d, _v in other_answers}
         order = {c.id: i for i, c in enumerate(playbook.categories)}
-        categories = sorted({playbook.dimension_by_id[d].category for d in both if d in playbook.dimension_by_id},
-                            key=lambda c: order.get(c, 99))
+        categories = sorted(
+            {playbook.dimension_by_id[d].category for d in both if d in playbook.dimension_by_id},
+            key=lambda c: order.get(c, 99),
+        )
         sheets = ", ".join(f"'{c.value.capitalize()}'" for c in categories) or "no sheet in common"
-        who = (f"the same respondent ({respondent}, {side})" if (other_id, other_side) == (respondent, side)
-               else f"the same answers as {file} (respondent {other_id})")
+        who = (
+            f"the same respondent ({respondent}, {side})"
+            if (other_id, other_side) == (respondent, side)
+            else f"the same answers as {file} (respondent {other_id})"
+        )
         return InputProblem(
-            first.file, None, None, None,
+            first.file,
+            None,
+            None,
+            None,
             f"is a second workbook with {who}: both {file} and this file answer the sheets {sheets}. Only "
             f"{file} is read. Keep the workbook with the answers you want at the top of the deal folder and move "
             "the other into a subfolder (or delete it); if each holds answers the other lacks, copy them into "
-            "one workbook first")
+            "one workbook first",
+        )
     workbooks[first.file] = (respondent, side, answers)
     return None
 
@@ -388,23 +480,47 @@ def _answer_from_row(row: Row, playbook: Playbook, intake: Intake) -> AnswerReco
         return None
     dim = playbook.dimension_by_id.get(answer.dimension)
     if dim is None:
-        intake.reject(InputProblem(row.file, row.number, "dimension", quoted(answer.dimension),
-                                   _not_a_dimension(answer.dimension, playbook)), row)
+        intake.reject(
+            InputProblem(
+                row.file,
+                row.number,
+                "dimension",
+                quoted(answer.dimension),
+                _not_a_dimension(answer.dimension, playbook),
+            ),
+            row,
+        )
         return None
     if dim.perspective is Perspective.self_only and answer.rated_side != answer.respondent_side:
-        intake.reject(InputProblem(row.file, row.number, "rated_side", quoted(answer.rated_side.value),
-                                   f"is not allowed here: dimension '{dim.id}' is answered by each side "
-                                   "about itself only (rated_side = respondent_side)"), row)
+        intake.reject(
+            InputProblem(
+                row.file,
+                row.number,
+                "rated_side",
+                quoted(answer.rated_side.value),
+                f"is not allowed here: dimension '{dim.id}' is answered by each side "
+                "about itself only (rated_side = respondent_side)",
+            ),
+            row,
+        )
         return None
     status, value, problem = _parse_value(answer.value, (dim.scale.min, dim.scale.max))
     if problem:
-        intake.reject(InputProblem(row.file, row.number, "value", quoted(answer.value),
-                                   f"{problem} (dimension '{dim.id}')"), row)
+        intake.reject(
+            InputProblem(row.file, row.number, "value", quoted(answer.value), f"{problem} (dimension '{dim.id}')"), row
+        )
         return None
     return AnswerRecord(
-        source_file=row.file, source_row=row.number, respondent_id=answer.respondent_id,
-        respondent_side=answer.respondent_side.value, division=answer.division, level=answer.level.value,
-        rated_side=answer.rated_side.value, dimension_id=dim.id, status=status, raw_value=value,
+        source_file=row.file,
+        source_row=row.number,
+        respondent_id=answer.respondent_id,
+        respondent_side=answer.respondent_side.value,
+        division=answer.division,
+        level=answer.level.value,
+        rated_side=answer.rated_side.value,
+        dimension_id=dim.id,
+        status=status,
+        raw_value=value,
         comment=answer.comment,
     )
 
@@ -442,13 +558,26 @@ def _read_evidence(path: Path, base: Path, playbook: Playbook, intake: DealIntak
             _reject_row(exc, row, playbook, intake)
             continue
         if ev.dimension not in playbook.dimension_by_id:
-            intake.reject(InputProblem(row.file, row.number, "dimension", quoted(ev.dimension),
-                                       _not_a_dimension(ev.dimension, playbook)), row)
+            intake.reject(
+                InputProblem(
+                    row.file, row.number, "dimension", quoted(ev.dimension), _not_a_dimension(ev.dimension, playbook)
+                ),
+                row,
+            )
             continue
-        intake.evidence.append(EvidenceRecord(
-            row.file, row.number, ev.dimension, ev.about_side.value, ev.kind.value, ev.observation, ev.source,
-            ev.recorded_on.isoformat() if ev.recorded_on else None, ev.internal,
-        ))
+        intake.evidence.append(
+            EvidenceRecord(
+                row.file,
+                row.number,
+                ev.dimension,
+                ev.about_side.value,
+                ev.kind.value,
+                ev.observation,
+                ev.source,
+                ev.recorded_on.isoformat() if ev.recorded_on else None,
+                ev.internal,
+            )
+        )
 
 
 def _thin_data_warnings(intake: DealIntake, playbook: Playbook, shown: str) -> None:
@@ -456,15 +585,28 @@ def _thin_data_warnings(intake: DealIntake, playbook: Playbook, shown: str) -> N
     for side in ("home", "partner"):
         people = {a.respondent_id for a in intake.answers if a.respondent_side == side and a.rated_side == side}
         if len(people) < rules.thin_side_respondents:
-            intake.problems.append(InputProblem(
-                shown, None, f"{side} respondents", str(len(people)),
-                f"is fewer than {rules.thin_side_respondents} respondents rating their own organization; the "
-                f"{side} side's scores rest on few people", severity="warning"))
-        answered = {a.dimension_id for a in intake.answers
-                    if a.rated_side == side and a.status == "answered"}
+            intake.problems.append(
+                InputProblem(
+                    shown,
+                    None,
+                    f"{side} respondents",
+                    str(len(people)),
+                    f"is fewer than {rules.thin_side_respondents} respondents rating their own organization; the "
+                    f"{side} side's scores rest on few people",
+                    severity="warning",
+                )
+            )
+        answered = {a.dimension_id for a in intake.answers if a.rated_side == side and a.status == "answered"}
         share = len(answered) / max(1, len(playbook.dimensions))
         if intake.answers and share < rules.thin_coverage:
-            intake.problems.append(InputProblem(
-                shown, None, f"{side} coverage", f"{share:.0%}",
-                f"of the framework's dimensions have an answer about {side}; "
-                f"below {rules.thin_coverage:.0%} many gaps cannot be scored", severity="warning"))
+            intake.problems.append(
+                InputProblem(
+                    shown,
+                    None,
+                    f"{side} coverage",
+                    f"{share:.0%}",
+                    f"of the framework's dimensions have an answer about {side}; "
+                    f"below {rules.thin_coverage:.0%} many gaps cannot be scored",
+                    severity="warning",
+                )
+            )

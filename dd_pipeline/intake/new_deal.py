@@ -40,7 +40,8 @@ def deal_yaml_text(deal: Deal, playbook: Playbook) -> str:
         "\n# partner: the partner's full legal name, as it should appear in draft contract clauses.\n",
         _field("partner", data["partner"]),
         "# partner_short_name: the name used in reports, tables and the questionnaires (optional).\n",
-        _field("partner_short_name", data["partner_short_name"]) if "partner_short_name" in data
+        _field("partner_short_name", data["partner_short_name"])
+        if "partner_short_name" in data
         else "# partner_short_name: Example\n",
         f"\n# alliance_type: one of {types}.\n"
         "# It changes how much each dimension counts and which standard clauses are drafted.\n",
@@ -69,11 +70,12 @@ def deal_yaml_text(deal: Deal, playbook: Playbook) -> str:
         "\n# clause_parameters: values that go straight into the draft clauses and override everything else.\n"
         "# Some have no default and legal must set them, such as governing_law; the run names any missing:\n"
         "#   clause_parameters:\n"
-        "#     governing_law: \"the laws of the State of Delaware\"\n",
+        '#     governing_law: "the laws of the State of Delaware"\n',
         _field("clause_parameters", data["clause_parameters"]),
         "\n# holiday_calendar: whose public holidays the launch plan skips: a country code (US), a country and\n"
         "# region (DE-BY, GB-SCT) or none. Default: the home organization's country.\n",
-        _field("holiday_calendar", data["holiday_calendar"]) if "holiday_calendar" in data
+        _field("holiday_calendar", data["holiday_calendar"])
+        if "holiday_calendar" in data
         else "# holiday_calendar: US\n",
         "# page_size: A4 or Letter for the Word and Excel files. Default: Letter where the home organization's\n"
         "# country uses it, else A4.\n",
@@ -86,8 +88,9 @@ def deal_yaml_text(deal: Deal, playbook: Playbook) -> str:
     return text
 
 
-def create_deal_folder(deals_dir: Path, deal: Deal, home: HomeOrganization, playbook: Playbook,
-                       shown: str) -> list[Path]:
+def create_deal_folder(
+    deals_dir: Path, deal: Deal, home: HomeOrganization, playbook: Playbook, shown: str
+) -> list[Path]:
     """Write inputs/deals/<deal_id>/ (deal.yaml, questionnaires/<deal>_home.xlsx and _partner.xlsx).
 
     The folder appears whole or not at all (written beside it, then renamed). Raises ProblemList when a
@@ -95,9 +98,17 @@ def create_deal_folder(deals_dir: Path, deal: Deal, home: HomeOrganization, play
     """
     target = deals_dir / deal.deal_id
     if target.exists():
-        raise ProblemList([InputProblem(shown, None, None, None,
-                                        "already exists; nothing was changed (choose another deal id, or edit "
-                                        "the files in that folder)")])
+        raise ProblemList(
+            [
+                InputProblem(
+                    shown,
+                    None,
+                    None,
+                    None,
+                    "already exists; nothing was changed (choose another deal id, or edit the files in that folder)",
+                )
+            ]
+        )
     deals_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{deal.deal_id}.", dir=deals_dir))
     try:
@@ -114,5 +125,4 @@ def create_deal_folder(deals_dir: Path, deal: Deal, home: HomeOrganization, play
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [target / "deal.yaml", *(target / QUESTIONNAIRES / questionnaire_filename(deal.deal_id, s)
-                                     for s in Side)]
+    return [target / "deal.yaml", *(target / QUESTIONNAIRES / questionnaire_filename(deal.deal_id, s) for s in Side)]

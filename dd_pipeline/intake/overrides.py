@@ -41,23 +41,48 @@ def read_overrides(deal_dir: Path, base: Path, playbook: Playbook) -> tuple[list
     records, problems, seen = [], [], {}
     for i, o in enumerate(parsed.overrides):
         if o.dimension not in playbook.dimension_by_id:
-            problems.append(InputProblem(shown, None, f"overrides[{i}].dimension", repr(o.dimension),
-                                         "is not a dimension of the framework"))
+            problems.append(
+                InputProblem(
+                    shown, None, f"overrides[{i}].dimension", repr(o.dimension), "is not a dimension of the framework"
+                )
+            )
             continue
         if o.dimension in seen:
-            problems.append(InputProblem(shown, None, f"overrides[{i}].dimension", repr(o.dimension),
-                                         f"is overridden twice (also overrides[{seen[o.dimension]}]); keep one"))
+            problems.append(
+                InputProblem(
+                    shown,
+                    None,
+                    f"overrides[{i}].dimension",
+                    repr(o.dimension),
+                    f"is overridden twice (also overrides[{seen[o.dimension]}]); keep one",
+                )
+            )
             continue
         seen[o.dimension] = i
-        records.append(OverrideRecord(o.dimension, o.severity, o.adjust, o.band.value if o.band else None,
-                                      " ".join(o.reason.split()), o.author, o.date.isoformat(), shown, i))
+        records.append(
+            OverrideRecord(
+                o.dimension,
+                o.severity,
+                o.adjust,
+                o.band.value if o.band else None,
+                " ".join(o.reason.split()),
+                o.author,
+                o.date.isoformat(),
+                shown,
+                i,
+            )
+        )
     return records, problems
 
 
 def _plain(problem: InputProblem) -> InputProblem:
     """Pydantic's words for a missing or short reason, in the words an alliance manager expects."""
     if problem.field and problem.field.endswith(".reason"):
-        return InputProblem(problem.file, problem.row, problem.field, problem.value,
-                            "is missing or too short: every override needs a reason (at least 10 characters) "
-                            "that stays on record")
+        return InputProblem(
+            problem.file,
+            problem.row,
+            problem.field,
+            problem.value,
+            "is missing or too short: every override needs a reason (at least 10 characters) that stays on record",
+        )
     return problem

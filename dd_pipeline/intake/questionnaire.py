@@ -43,8 +43,10 @@ ABOUT_FIELDS: tuple[tuple[str, str, int], ...] = (
     ("level", "Level", 7),
 )
 LEVELS = [level.value for level in Level]
-LEVEL_HINT = ("executive: sets direction (board, C-level, vice president); middle: runs a function, "
-              "department or team; operational: does the day-to-day work")
+LEVEL_HINT = (
+    "executive: sets direction (board, C-level, vice president); middle: runs a function, "
+    "department or team; operational: does the day-to-day work"
+)
 
 # dd_meta: key/value pairs in rows 2.., then a table of question rows; divisions for the dropdown in F.
 META_KEYS = ("format_version", "deal_id", "side", "home_name", "partner_name", "question_rows")
@@ -60,15 +62,25 @@ def category_sheet_name(category: Category) -> str:
 
 def headings(own: str, other: str) -> tuple[str, ...]:
     """The heading of each column of a category sheet, A to I."""
-    return ("id", "#", "Question", "Lowest answer means", "In between", "Highest answer means",
-            f"About {own}\n(your organization)", f"About {other}\n(the other organization)",
-            "Comment (optional)")
+    return (
+        "id",
+        "#",
+        "Question",
+        "Lowest answer means",
+        "In between",
+        "Highest answer means",
+        f"About {own}\n(your organization)",
+        f"About {other}\n(the other organization)",
+        "Comment (optional)",
+    )
 
 
 def choices(dimension: Dimension) -> list[str]:
     """What the answer dropdown offers: the scale's points, then 'not applicable' and "don't know"."""
     return [str(p) for p in range(dimension.scale.min, dimension.scale.max + 1)] + [
-        NOT_APPLICABLE_CHOICE, UNKNOWN_CHOICE]
+        NOT_APPLICABLE_CHOICE,
+        UNKNOWN_CHOICE,
+    ]
 
 
 def expected_answers(dimension: Dimension) -> str:

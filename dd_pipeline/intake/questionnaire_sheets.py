@@ -110,10 +110,10 @@ def _print_setup(sheet: Worksheet, landscape: bool) -> None:
     sheet.page_margins.left = sheet.page_margins.right = 0.4
 
 
-def write_instructions(sheet: Worksheet, deal: Deal, playbook: Playbook, plans: list[SheetPlan], side: Side,
-                       own: str, other: str) -> None:
-    alliance_type = next((t.name for t in playbook.alliance_types if t.id == deal.alliance_type),
-                         deal.alliance_type)
+def write_instructions(
+    sheet: Worksheet, deal: Deal, playbook: Playbook, plans: list[SheetPlan], side: Side, own: str, other: str
+) -> None:
+    alliance_type = next((t.name for t in playbook.alliance_types if t.id == deal.alliance_type), deal.alliance_type)
     questions = sum(len(p.dimensions) for p in plans)
     cells = sum(p.answer_cells for p in plans)
     keyed = sum(1 for p in plans for d in p.dimensions if d.weight_for(deal.alliance_type) >= KEY_WEIGHT)
@@ -127,14 +127,23 @@ def write_instructions(sheet: Worksheet, deal: Deal, playbook: Playbook, plans: 
     rows: list[tuple[str, str]] = [
         ("Proposed alliance", f"{own} and {other}: {alliance_type.lower()} (deal {deal.deal_id})"),
         ("You answer for", f"{own} (your organization)"),
-        ("Time needed", f"about {minutes_for(cells)} minutes: {questions} questions, {cells} answers "
-                        f"(about {SECONDS_PER_ANSWER} seconds each). You can stop, save and continue later."),
-        ("Why", f"Both organizations answer the same questions, about themselves and about each other. The "
-                f"answers show where {own} and {other} work differently, so that the alliance can be set up "
-                "to handle it from the start. There are no right or wrong answers: describe how things are "
-                "today, not how they should be."),
-        ("Who sees it", "The deal teams preparing the alliance. Results are shown by respondent id, division "
-                        "and level; your name is only for follow-up questions."),
+        (
+            "Time needed",
+            f"about {minutes_for(cells)} minutes: {questions} questions, {cells} answers "
+            f"(about {SECONDS_PER_ANSWER} seconds each). You can stop, save and continue later.",
+        ),
+        (
+            "Why",
+            f"Both organizations answer the same questions, about themselves and about each other. The "
+            f"answers show where {own} and {other} work differently, so that the alliance can be set up "
+            "to handle it from the start. There are no right or wrong answers: describe how things are "
+            "today, not how they should be.",
+        ),
+        (
+            "Who sees it",
+            "The deal teams preparing the alliance. Results are shown by respondent id, division "
+            "and level; your name is only for follow-up questions.",
+        ),
     ]
     steps = [
         "Fill in the yellow cells on the sheet 'About you'.",
@@ -177,10 +186,15 @@ def write_instructions(sheet: Worksheet, deal: Deal, playbook: Playbook, plans: 
     for plan in plans:
         marked = sum(1 for d in plan.dimensions if d.weight_for(deal.alliance_type) >= KEY_WEIGHT)
         sheet.cell(row, 1, plan.name).font = Font(bold=True)
-        _text(sheet, row, 2, f"{plan.category.name}: questions {plan.first_number}-"
-                           f"{plan.first_number + len(plan.dimensions) - 1} ({len(plan.dimensions)} questions, "
-                           f"{plan.answer_cells} answers, {marked} marked {STAR}), about "
-                           f"{minutes_for(plan.answer_cells)} minutes")
+        _text(
+            sheet,
+            row,
+            2,
+            f"{plan.category.name}: questions {plan.first_number}-"
+            f"{plan.first_number + len(plan.dimensions) - 1} ({len(plan.dimensions)} questions, "
+            f"{plan.answer_cells} answers, {marked} marked {STAR}), about "
+            f"{minutes_for(plan.answer_cells)} minutes",
+        )
         sheet.cell(row, 2).alignment = TOP_WRAP
         _fit(sheet, row, [(str(sheet.cell(row, 2).value), 92, 11)])
         sheet.cell(row, 3, _progress_formula(plan, quote_sheetname(plan.name) + "!"))
@@ -205,16 +219,20 @@ def write_about_you(sheet: Worksheet, side: Side, home: HomeOrganization, respon
     sheet.column_dimensions["C"].width = 70
     sheet["A1"] = "About you"
     sheet["A1"].font = Font(bold=True, size=16, color=NAVY)
-    sheet["A2"] = ("Fill in the yellow cells. Answers are compared between divisions and levels, so both "
-                   "matter; your name is only for follow-up questions.")
+    sheet["A2"] = (
+        "Fill in the yellow cells. Answers are compared between divisions and levels, so both "
+        "matter; your name is only for follow-up questions."
+    )
     sheet["A2"].alignment = Alignment(wrap_text=False, vertical="top")
     divisions = home.divisions if side is Side.home else []
     hints = {
-        "respondent_id": "Filled in by the deal team." if respondent_id else
-        "Leave empty unless the deal team gave you one (letters, digits, '.', '-' or '_').",
+        "respondent_id": "Filled in by the deal team."
+        if respondent_id
+        else "Leave empty unless the deal team gave you one (letters, digits, '.', '-' or '_').",
         "name": "Optional.",
-        "division": "Pick your division from the list." if divisions else
-        "The part of your organization you work in, for example 'Research' or 'Sales Europe'.",
+        "division": "Pick your division from the list."
+        if divisions
+        else "The part of your organization you work in, for example 'Research' or 'Sales Europe'.",
         "level": LEVEL_HINT,
     }
     for key, label, row in ABOUT_FIELDS:
@@ -241,8 +259,15 @@ def write_about_you(sheet: Worksheet, side: Side, home: HomeOrganization, respon
 
 
 def _dropdown(sheet: Worksheet, refs: str, formula: str, title: str, error: str) -> None:
-    rule = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                          errorStyle="stop", errorTitle=f"{title}: not on the list", error=error)
+    rule = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle=f"{title}: not on the list",
+        error=error,
+    )
     rule.add(refs)
     sheet.add_data_validation(rule)
 
@@ -252,8 +277,17 @@ def _scale_text(dimension_labels: dict[int, str], points: list[int]) -> str:
 
 
 def write_category(sheet: Worksheet, plan: SheetPlan, alliance_type: str, own: str, other: str) -> None:
-    widths = {ID_COL: 4, NUMBER_COL: 6, QUESTION_COL: 58, LOW_COL: 26, MIDDLE_COL: 26, HIGH_COL: 26,
-              OWN_COL: 17, OTHER_COL: 17, COMMENT_COL: 34}
+    widths = {
+        ID_COL: 4,
+        NUMBER_COL: 6,
+        QUESTION_COL: 58,
+        LOW_COL: 26,
+        MIDDLE_COL: 26,
+        HIGH_COL: 26,
+        OWN_COL: 17,
+        OTHER_COL: 17,
+        COMMENT_COL: 34,
+    }
     for col, width in widths.items():
         sheet.column_dimensions[col].width = width
     sheet.column_dimensions[ID_COL].hidden = True
@@ -261,8 +295,10 @@ def write_category(sheet: Worksheet, plan: SheetPlan, alliance_type: str, own: s
     title.value = plan.category.name
     title.font = Font(bold=True, size=14, color=NAVY)
     count = sheet[f"{NUMBER_COL}2"]
-    count.value = (f"{len(plan.dimensions)} questions, {plan.answer_cells} answers, about "
-                   f"{minutes_for(plan.answer_cells)} minutes. {STAR} = counts most for this kind of alliance.")
+    count.value = (
+        f"{len(plan.dimensions)} questions, {plan.answer_cells} answers, about "
+        f"{minutes_for(plan.answer_cells)} minutes. {STAR} = counts most for this kind of alliance."
+    )
     count.font = Font(italic=True, color="595959")
     sheet[f"{OWN_COL}2"] = "Answered:"
     sheet[f"{OWN_COL}2"].alignment = Alignment(horizontal="right")
@@ -283,7 +319,8 @@ def write_category(sheet: Worksheet, plan: SheetPlan, alliance_type: str, own: s
         sheet[f"{ID_COL}{row}"] = dim.id
         sheet[f"{NUMBER_COL}{row}"] = f"{plan.first_number + offset}{' ' + STAR if key else ''}"
         sheet[f"{QUESTION_COL}{row}"] = CellRichText(
-            [TextBlock(InlineFont(b=True), dim.name), "\n" + " ".join(dim.question.split())])
+            [TextBlock(InlineFont(b=True), dim.name), "\n" + " ".join(dim.question.split())]
+        )
         points = list(range(dim.scale.min, dim.scale.max + 1))
         sheet[f"{LOW_COL}{row}"] = _scale_text(dim.scale.labels, points[:1])
         sheet[f"{MIDDLE_COL}{row}"] = _scale_text(dim.scale.labels, points[1:-1])
@@ -294,8 +331,12 @@ def write_category(sheet: Worksheet, plan: SheetPlan, alliance_type: str, own: s
         for col in (LOW_COL, MIDDLE_COL, HIGH_COL):
             sheet[f"{col}{row}"].font = Font(size=9)
         question = dim.name + "\n" + " ".join(dim.question.split())
-        _fit(sheet, row, [(question, widths[QUESTION_COL], 11)] + [
-            (str(sheet[f"{col}{row}"].value), widths[col], 9) for col in (LOW_COL, MIDDLE_COL, HIGH_COL)])
+        _fit(
+            sheet,
+            row,
+            [(question, widths[QUESTION_COL], 11)]
+            + [(str(sheet[f"{col}{row}"].value), widths[col], 9) for col in (LOW_COL, MIDDLE_COL, HIGH_COL)],
+        )
         formula = '"' + ",".join(choices(dim)) + '"'
         answer_cells = [OWN_COL] + ([OTHER_COL] if dim.perspective is Perspective.both else [])
         for col in answer_cells:
@@ -314,10 +355,17 @@ def write_category(sheet: Worksheet, plan: SheetPlan, alliance_type: str, own: s
     for formula, refs in rules.items():
         dim = next(d for d in plan.dimensions if '"' + ",".join(choices(d)) + '"' == formula)
         rule = DataValidation(
-            type="list", formula1=formula, allow_blank=True, showErrorMessage=True, errorStyle="stop",
-            errorTitle="Not an answer", error=f"Pick one of {expected_answers(dim)} from the list.",
-            showInputMessage=True, promptTitle="Your answer",
-            prompt=f"Pick {expected_answers(dim)}; leave empty if you skip the question.")
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop",
+            errorTitle="Not an answer",
+            error=f"Pick one of {expected_answers(dim)} from the list.",
+            showInputMessage=True,
+            promptTitle="Your answer",
+            prompt=f"Pick {expected_answers(dim)}; leave empty if you skip the question.",
+        )
         for ref in refs:
             rule.add(ref)
         sheet.add_data_validation(rule)

@@ -18,15 +18,13 @@ from dd_pipeline.settings import Settings
 # Spreadsheets a respondent or a deal team may save that the intake does not read, and what to do instead.
 NOT_READ = {
     ".ods": "is an OpenDocument spreadsheet, which is not read; open it and save it as an Excel workbook (.xlsx) "
-            "in the same folder",
+    "in the same folder",
     ".xlsm": "is a macro-enabled workbook, which is not read (macros are never run); save it as an Excel "
-             "workbook (.xlsx) in the same folder",
-    ".xls": "is an Excel 97-2003 workbook, which is not read; save it as an Excel workbook (.xlsx) in the same "
-            "folder",
-    ".xlsb": "is a binary Excel workbook, which is not read; save it as an Excel workbook (.xlsx) in the same "
-             "folder",
+    "workbook (.xlsx) in the same folder",
+    ".xls": "is an Excel 97-2003 workbook, which is not read; save it as an Excel workbook (.xlsx) in the same folder",
+    ".xlsb": "is a binary Excel workbook, which is not read; save it as an Excel workbook (.xlsx) in the same folder",
     ".numbers": "is a Numbers spreadsheet, which is not read; export it as an Excel workbook (.xlsx) into the "
-                "same folder",
+    "same folder",
 }
 READ_AT_TOP = ("deal.yaml", "evidence.csv", "overrides.yaml")
 
@@ -89,17 +87,24 @@ def ignored_files(settings: Settings, deal_id: str) -> list[Ignored]:
         if suffix in NOT_READ:
             found.append(Ignored(path, display_path(path, base), "format", NOT_READ[suffix]))
         elif suffix == ".csv" and path.name not in READ_AT_TOP and not path.name.lower().startswith("answers"):
-            found.append(Ignored(path, display_path(path, base), "not read",
-                                 "is not read: only answers*.csv and evidence.csv are; rename it to start with "
-                                 "'answers' if it holds answers, or move it into a subfolder"))
+            found.append(
+                Ignored(
+                    path,
+                    display_path(path, base),
+                    "not read",
+                    "is not read: only answers*.csv and evidence.csv are; rename it to start with "
+                    "'answers' if it holds answers, or move it into a subfolder",
+                )
+            )
         elif suffix == ".xlsx" and is_questionnaire(path):
             try:
                 summary = workbook_summary(path)
             except ValueError:
                 continue  # the intake names what is wrong with it
             if summary.filled == 0:
-                found.append(Ignored(path, display_path(path, base), "empty",
-                                     "has no answers yet, so it is not counted"))
+                found.append(
+                    Ignored(path, display_path(path, base), "empty", "has no answers yet, so it is not counted")
+                )
     drafts = folder / QUESTIONNAIRES
     if drafts.is_dir():
         for path in sorted(p for p in drafts.iterdir() if p.is_file() and not p.name.startswith(("~$", "."))):
@@ -110,11 +115,16 @@ def ignored_files(settings: Settings, deal_id: str) -> list[Ignored]:
                 except ValueError:
                     continue
                 if summary.filled:
-                    found.append(Ignored(
-                        path, display_path(path, base), "saved in questionnaires/",
-                        f"holds {summary.filled} answer(s), but {QUESTIONNAIRES}/ keeps the copies to send and is "
-                        f"never read; move the filled workbook up into {display_path(folder, base)}/ (dd-pipeline "
-                        "questionnaire makes a fresh copy if one is still needed)"))
+                    found.append(
+                        Ignored(
+                            path,
+                            display_path(path, base),
+                            "saved in questionnaires/",
+                            f"holds {summary.filled} answer(s), but {QUESTIONNAIRES}/ keeps the copies to send and is "
+                            f"never read; move the filled workbook up into {display_path(folder, base)}/ (dd-pipeline "
+                            "questionnaire makes a fresh copy if one is still needed)",
+                        )
+                    )
             elif suffix in NOT_READ:
                 found.append(Ignored(path, display_path(path, base), "format", NOT_READ[suffix]))
     return found
@@ -152,8 +162,10 @@ def deal_returns(settings: Settings, deal_id: str, playbook) -> Returns:  # type
             continue
         key = (answer.respondent_id, answer.respondent_side, answer.source_file)
         counts[key] = counts.get(key, 0) + 1
-    result.returned = sorted((Returned(r, side, n, asked, file) for (r, side, file), n in counts.items()),
-                             key=lambda r: (r.side, r.respondent_id, r.file))
+    result.returned = sorted(
+        (Returned(r, side, n, asked, file) for (r, side, file), n in counts.items()),
+        key=lambda r: (r.side, r.respondent_id, r.file),
+    )
     result.home_profile = len(profile - {r.respondent_id for r in result.returned})
     result.unusable = sorted({p.file for p in inputs.intake.errors if p.file.startswith(own)})
     return result

@@ -72,14 +72,23 @@ def read_table(
     for number, record in records:
         if not any((cell or "").strip() for cell in record):
             continue  # blank lines are not data
-        if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
-            problems.append(InputProblem(
-                name, number, None, None,
-                f"has {len(record)} cells but the header has {len(header)} columns; "
-                "a value that contains a comma needs quotes around it"))
+        if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
+            problems.append(
+                InputProblem(
+                    name,
+                    number,
+                    None,
+                    None,
+                    f"has {len(record)} cells but the header has {len(header)} columns; "
+                    "a value that contains a comma needs quotes around it",
+                )
+            )
             continue
-        values = {col: (record[i].strip() if i < len(record) and record[i] is not None else "")
-                  for i, col in enumerate(header) if col}
+        values = {
+            col: (record[i].strip() if i < len(record) and record[i] is not None else "")
+            for i, col in enumerate(header)
+            if col
+        }
         rows.append(Row(name, number, values))
     if problems:
         raise ProblemList(problems)
@@ -96,17 +105,27 @@ def _check_header(name: str, header: list[str], columns: tuple[str, ...], requir
         candidates = missing or [c for c in columns if c not in header]
         close = difflib.get_close_matches(found, candidates, n=1, cutoff=0.7)
         if close:
-            problems.append(InputProblem(name, 1, None, shown(found),
-                                         f"is not a column name (did you mean '{close[0]}'?)"))
+            problems.append(
+                InputProblem(name, 1, None, shown(found), f"is not a column name (did you mean '{close[0]}'?)")
+            )
             if close[0] in missing:
                 missing.remove(close[0])
         else:
-            problems.append(InputProblem(name, 1, None, shown(found),
-                                         "is not a column name; expected columns: " + ", ".join(columns)))
+            problems.append(
+                InputProblem(
+                    name, 1, None, shown(found), "is not a column name; expected columns: " + ", ".join(columns)
+                )
+            )
     if missing:
-        problems.append(InputProblem(name, 1, None, None,
-                                     f"is missing the column(s) {', '.join(missing)}; "
-                                     f"expected columns: {', '.join(columns)}"))
+        problems.append(
+            InputProblem(
+                name,
+                1,
+                None,
+                None,
+                f"is missing the column(s) {', '.join(missing)}; expected columns: {', '.join(columns)}",
+            )
+        )
     dupes = sorted({h for h in header if h and header.count(h) > 1})
     if dupes:
         problems.append(InputProblem(name, 1, None, ", ".join(dupes), "appears more than once in the header"))
@@ -123,8 +142,9 @@ def _read_csv(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[st
     except UnicodeDecodeError as exc:
         raise ProblemList([_not_utf8(raw, exc.start, name)]) from None
     if "\x00" in text:
-        raise ProblemList([InputProblem(name, None, None, None,
-                                        f"contains NUL bytes, so it is not a CSV text file; {_SAVE_AS}")])
+        raise ProblemList(
+            [InputProblem(name, None, None, None, f"contains NUL bytes, so it is not a CSV text file; {_SAVE_AS}")]
+        )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []  # (line where the record starts, cells)
     while True:
@@ -135,27 +155,44 @@ def _read_csv(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[st
             break
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):
-                raise ProblemList([InputProblem(
-                    name, len(rows) + 1, None, None,
-                    "opens a quote (\") that is never closed, so the rest of the file reads as one cell; "
-                    "close the quote or remove it")]) from None
+                raise ProblemList(
+                    [
+                        InputProblem(
+                            name,
+                            len(rows) + 1,
+                            None,
+                            None,
+                            'opens a quote (") that is never closed, so the rest of the file reads as one cell; '
+                            "close the quote or remove it",
+                        )
+                    ]
+                ) from None
             message = f"is not valid CSV ({exc}); check the quotes in this row"
             raise ProblemList([InputProblem(name, len(rows) + 1, None, None, message)]) from None
         rows.append((start, record))
         if len(rows) > MAX_TABLE_ROWS + 1:
             raise ProblemList([InputProblem(name, None, None, None, _TOO_MANY_ROWS)])
     if not rows:
-        raise ProblemList([InputProblem(name, None, None, None,
-                                        "is empty; expected a header row and at least one data row")])
+        raise ProblemList(
+            [InputProblem(name, None, None, None, "is empty; expected a header row and at least one data row")]
+        )
     header = rows[0][1]
     records = [(i + 2, r) for i, (_, r) in enumerate(rows[1:])]
     for number, record in records:
         for col, cell in zip(header, record, strict=False):
             if "\n" in cell and any(line.count(",") >= len(header) - 1 for line in cell.splitlines()):
-                raise ProblemList([InputProblem(
-                    name, number, col.strip().lower() or None, shown(cell),
-                    "holds several rows of the file in one cell: a quote (\") opened here is closed only "
-                    f"{cell.count(chr(10))} lines further on; remove the stray quote")])
+                raise ProblemList(
+                    [
+                        InputProblem(
+                            name,
+                            number,
+                            col.strip().lower() or None,
+                            shown(cell),
+                            'holds several rows of the file in one cell: a quote (") opened here is closed only '
+                            f"{cell.count(chr(10))} lines further on; remove the stray quote",
+                        )
+                    ]
+                )
     return header, records
 
 
@@ -163,16 +200,20 @@ def _not_utf8(raw: bytes, at: int, name: str) -> InputProblem:
     """Which row and column hold the first byte that is not UTF-8, and the cell as Windows would show it."""
     line_start = raw.rfind(b"\n", 0, at) + 1
     line_end = raw.find(b"\n", at)
-    line = raw[line_start: line_end if line_end >= 0 else len(raw)].rstrip(b"\r")
+    line = raw[line_start : line_end if line_end >= 0 else len(raw)].rstrip(b"\r")
     header = raw[: raw.find(b"\n")].decode("utf-8-sig", errors="replace").strip().split(",")
     column = raw[line_start:at].count(b",")
     cells = line.decode("cp1252", errors="replace").split(",")
     field = header[column].strip().lower() if column < len(header) and line_start > 0 else None
     value = shown(cells[column]) if column < len(cells) else None
     row = raw[:at].count(b"\n") + 1
-    return InputProblem(name, row, field, value,
-                        f"is not UTF-8 text (byte 0x{raw[at]:02X}); the file was saved in another encoding: "
-                        f"{_SAVE_AS}")
+    return InputProblem(
+        name,
+        row,
+        field,
+        value,
+        f"is not UTF-8 text (byte 0x{raw[at]:02X}); the file was saved in another encoding: {_SAVE_AS}",
+    )
 
 
 def _read_xlsx(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -186,9 +227,18 @@ def _read_xlsx(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[s
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise ProblemList([InputProblem(name, None, None, None,
-                                        f"cannot be opened as an Excel workbook ({type(exc).__name__}); "
-                                        "open it in Excel and save it again as .xlsx")]) from None
+        raise ProblemList(
+            [
+                InputProblem(
+                    name,
+                    None,
+                    None,
+                    None,
+                    f"cannot be opened as an Excel workbook ({type(exc).__name__}); "
+                    "open it in Excel and save it again as .xlsx",
+                )
+            ]
+        ) from None
     try:
         sheet = workbook["answers"] if "answers" in workbook.sheetnames else workbook.worksheets[0]
         rows = []
@@ -199,14 +249,24 @@ def _read_xlsx(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[s
             if len(rows) > MAX_TABLE_ROWS + 1:
                 raise ProblemList([InputProblem(name, None, None, None, _TOO_MANY_ROWS)])
             if cells > MAX_TABLE_CELLS:
-                raise ProblemList([InputProblem(name, None, None, None,
-                                                f"has more than {MAX_TABLE_CELLS:,} cells on its first sheet; "
-                                                "keep only the answer columns, or split it into several files")])
+                raise ProblemList(
+                    [
+                        InputProblem(
+                            name,
+                            None,
+                            None,
+                            None,
+                            f"has more than {MAX_TABLE_CELLS:,} cells on its first sheet; "
+                            "keep only the answer columns, or split it into several files",
+                        )
+                    ]
+                )
     finally:
         workbook.close()
     if not rows:
-        raise ProblemList([InputProblem(name, None, None, None,
-                                        "has an empty first sheet; expected a header row and data rows")])
+        raise ProblemList(
+            [InputProblem(name, None, None, None, "has an empty first sheet; expected a header row and data rows")]
+        )
     return rows[0], [(i + 2, r) for i, r in enumerate(rows[1:])]
 
 

@@ -47,8 +47,10 @@ if TYPE_CHECKING:
 
 ANSWER_REQUIRED = tuple(c for c in ANSWER_COLUMNS if c != "comment")
 RESPONDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
-CHANGED = ("the questionnaire's layout was changed; copy the answers into a fresh questionnaire "
-           "(dd-pipeline questionnaire) or undo the change")
+CHANGED = (
+    "the questionnaire's layout was changed; copy the answers into a fresh questionnaire "
+    "(dd-pipeline questionnaire) or undo the change"
+)
 
 
 def is_answers_table(path: Path) -> bool:
@@ -60,9 +62,9 @@ def response_files(folder: Path) -> list[Path]:
     (a questionnaire under any name). Subfolders, such as questionnaires/ with the blank workbooks, and
     Excel's lock files (~$...) are not read."""
     return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(("~$", "."))
-        and (is_answers_table(p) or p.suffix.lower() == ".xlsx")
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(("~$", ".")) and (is_answers_table(p) or p.suffix.lower() == ".xlsx")
     )
 
 
@@ -97,8 +99,17 @@ def answer_rows(path: Path, base: Path, playbook: Playbook, problems: list[Input
     if path.suffix.lower() == ".xlsx":
         size = path.stat().st_size
         if size > MAX_TABLE_BYTES:
-            raise ProblemList([InputProblem(display_path(path, base), None, None, None,
-                                            f"is {size:,} bytes; the limit is {MAX_TABLE_BYTES:,} bytes")])
+            raise ProblemList(
+                [
+                    InputProblem(
+                        display_path(path, base),
+                        None,
+                        None,
+                        None,
+                        f"is {size:,} bytes; the limit is {MAX_TABLE_BYTES:,} bytes",
+                    )
+                ]
+            )
         unsafe = archive_problem(path)
         if unsafe:
             raise ProblemList([InputProblem(display_path(path, base), None, None, None, unsafe)])
@@ -106,10 +117,18 @@ def answer_rows(path: Path, base: Path, playbook: Playbook, problems: list[Input
         return read_questionnaire(path, base, playbook, problems)
     if is_answers_table(path):
         return read_table(path, base, ANSWER_COLUMNS, ANSWER_REQUIRED)
-    raise ProblemList([InputProblem(
-        display_path(path, base), None, None, None,
-        "is not a questionnaire from dd-pipeline (it has no 'dd_meta' sheet) and not an answers table (its "
-        "name does not start with 'answers'); move it into a subfolder if it holds no answers")])
+    raise ProblemList(
+        [
+            InputProblem(
+                display_path(path, base),
+                None,
+                None,
+                None,
+                "is not a questionnaire from dd-pipeline (it has no 'dd_meta' sheet) and not an answers table (its "
+                "name does not start with 'answers'); move it into a subfolder if it holds no answers",
+            )
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -151,9 +170,13 @@ class _Reader:
         if sheet is None:
             return None
         if _text(sheet["A2"].value) == META_KEYS[0] and _text(sheet["B2"].value) != str(FORMAT_VERSION):
-            self.problem(META_SHEET, "B2", sheet["B2"].value,
-                         f"is a questionnaire format this version of dd-pipeline does not read (it reads format "
-                         f"{FORMAT_VERSION}); generate a fresh questionnaire with dd-pipeline questionnaire")
+            self.problem(
+                META_SHEET,
+                "B2",
+                sheet["B2"].value,
+                f"is a questionnaire format this version of dd-pipeline does not read (it reads format "
+                f"{FORMAT_VERSION}); generate a fresh questionnaire with dd-pipeline questionnaire",
+            )
             return None
         values: dict[str, str] = {}
         for row, key in enumerate(META_KEYS, start=2):
@@ -168,10 +191,15 @@ class _Reader:
         if self.problems:
             return None
         if values["deal_id"] != self.folder_deal:
-            self.problem(META_SHEET, "B3", values["deal_id"],
-                         f"is the deal this questionnaire was made for, but it lies in the folder of deal "
-                         f"'{self.folder_deal}'; move it into inputs/deals/{values['deal_id']}/"
-                         if DEAL_ID_PATTERN.match(values["deal_id"]) else f"is not a deal id: {CHANGED}")
+            self.problem(
+                META_SHEET,
+                "B3",
+                values["deal_id"],
+                f"is the deal this questionnaire was made for, but it lies in the folder of deal "
+                f"'{self.folder_deal}'; move it into inputs/deals/{values['deal_id']}/"
+                if DEAL_ID_PATTERN.match(values["deal_id"])
+                else f"is not a deal id: {CHANGED}",
+            )
         if values["side"] not in (s.value for s in Side):
             self.problem(META_SHEET, "B4", values["side"], f"should be home or partner: {CHANGED}")
         questions = []
@@ -181,17 +209,25 @@ class _Reader:
             if not number.isdigit():
                 self.problem(META_SHEET, f"B{row}", number, f"should be a row number: {CHANGED}")
             elif dimension not in self.playbook.dimension_by_id:
-                self.problem(META_SHEET, f"C{row}", dimension,
-                             "is not a dimension of the framework in assets/ (the questionnaire is older or newer "
-                             "than the framework); generate a fresh questionnaire with dd-pipeline questionnaire")
+                self.problem(
+                    META_SHEET,
+                    f"C{row}",
+                    dimension,
+                    "is not a dimension of the framework in assets/ (the questionnaire is older or newer "
+                    "than the framework); generate a fresh questionnaire with dd-pipeline questionnaire",
+                )
             else:
                 questions.append(_Question(sheet_name, int(number), dimension, perspective == "both"))
             row += 1
         expected = values["question_rows"]
         if expected != str(row - META_TABLE_ROW - 1):
-            self.problem(META_SHEET, f"A{row}", None,
-                         f"the questionnaire's record lists {row - META_TABLE_ROW - 1} question rows but should "
-                         f"list {expected}: {CHANGED}")
+            self.problem(
+                META_SHEET,
+                f"A{row}",
+                None,
+                f"the questionnaire's record lists {row - META_TABLE_ROW - 1} question rows but should "
+                f"list {expected}: {CHANGED}",
+            )
         return values, questions
 
     def layout(self, side: Side, values: dict[str, str], questions: list[_Question]) -> None:
@@ -215,14 +251,22 @@ class _Reader:
             for number, q in rows.items():
                 found = _text(sheet[f"{ID_COL}{number}"].value)
                 if found != q.dimension:
-                    self.problem(title, f"{ID_COL}{number}", found,
-                                 f"should be the dimension id '{q.dimension}' that this row was made for: {CHANGED}")
+                    self.problem(
+                        title,
+                        f"{ID_COL}{number}",
+                        found,
+                        f"should be the dimension id '{q.dimension}' that this row was made for: {CHANGED}",
+                    )
             for number in range(FIRST_ROW, sheet.max_row + 1):
                 found = _text(sheet[f"{ID_COL}{number}"].value)
                 if found and number not in rows:
-                    self.problem(title, f"{ID_COL}{number}", found,
-                                 f"is a question row that the questionnaire's record (sheet '{META_SHEET}') does "
-                                 f"not list: {CHANGED}")
+                    self.problem(
+                        title,
+                        f"{ID_COL}{number}",
+                        found,
+                        f"is a question row that the questionnaire's record (sheet '{META_SHEET}') does "
+                        f"not list: {CHANGED}",
+                    )
         about = self.sheet(ABOUT_SHEET)
         if about is not None:
             for _key, label, row in ABOUT_FIELDS:
@@ -247,14 +291,19 @@ class _Reader:
                 filled += 1
                 value = _answer_value(cell.value, dim.scale.min, dim.scale.max)
                 if value is None:
-                    self.problem(q.sheet, cell.coordinate, cell.value,
-                                 f"is not an answer; expected {expected_answers(dim)}")
+                    self.problem(
+                        q.sheet, cell.coordinate, cell.value, f"is not an answer; expected {expected_answers(dim)}"
+                    )
                     continue
                 found.append((q, rated, value, comment))
             if comment and not filled:
-                self.problem(q.sheet, f"{COMMENT_COL}{q.row}", None,
-                             "has a comment but its question has no answer, so the comment is not used",
-                             severity="warning")
+                self.problem(
+                    q.sheet,
+                    f"{COMMENT_COL}{q.row}",
+                    None,
+                    "has a comment but its question has no answer, so the comment is not used",
+                    severity="warning",
+                )
         return found
 
     def respondent(self, stem: str) -> dict[str, str] | None:
@@ -264,11 +313,15 @@ class _Reader:
         before = len(self.problems)
         respondent_id = given["respondent_id"] or stand_in_id(stem)
         if not RESPONDENT_ID.match(respondent_id):
-            self.problem(ABOUT_SHEET, cells["respondent_id"], given["respondent_id"] or None,
-                         "is not a usable respondent id: use letters, digits, '.', '-' or '_' (at most 40)"
-                         if given["respondent_id"] else
-                         f"is empty and the file name '{stem}' cannot stand in for it: type a respondent id "
-                         "(letters, digits, '.', '-' or '_', at most 40)")
+            self.problem(
+                ABOUT_SHEET,
+                cells["respondent_id"],
+                given["respondent_id"] or None,
+                "is not a usable respondent id: use letters, digits, '.', '-' or '_' (at most 40)"
+                if given["respondent_id"]
+                else f"is empty and the file name '{stem}' cannot stand in for it: type a respondent id "
+                "(letters, digits, '.', '-' or '_', at most 40)",
+            )
         division = given["division"]
         if not division:
             self.problem(ABOUT_SHEET, cells["division"], None, "is empty; the respondent's division is needed")
@@ -276,9 +329,15 @@ class _Reader:
             self.problem(ABOUT_SHEET, cells["division"], division[:40] + "...", "is longer than 100 characters")
         level = given["level"].lower()
         if level not in LEVELS:
-            self.problem(ABOUT_SHEET, cells["level"], given["level"] or None,
-                         ("is empty" if not level else "is not a level") + "; expected " + ", ".join(LEVELS[:-1])
-                         + f" or {LEVELS[-1]}")
+            self.problem(
+                ABOUT_SHEET,
+                cells["level"],
+                given["level"] or None,
+                ("is empty" if not level else "is not a level")
+                + "; expected "
+                + ", ".join(LEVELS[:-1])
+                + f" or {LEVELS[-1]}",
+            )
         if len(self.problems) > before:
             return None
         return {"respondent_id": respondent_id, "division": division, "level": level}
@@ -296,8 +355,9 @@ def read_questionnaire(path: Path, base: Path, playbook: Playbook, problems: lis
     try:
         workbook = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise ProblemList([InputProblem(name, None, None, None,
-                                        f"cannot be opened as an Excel workbook ({type(exc).__name__})")]) from None
+        raise ProblemList(
+            [InputProblem(name, None, None, None, f"cannot be opened as an Excel workbook ({type(exc).__name__})")]
+        ) from None
     reader = _Reader(workbook, name, path.parent.name, playbook)
     try:
         meta = reader.meta()
@@ -311,8 +371,9 @@ def read_questionnaire(path: Path, base: Path, playbook: Playbook, problems: lis
         answers = reader.answers(questions)
         if not answers and not reader.errors:
             problems.extend(reader.problems)
-            problems.append(InputProblem(name, None, None, None,
-                                         "has no answers yet; it is not counted", severity="warning"))
+            problems.append(
+                InputProblem(name, None, None, None, "has no answers yet; it is not counted", severity="warning")
+            )
             return []
         person = reader.respondent(path.stem)
         if reader.errors or person is None:
@@ -323,11 +384,22 @@ def read_questionnaire(path: Path, base: Path, playbook: Playbook, problems: lis
     rows = []
     for q, rated, value, comment in answers:
         rated_side = side if rated == "own" else side.other
-        rows.append(Row(name, q.row, {
-            "respondent_id": person["respondent_id"], "respondent_side": side.value,
-            "division": person["division"], "level": person["level"], "rated_side": rated_side.value,
-            "dimension": q.dimension, "value": value, "comment": comment,
-        }))
+        rows.append(
+            Row(
+                name,
+                q.row,
+                {
+                    "respondent_id": person["respondent_id"],
+                    "respondent_side": side.value,
+                    "division": person["division"],
+                    "level": person["level"],
+                    "rated_side": rated_side.value,
+                    "dimension": q.dimension,
+                    "value": value,
+                    "comment": comment,
+                },
+            )
+        )
     return rows
 
 
@@ -382,8 +454,10 @@ def workbook_summary(path: Path) -> WorkbookSummary:
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         meta = workbook[META_SHEET]
-        keys = {_text(row[0]): _text(row[1]) for row in meta.iter_rows(min_row=2, max_row=len(META_KEYS) + 1,
-                                                                         max_col=2, values_only=True)}
+        keys = {
+            _text(row[0]): _text(row[1])
+            for row in meta.iter_rows(min_row=2, max_row=len(META_KEYS) + 1, max_col=2, values_only=True)
+        }
         listed: dict[str, list[tuple[int, bool]]] = {}
         for row in meta.iter_rows(min_row=META_TABLE_ROW + 1, max_col=4, values_only=True):
             sheet_name, number, _dimension, perspective = (_text(v) for v in row)
@@ -396,8 +470,15 @@ def workbook_summary(path: Path) -> WorkbookSummary:
         for sheet_name, questions in listed.items():
             if sheet_name not in workbook.sheetnames:
                 continue
-            rows = {i: r for i, r in enumerate(workbook[sheet_name].iter_rows(
-                min_row=1, max_row=max(n for n, _ in questions), max_col=other + 1, values_only=True), start=1)}
+            rows = {
+                i: r
+                for i, r in enumerate(
+                    workbook[sheet_name].iter_rows(
+                        min_row=1, max_row=max(n for n, _ in questions), max_col=other + 1, values_only=True
+                    ),
+                    start=1,
+                )
+            }
             for number, both in questions:
                 values = rows.get(number, ())
                 for col in (own, other) if both else (own,):

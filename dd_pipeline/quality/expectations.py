@@ -65,14 +65,26 @@ def deal_rules(alliance_types: Sequence[str]) -> list[Rule]:
     for column in ("deal_id", "partner", "alliance_type", "term_sheet_date", "effective_date"):
         rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": column}, f"deal.yaml must give {column}"))
     rules += [
-        Rule("ExpectColumnValuesToMatchRegex", {"column": "deal_id", "regex": DEAL_ID_PATTERN.pattern},
-             "is not a valid deal id: use lowercase letters, digits, '-' and '_'"),
-        Rule("ExpectColumnValuesToBeInSet", {"column": "alliance_type", "value_set": list(alliance_types)},
-             "is not an alliance type of the playbook"),
-        Rule("ExpectColumnPairValuesAToBeGreaterThanB",
-             {"column_A": "effective_date", "column_B": "term_sheet_date", "or_equal": True,
-              "ignore_row_if": "either_value_is_missing"},
-             "the effective date is before the term-sheet date"),
+        Rule(
+            "ExpectColumnValuesToMatchRegex",
+            {"column": "deal_id", "regex": DEAL_ID_PATTERN.pattern},
+            "is not a valid deal id: use lowercase letters, digits, '-' and '_'",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "alliance_type", "value_set": list(alliance_types)},
+            "is not an alliance type of the playbook",
+        ),
+        Rule(
+            "ExpectColumnPairValuesAToBeGreaterThanB",
+            {
+                "column_A": "effective_date",
+                "column_B": "term_sheet_date",
+                "or_equal": True,
+                "ignore_row_if": "either_value_is_missing",
+            },
+            "the effective date is before the term-sheet date",
+        ),
     ]
     return rules
 
@@ -81,37 +93,84 @@ def answer_rules(dimension_ids: Sequence[str]) -> list[Rule]:
     rules = [
         Rule("ExpectTableRowCountToBeBetween", {"min_value": 1}, "the deal has no usable answers"),
     ]
-    for column in ("respondent_id", "respondent_side", "division", "level", "rated_side", "dimension_id",
-                   "status", "source_file", "source_row"):
+    for column in (
+        "respondent_id",
+        "respondent_side",
+        "division",
+        "level",
+        "rated_side",
+        "dimension_id",
+        "status",
+        "source_file",
+        "source_row",
+    ):
         rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": column}, f"{column} must be filled"))
     rules += [
-        Rule("ExpectColumnValuesToBeInTypeList", {"column": "raw_value", "type_list": ["float64", "Float64"]},
-             "answers must be numbers"),
-        Rule("ExpectColumnValuesToBeInSet", {"column": "respondent_side", "value_set": SIDES},
-             "respondent_side must be home or partner"),
-        Rule("ExpectColumnValuesToBeInSet", {"column": "rated_side", "value_set": SIDES},
-             "rated_side must be home or partner"),
-        Rule("ExpectColumnValuesToBeInSet", {"column": "level", "value_set": LEVELS},
-             "level must be executive, middle or operational"),
-        Rule("ExpectColumnValuesToBeInSet", {"column": "status", "value_set": STATUSES},
-             "status must be answered, not_applicable or unknown"),
-        Rule("ExpectColumnValuesToBeInSet", {"column": "dimension_id", "value_set": list(dimension_ids)},
-             "dimension must be one of the framework's dimensions"),
-        Rule("ExpectColumnPairValuesAToBeGreaterThanB",
-             {"column_A": "raw_value", "column_B": "scale_min", "or_equal": True,
-              "ignore_row_if": "either_value_is_missing"},
-             "an answer lies below its dimension's scale"),
-        Rule("ExpectColumnPairValuesAToBeGreaterThanB",
-             {"column_A": "scale_max", "column_B": "raw_value", "or_equal": True,
-              "ignore_row_if": "either_value_is_missing"},
-             "an answer lies above its dimension's scale"),
-        Rule("ExpectColumnValuesToBeBetween", {"column": "norm_value", "min_value": 0, "max_value": 1},
-             "every answer must lie on its dimension's scale"),
-        Rule("ExpectCompoundColumnsToBeUnique", {"column_list": ["respondent_id", "rated_side", "dimension_id"]},
-             "a respondent answers each dimension once per organization rated"),
-        Rule("ExpectColumnValuesToBeInSet", {"column": "respondent_side", "value_set": ["partner"],
-                                             "mostly": 0.0001},
-             "at least one answer must come from the partner's side"),
+        Rule(
+            "ExpectColumnValuesToBeInTypeList",
+            {"column": "raw_value", "type_list": ["float64", "Float64"]},
+            "answers must be numbers",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "respondent_side", "value_set": SIDES},
+            "respondent_side must be home or partner",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "rated_side", "value_set": SIDES},
+            "rated_side must be home or partner",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "level", "value_set": LEVELS},
+            "level must be executive, middle or operational",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "status", "value_set": STATUSES},
+            "status must be answered, not_applicable or unknown",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "dimension_id", "value_set": list(dimension_ids)},
+            "dimension must be one of the framework's dimensions",
+        ),
+        Rule(
+            "ExpectColumnPairValuesAToBeGreaterThanB",
+            {
+                "column_A": "raw_value",
+                "column_B": "scale_min",
+                "or_equal": True,
+                "ignore_row_if": "either_value_is_missing",
+            },
+            "an answer lies below its dimension's scale",
+        ),
+        Rule(
+            "ExpectColumnPairValuesAToBeGreaterThanB",
+            {
+                "column_A": "scale_max",
+                "column_B": "raw_value",
+                "or_equal": True,
+                "ignore_row_if": "either_value_is_missing",
+            },
+            "an answer lies above its dimension's scale",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "norm_value", "min_value": 0, "max_value": 1},
+            "every answer must lie on its dimension's scale",
+        ),
+        Rule(
+            "ExpectCompoundColumnsToBeUnique",
+            {"column_list": ["respondent_id", "rated_side", "dimension_id"]},
+            "a respondent answers each dimension once per organization rated",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "respondent_side", "value_set": ["partner"], "mostly": 0.0001},
+            "at least one answer must come from the partner's side",
+        ),
     ]
     return rules
 
@@ -119,19 +178,31 @@ def answer_rules(dimension_ids: Sequence[str]) -> list[Rule]:
 def respondent_rules() -> list[Rule]:
     """One row per distinct (respondent id, side, division, level) of a deal."""
     return [
-        Rule("ExpectColumnValuesToBeUnique", {"column": "respondent_id"},
-             "a respondent id names one person, with one side, division and level"),
+        Rule(
+            "ExpectColumnValuesToBeUnique",
+            {"column": "respondent_id"},
+            "a respondent id names one person, with one side, division and level",
+        ),
     ]
 
 
 def evidence_rules(dimension_ids: Sequence[str]) -> list[Rule]:
     return [
-        Rule("ExpectColumnValuesToBeInSet", {"column": "about_side", "value_set": SIDES},
-             "about_side must be home or partner"),
-        Rule("ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": EVIDENCE_KINDS},
-             "kind must be strength, weakness or observation"),
-        Rule("ExpectColumnValuesToBeInSet", {"column": "dimension_id", "value_set": list(dimension_ids)},
-             "dimension must be one of the framework's dimensions"),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "about_side", "value_set": SIDES},
+            "about_side must be home or partner",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "kind", "value_set": EVIDENCE_KINDS},
+            "kind must be strength, weakness or observation",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "dimension_id", "value_set": list(dimension_ids)},
+            "dimension must be one of the framework's dimensions",
+        ),
         Rule("ExpectColumnValuesToNotBeNull", {"column": "observation"}, "observation must be filled"),
     ]
 
@@ -139,9 +210,12 @@ def evidence_rules(dimension_ids: Sequence[str]) -> list[Rule]:
 def respondent_count_rules(min_respondents: int) -> list[Rule]:
     """Warning, run on one side's answers about itself."""
     return [
-        Rule("ExpectColumnUniqueValueCountToBeBetween",
-             {"column": "respondent_id", "min_value": min_respondents},
-             f"is fewer than {min_respondents} respondents rating their own organization", "warning"),
+        Rule(
+            "ExpectColumnUniqueValueCountToBeBetween",
+            {"column": "respondent_id", "min_value": min_respondents},
+            f"is fewer than {min_respondents} respondents rating their own organization",
+            "warning",
+        ),
     ]
 
 
@@ -149,10 +223,12 @@ def coverage_rules(dimension_count: int, min_coverage: float) -> list[Rule]:
     """Warning, run on the answered answers about one side (by anyone)."""
     needed = math.ceil(round(dimension_count * min_coverage, 9))
     return [
-        Rule("ExpectColumnUniqueValueCountToBeBetween",
-             {"column": "dimension_id", "min_value": needed},
-             f"dimensions have an answer, fewer than {needed} ({min_coverage:.0%} of the framework's "
-             f"{dimension_count})", "warning"),
+        Rule(
+            "ExpectColumnUniqueValueCountToBeBetween",
+            {"column": "dimension_id", "min_value": needed},
+            f"dimensions have an answer, fewer than {needed} ({min_coverage:.0%} of the framework's {dimension_count})",
+            "warning",
+        ),
     ]
 
 
@@ -184,15 +260,25 @@ def validate(table: str, frame: pd.DataFrame, rules: Sequence[Rule]) -> list[Che
         res = by_rule[i]
         details = res.result or {}
         examples = tuple(_example(v) for v in (details.get("partial_unexpected_list") or [])[:5])
-        column = (rule.kwargs.get("column") or ",".join(rule.kwargs.get("column_list", []))
-                  or ",".join(rule.kwargs[k] for k in ("column_A", "column_B") if k in rule.kwargs))
+        column = (
+            rule.kwargs.get("column")
+            or ",".join(rule.kwargs.get("column_list", []))
+            or ",".join(rule.kwargs[k] for k in ("column_A", "column_B") if k in rule.kwargs)
+        )
         observed = details.get("observed_value")
-        outcomes.append(CheckOutcome(
-            table=table, expectation=rule.kind, column=column, passed=bool(res.success),
-            severity=rule.severity, message=rule.message,
-            unexpected_count=int(details.get("unexpected_count") or 0), examples=examples,
-            observed="" if observed is None else _example(observed),
-        ))
+        outcomes.append(
+            CheckOutcome(
+                table=table,
+                expectation=rule.kind,
+                column=column,
+                passed=bool(res.success),
+                severity=rule.severity,
+                message=rule.message,
+                unexpected_count=int(details.get("unexpected_count") or 0),
+                examples=examples,
+                observed="" if observed is None else _example(observed),
+            )
+        )
     return outcomes
 
 

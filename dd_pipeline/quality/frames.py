@@ -28,8 +28,21 @@ from dd_pipeline.quality.expectations import (
 )
 
 DEAL_COLUMNS = ["deal_id", "partner", "alliance_type", "term_sheet_date", "effective_date"]
-ANSWER_COLUMNS = ["source_file", "source_row", "respondent_id", "respondent_side", "division", "level",
-                  "rated_side", "dimension_id", "status", "raw_value", "scale_min", "scale_max", "norm_value"]
+ANSWER_COLUMNS = [
+    "source_file",
+    "source_row",
+    "respondent_id",
+    "respondent_side",
+    "division",
+    "level",
+    "rated_side",
+    "dimension_id",
+    "status",
+    "raw_value",
+    "scale_min",
+    "scale_max",
+    "norm_value",
+]
 EVIDENCE_COLUMNS = ["source_file", "source_row", "dimension_id", "about_side", "kind", "observation"]
 
 
@@ -41,8 +54,11 @@ class SuiteFrames:
 
 
 def deal_frame(deal: Deal | None) -> pd.DataFrame:
-    row = ([deal.deal_id, deal.partner, deal.alliance_type, deal.term_sheet_date, deal.effective_date]
-           if deal else [None] * len(DEAL_COLUMNS))
+    row = (
+        [deal.deal_id, deal.partner, deal.alliance_type, deal.term_sheet_date, deal.effective_date]
+        if deal
+        else [None] * len(DEAL_COLUMNS)
+    )
     frame = pd.DataFrame([row], columns=DEAL_COLUMNS)
     for column in ("term_sheet_date", "effective_date"):
         frame[column] = pd.to_datetime(frame[column])
@@ -60,11 +76,28 @@ def frames_from_intake(
         norm = None
         if a.raw_value is not None and low is not None and high is not None:
             norm = (a.raw_value - low) / (high - low)
-        rows.append([a.source_file, a.source_row, a.respondent_id, a.respondent_side, a.division, a.level,
-                     a.rated_side, a.dimension_id, a.status, a.raw_value, low, high, norm])
+        rows.append(
+            [
+                a.source_file,
+                a.source_row,
+                a.respondent_id,
+                a.respondent_side,
+                a.division,
+                a.level,
+                a.rated_side,
+                a.dimension_id,
+                a.status,
+                a.raw_value,
+                low,
+                high,
+                norm,
+            ]
+        )
     answer_df = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
-    evidence_df = pd.DataFrame([[e.source_file, e.source_row, e.dimension_id, e.about_side, e.kind, e.observation]
-                                for e in evidence], columns=EVIDENCE_COLUMNS)
+    evidence_df = pd.DataFrame(
+        [[e.source_file, e.source_row, e.dimension_id, e.about_side, e.kind, e.observation] for e in evidence],
+        columns=EVIDENCE_COLUMNS,
+    )
     return SuiteFrames(deal_frame(deal), _typed(answer_df), evidence_df)
 
 
@@ -72,14 +105,19 @@ def frames_from_warehouse(con: duckdb.DuckDBPyConnection, deal_id: str) -> Suite
     """The suites' frames from the rows the deal_inputs step staged."""
     row = con.execute("SELECT deal_json FROM staged_deals WHERE deal_id = ?", [deal_id]).fetchone()
     deal = Deal.model_validate(json.loads(row[0])) if row and row[0] else None
-    answers = con.execute("""
+    answers = con.execute(
+        """
         SELECT s.source_file, s.source_row, s.respondent_id, s.respondent_side, s.division, s.level,
                s.rated_side, s.dimension_id, s.status, s.raw_value, d.scale_min, d.scale_max,
                (s.raw_value - d.scale_min) / (d.scale_max - d.scale_min) AS norm_value
         FROM staged_answers s LEFT JOIN playbook_dimensions d USING (dimension_id)
-        WHERE s.deal_id = ? ORDER BY s.source_file, s.source_row""", [deal_id]).df()
-    evidence = con.execute(f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM staged_evidence WHERE deal_id = ? "
-                           "ORDER BY source_file, source_row", [deal_id]).df()
+        WHERE s.deal_id = ? ORDER BY s.source_file, s.source_row""",
+        [deal_id],
+    ).df()
+    evidence = con.execute(
+        f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM staged_evidence WHERE deal_id = ? ORDER BY source_file, source_row",
+        [deal_id],
+    ).df()
     return SuiteFrames(deal_frame(deal), _typed(answers), evidence)
 
 
@@ -90,8 +128,9 @@ def _typed(answers: pd.DataFrame) -> pd.DataFrame:
     return answers
 
 
-def input_outcomes(frames: SuiteFrames, dimension_ids: Sequence[str], alliance_types: Sequence[str]
-                   ) -> list[CheckOutcome]:
+def input_outcomes(
+    frames: SuiteFrames, dimension_ids: Sequence[str], alliance_types: Sequence[str]
+) -> list[CheckOutcome]:
     """The blocking suites: deal, answers, respondents, evidence."""
     respondents = frames.answers[["respondent_id", "respondent_side", "division", "level"]].drop_duplicates()
     outcomes = validate("deal", frames.deal, deal_rules(alliance_types))
@@ -110,15 +149,21 @@ def thin_data_outcomes(answers: pd.DataFrame, playbook: Playbook) -> list[CheckO
         own = answers[(answers.respondent_side == side) & (answers.rated_side == side)]
         about = answers[(answers.rated_side == side) & (answers.status == "answered")]
         outcomes += validate(f"{side} respondents", own, respondent_count_rules(rules.thin_side_respondents))
-        outcomes += validate(f"{side} coverage", about,
-                             coverage_rules(len(playbook.dimensions), rules.thin_coverage))
+        outcomes += validate(f"{side} coverage", about, coverage_rules(len(playbook.dimensions), rules.thin_coverage))
     return outcomes
 
 
 def outcome_problems(outcomes: Sequence[CheckOutcome], where: str) -> list[InputProblem]:
     """Failed expectations as problems a user reads, in the place they concern (the deal's folder)."""
     return [
-        InputProblem(where, None, f"{o.table}.{o.column}" if o.column else o.table,
-                     ", ".join(o.examples) or o.observed or None, o.message, o.severity)
-        for o in outcomes if not o.passed
+        InputProblem(
+            where,
+            None,
+            f"{o.table}.{o.column}" if o.column else o.table,
+            ", ".join(o.examples) or o.observed or None,
+            o.message,
+            o.severity,
+        )
+        for o in outcomes
+        if not o.passed
     ]

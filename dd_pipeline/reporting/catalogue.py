@@ -191,9 +191,7 @@ def render_catalogue(pb: Playbook) -> str:
         "| id | group | challenge | costliest |",
         "| --- | --- | --- | --- |",
     ]
-    out += [
-        f"| {c.id} | {c.group.value} | {_cell(c.title)} | {'yes' if c.costliest else ''} |" for c in pb.challenges
-    ]
+    out += [f"| {c.id} | {c.group.value} | {_cell(c.title)} | {'yes' if c.costliest else ''} |" for c in pb.challenges]
     out += ["", "## Mitigations", "", f"{len(pb.mitigations)} mitigation strategies.", ""]
     for m in pb.mitigations:
         out += _mitigation(pb, m)

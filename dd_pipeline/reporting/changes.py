@@ -28,27 +28,65 @@ BAND_RANK = {"low": 0, "moderate": 1, "high": 2, "critical": 3}
 # Columns a change report does not list one by one: keys, names and fixed facts of a row, numbers another
 # column already shows on a different scale, and the answers behind a gap (listed under "Answers").
 QUIET = {
-    "gaps": {"dimension_id", "category_id", "dimension_name", "direction", "scale_min", "scale_max", "home_norm",
-             "partner_norm", "home_answers", "partner_answers", "band_rank", "rank", "signed_gap", "abs_gap",
-             "effective_gap", "home_confidence", "partner_confidence"},
+    "gaps": {
+        "dimension_id",
+        "category_id",
+        "dimension_name",
+        "direction",
+        "scale_min",
+        "scale_max",
+        "home_norm",
+        "partner_norm",
+        "home_answers",
+        "partner_answers",
+        "band_rank",
+        "rank",
+        "signed_gap",
+        "abs_gap",
+        "effective_gap",
+        "home_confidence",
+        "partner_confidence",
+    },
     "perception_gaps": {"rated_side", "dimension_id", "self_norm", "other_norm"},
     "internal_disagreement": {"side", "dimension_id"},
     "answers": {"respondent_id", "rated_side", "dimension_id", "status", "raw_value"},
     "evidence": {"dimension_id", "about_side", "observation"},
     "overrides": {"dimension_id"},
 }
-LABELS = {"self_view": "self-view", "other_view": "other side's view", "self_n": "self-view respondents",
-          "other_n": "other-view respondents", "home_n": "home respondents", "partner_n": "partner respondents",
-          "home_sd": "home spread", "partner_sd": "partner spread", "respondent_sd": "spread between respondents",
-          "lowest_mean": "lowest division mean", "highest_mean": "highest division mean",
-          "lowest_division": "lowest division", "highest_division": "highest division",
-          "home_basis": "home basis", "partner_basis": "partner basis", "signed_gap": "signed gap",
-          "abs_gap": "gap", "effective_gap": "effective gap", "home_confidence": "home confidence",
-          "partner_confidence": "partner confidence", "home_rag": "home RAG", "partner_rag": "partner RAG",
-          "evidence_count": "evidence notes", "computed_severity": "computed severity",
-          "computed_band": "computed band", "override_reason": "override reason",
-          "override_author": "override author", "override_date": "override date", "home_score": "home",
-          "partner_score": "partner", "recorded_on": "recorded on", "override_date_": "date"}
+LABELS = {
+    "self_view": "self-view",
+    "other_view": "other side's view",
+    "self_n": "self-view respondents",
+    "other_n": "other-view respondents",
+    "home_n": "home respondents",
+    "partner_n": "partner respondents",
+    "home_sd": "home spread",
+    "partner_sd": "partner spread",
+    "respondent_sd": "spread between respondents",
+    "lowest_mean": "lowest division mean",
+    "highest_mean": "highest division mean",
+    "lowest_division": "lowest division",
+    "highest_division": "highest division",
+    "home_basis": "home basis",
+    "partner_basis": "partner basis",
+    "signed_gap": "signed gap",
+    "abs_gap": "gap",
+    "effective_gap": "effective gap",
+    "home_confidence": "home confidence",
+    "partner_confidence": "partner confidence",
+    "home_rag": "home RAG",
+    "partner_rag": "partner RAG",
+    "evidence_count": "evidence notes",
+    "computed_severity": "computed severity",
+    "computed_band": "computed band",
+    "override_reason": "override reason",
+    "override_author": "override author",
+    "override_date": "override date",
+    "home_score": "home",
+    "partner_score": "partner",
+    "recorded_on": "recorded on",
+    "override_date_": "date",
+}
 STATUS_WORDS = {"not_applicable": "not applicable", "unknown": "don't know"}
 
 
@@ -93,61 +131,133 @@ class Changes:
     def sections(self) -> list[tuple[str, str, list[str]]]:
         """(heading, section name for the dashboard, items) in the report's order."""
         return [
-            ("Answers", "answer", self.answers), ("Evidence", "evidence", self.evidence),
-            ("Deal (deal.yaml)", "deal", self.deal_fields), ("Overrides", "override", self.overrides),
+            ("Answers", "answer", self.answers),
+            ("Evidence", "evidence", self.evidence),
+            ("Deal (deal.yaml)", "deal", self.deal_fields),
+            ("Overrides", "override", self.overrides),
             ("Playbook and tool", "setup", self.setup),
-            ("New gaps", "new gap", self.new_gaps), ("Closed gaps", "closed gap", self.closed_gaps),
-            ("Worsened gaps", "worsened", self.worsened), ("Improved gaps", "improved", self.improved),
-            ("Other changes to gaps", "gap", self.other_gaps), ("Perception gaps", "perception gap", self.perception),
+            ("New gaps", "new gap", self.new_gaps),
+            ("Closed gaps", "closed gap", self.closed_gaps),
+            ("Worsened gaps", "worsened", self.worsened),
+            ("Improved gaps", "improved", self.improved),
+            ("Other changes to gaps", "gap", self.other_gaps),
+            ("Perception gaps", "perception gap", self.perception),
             ("Internal disagreement", "disagreement", self.disagreement),
-            ("Mitigations", "mitigation", self.mitigations), ("Clauses", "clause", self.clauses),
+            ("Mitigations", "mitigation", self.mitigations),
+            ("Clauses", "clause", self.clauses),
             ("Launch-plan tasks", "task", self.tasks),
         ]
 
     @property
     def any(self) -> bool:
-        return any(items for _h, _s, items in self.sections()) or _num(self.risk[0]) != _num(self.risk[1]) \
+        return (
+            any(items for _h, _s, items in self.sections())
+            or _num(self.risk[0]) != _num(self.risk[1])
             or self.risk[2] != self.risk[3]
+        )
 
 
 # --------------------------------------------------------------------------------------------------
 # States
 # --------------------------------------------------------------------------------------------------
 
+
 def live_state(con: duckdb.DuckDBPyConnection, deal_id: str) -> State:
     now = con.execute("SELECT risk_index, band FROM deal_scores WHERE deal_id = ?", [deal_id]).fetchone()
     playbook = con.execute("SELECT max(fingerprint) FROM playbook_meta").fetchone()
-    mitigations = _keyed(frame(con, """
+    mitigations = _keyed(
+        frame(
+            con,
+            """
         SELECT mitigation_id, min(status) AS status,
                coalesce(string_agg(dimension_id, ' ' ORDER BY dimension_id), '') AS dimensions,
                string_agg(reason, '; ' ORDER BY dimension_id) AS reason
-        FROM mitigation_matches WHERE deal_id = ? GROUP BY mitigation_id""", [deal_id]), "mitigation_id")
-    clauses = _keyed(frame(con, "SELECT clause_id, title, sha256(text) AS sha, reasons FROM clauses "
-                                "WHERE deal_id = ?", [deal_id]), "clause_id")
-    tasks = _keyed(frame(con, "SELECT task_id, title, start_date, end_date, origin FROM launch_tasks "
-                              "WHERE deal_id = ? AND kind = 'task'", [deal_id]), "task_id")
-    return State(now[0] if now else None, now[1] if now else None, playbook[0] if playbook else None,
-                 code_fingerprint(), live_inputs(con, deal_id), live_findings(con, deal_id), mitigations, clauses,
-                 tasks)
+        FROM mitigation_matches WHERE deal_id = ? GROUP BY mitigation_id""",
+            [deal_id],
+        ),
+        "mitigation_id",
+    )
+    clauses = _keyed(
+        frame(con, "SELECT clause_id, title, sha256(text) AS sha, reasons FROM clauses WHERE deal_id = ?", [deal_id]),
+        "clause_id",
+    )
+    tasks = _keyed(
+        frame(
+            con,
+            "SELECT task_id, title, start_date, end_date, origin FROM launch_tasks WHERE deal_id = ? AND kind = 'task'",
+            [deal_id],
+        ),
+        "task_id",
+    )
+    return State(
+        now[0] if now else None,
+        now[1] if now else None,
+        playbook[0] if playbook else None,
+        code_fingerprint(),
+        live_inputs(con, deal_id),
+        live_findings(con, deal_id),
+        mitigations,
+        clauses,
+        tasks,
+    )
 
 
 def run_state(con: duckdb.DuckDBPyConnection, deal_id: str, run_id: str) -> State:
-    row = con.execute("SELECT risk_index, band, playbook_fingerprint, code_fingerprint FROM run_history "
-                      "WHERE run_id = ? AND deal_id = ?", [run_id, deal_id]).fetchone()
-    mitigations = _keyed(frame(con, "SELECT mitigation_id, status, dimensions, reason FROM history_mitigations "
-                                    "WHERE run_id = ? AND deal_id = ?", [run_id, deal_id]), "mitigation_id")
-    clauses = _keyed(frame(con, "SELECT clause_id, title, text_sha AS sha, reasons FROM history_clauses "
-                                "WHERE run_id = ? AND deal_id = ?", [run_id, deal_id]), "clause_id")
-    tasks = _keyed(frame(con, "SELECT task_id, title, start_date, end_date, origin FROM history_tasks "
-                              "WHERE run_id = ? AND deal_id = ? AND kind = 'task'", [run_id, deal_id]), "task_id")
+    row = con.execute(
+        "SELECT risk_index, band, playbook_fingerprint, code_fingerprint FROM run_history "
+        "WHERE run_id = ? AND deal_id = ?",
+        [run_id, deal_id],
+    ).fetchone()
+    mitigations = _keyed(
+        frame(
+            con,
+            "SELECT mitigation_id, status, dimensions, reason FROM history_mitigations "
+            "WHERE run_id = ? AND deal_id = ?",
+            [run_id, deal_id],
+        ),
+        "mitigation_id",
+    )
+    clauses = _keyed(
+        frame(
+            con,
+            "SELECT clause_id, title, text_sha AS sha, reasons FROM history_clauses WHERE run_id = ? AND deal_id = ?",
+            [run_id, deal_id],
+        ),
+        "clause_id",
+    )
+    tasks = _keyed(
+        frame(
+            con,
+            "SELECT task_id, title, start_date, end_date, origin FROM history_tasks "
+            "WHERE run_id = ? AND deal_id = ? AND kind = 'task'",
+            [run_id, deal_id],
+        ),
+        "task_id",
+    )
     findings = recorded(con, "history_findings", run_id, deal_id)
     if findings is None:  # recorded by an earlier version: only the gaps' main columns were kept
-        gaps = frame(con, "SELECT dimension_id, home_score, partner_score, severity, band, overridden "
-                          "FROM history_gaps WHERE run_id = ? AND deal_id = ?", [run_id, deal_id])
-        findings = {"gaps": {json.dumps([r["dimension_id"]]): {k: _cell(v) for k, v in r.items()}
-                             for r in gaps.to_dict("records")}}
-    return State(row[0], row[1], row[2], row[3], recorded(con, "history_inputs", run_id, deal_id), findings,
-                 mitigations, clauses, tasks)
+        gaps = frame(
+            con,
+            "SELECT dimension_id, home_score, partner_score, severity, band, overridden "
+            "FROM history_gaps WHERE run_id = ? AND deal_id = ?",
+            [run_id, deal_id],
+        )
+        findings = {
+            "gaps": {
+                json.dumps([r["dimension_id"]]): {k: _cell(v) for k, v in r.items()} for r in gaps.to_dict("records")
+            }
+        }
+    return State(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        recorded(con, "history_inputs", run_id, deal_id),
+        findings,
+        mitigations,
+        clauses,
+        tasks,
+    )
 
 
 def _cell(value: object) -> object:
@@ -164,6 +274,7 @@ def _keyed(data: pd.DataFrame, key: str) -> dict[str, dict[str, object]]:
 # Comparing
 # --------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Names:
     dimensions: dict[str, str]
@@ -179,16 +290,19 @@ class _Names:
 
 def _names(con: duckdb.DuckDBPyConnection, deal_id: str) -> _Names:
     dims = dict(con.execute("SELECT dimension_id, name FROM playbook_dimensions").fetchall())
-    row = con.execute("SELECT coalesce(home_short, home_name), coalesce(partner_short, partner) FROM deals "
-                      "WHERE deal_id = ?", [deal_id]).fetchone()
+    row = con.execute(
+        "SELECT coalesce(home_short, home_name), coalesce(partner_short, partner) FROM deals WHERE deal_id = ?",
+        [deal_id],
+    ).fetchone()
     return _Names(dims, row[0] if row else "home", row[1] if row else "partner")
 
 
 def compare(con: duckdb.DuckDBPyConnection, deal_id: str) -> Changes:
     """The deal now against its latest recorded run (what changes.md says)."""
     partner_row = con.execute("SELECT partner FROM deals WHERE deal_id = ?", [deal_id]).fetchone()
-    previous = con.execute("SELECT run_id FROM run_history WHERE deal_id = ? ORDER BY sequence DESC LIMIT 1",
-                           [deal_id]).fetchone()
+    previous = con.execute(
+        "SELECT run_id FROM run_history WHERE deal_id = ? ORDER BY sequence DESC LIMIT 1", [deal_id]
+    ).fetchone()
     partner = partner_row[0] if partner_row else deal_id
     before = run_state(con, deal_id, previous[0]) if previous else None
     return compare_states(deal_id, partner, before, live_state(con, deal_id), _names(con, deal_id))
@@ -196,8 +310,11 @@ def compare(con: duckdb.DuckDBPyConnection, deal_id: str) -> Changes:
 
 def run_ids(con: duckdb.DuckDBPyConnection, deal_id: str) -> dict[int, str]:
     """The deal's recorded runs: sequence number -> run id."""
-    return dict(con.execute("SELECT sequence, run_id FROM run_history WHERE deal_id = ? ORDER BY sequence",
-                            [deal_id]).fetchall())
+    return dict(
+        con.execute(
+            "SELECT sequence, run_id FROM run_history WHERE deal_id = ? ORDER BY sequence", [deal_id]
+        ).fetchall()
+    )
 
 
 def compare_runs(con: duckdb.DuckDBPyConnection, deal_id: str, older: int, newer: int) -> Changes:
@@ -205,8 +322,13 @@ def compare_runs(con: duckdb.DuckDBPyConnection, deal_id: str, older: int, newer
     runs = run_ids(con, deal_id)
     partner_row = con.execute("SELECT partner FROM deals WHERE deal_id = ?", [deal_id]).fetchone()
     partner = partner_row[0] if partner_row else deal_id
-    return compare_states(deal_id, partner, run_state(con, deal_id, runs[older]),
-                          run_state(con, deal_id, runs[newer]), _names(con, deal_id))
+    return compare_states(
+        deal_id,
+        partner,
+        run_state(con, deal_id, runs[older]),
+        run_state(con, deal_id, runs[newer]),
+        _names(con, deal_id),
+    )
 
 
 def compare_states(deal_id: str, partner: str, before: State | None, after: State, names: _Names) -> Changes:
@@ -215,8 +337,10 @@ def compare_states(deal_id: str, partner: str, before: State | None, after: Stat
         return changes
     changes.risk = (before.risk_index, after.risk_index, before.band, after.band)
     if before.inputs is None or after.inputs is None:
-        changes.notes.append("The inputs of the earlier run were not recorded (it ran with an earlier version of "
-                             "dd-pipeline): only the results are compared.")
+        changes.notes.append(
+            "The inputs of the earlier run were not recorded (it ran with an earlier version of "
+            "dd-pipeline): only the results are compared."
+        )
     else:
         _answers(before.inputs.get("answers", {}), after.inputs.get("answers", {}), names, changes)
         _evidence(before.inputs.get("evidence", {}), after.inputs.get("evidence", {}), names, changes)
@@ -302,12 +426,15 @@ def _answers(old: dict[str, dict], new: dict[str, dict], names: _Names, changes:
     for person in sorted(set(after) - set(before)):
         rows = after[person]
         first = rows[0]
-        changes.answers.append(f"{who(first)}, {first.get('division')}, {first.get('level')}: new respondent, "
-                               f"{len(rows)} answer{'s' if len(rows) != 1 else ''}")
+        changes.answers.append(
+            f"{who(first)}, {first.get('division')}, {first.get('level')}: new respondent, "
+            f"{len(rows)} answer{'s' if len(rows) != 1 else ''}"
+        )
     for person in sorted(set(before) - set(after)):
         rows = before[person]
-        changes.answers.append(f"{who(rows[0])}: no longer among the respondents ({len(rows)} "
-                               f"answer{'s' if len(rows) != 1 else ''} gone)")
+        changes.answers.append(
+            f"{who(rows[0])}: no longer among the respondents ({len(rows)} answer{'s' if len(rows) != 1 else ''} gone)"
+        )
     stayed = set(before) & set(after)
     for key in sorted(set(old) | set(new), key=lambda k: json.loads(k)):
         a, b = old.get(key), new.get(key)
@@ -330,8 +457,10 @@ def _answers(old: dict[str, dict], new: dict[str, dict], names: _Names, changes:
 
 def _evidence(old: dict[str, dict], new: dict[str, dict], names: _Names, changes: Changes) -> None:
     def line(row: dict) -> str:
-        return (f"{names.dim(row.get('dimension_id'))}, about {names.side(row.get('about_side'))} "
-                f"({row.get('kind')}): {_shown(row.get('observation'))}")
+        return (
+            f"{names.dim(row.get('dimension_id'))}, about {names.side(row.get('about_side'))} "
+            f"({row.get('kind')}): {_shown(row.get('observation'))}"
+        )
 
     for key in sorted(set(new) - set(old)):
         changes.evidence.append(f"added: {line(new[key])}")
@@ -348,30 +477,38 @@ def _deal_fields(old: dict[str, dict], new: dict[str, dict], changes: Changes) -
         a = (old.get(key) or {}).get("value")
         b = (new.get(key) or {}).get("value")
         if _shown(a) != _shown(b):
-            changes.deal_fields.append(f"{key}: {_shown(a) if a is not None else '(not set)'} -> "
-                                       f"{_shown(b) if b is not None else '(not set)'}")
+            changes.deal_fields.append(
+                f"{key}: {_shown(a) if a is not None else '(not set)'} -> {_shown(b) if b is not None else '(not set)'}"
+            )
 
 
 def _overrides(old: dict[str, dict], new: dict[str, dict], names: _Names, changes: Changes) -> None:
     def what(row: dict) -> str:
-        value = next((f"{k} {_num(row[k]) if k != 'band' else row[k]}" for k in ("severity", "adjust", "band")
-                      if row.get(k) is not None), "")
+        value = next(
+            (
+                f"{k} {_num(row[k]) if k != 'band' else row[k]}"
+                for k in ("severity", "adjust", "band")
+                if row.get(k) is not None
+            ),
+            "",
+        )
         return f"{value}, by {row.get('author')}: {row.get('reason')}"
 
     for key in sorted(set(new) - set(old)):
         changes.overrides.append(f"{names.dim(new[key].get('dimension_id'))}: override added ({what(new[key])})")
     for key in sorted(set(old) - set(new)):
-        changes.overrides.append(f"{names.dim(old[key].get('dimension_id'))}: override removed (it was "
-                                 f"{what(old[key])})")
+        changes.overrides.append(
+            f"{names.dim(old[key].get('dimension_id'))}: override removed (it was {what(old[key])})"
+        )
     for key in sorted(set(old) & set(new)):
         parts = _column_changes(old[key], new[key], QUIET["overrides"])
         if parts:
-            changes.overrides.append(f"{names.dim(new[key].get('dimension_id'))}: override changed: "
-                                     f"{'; '.join(parts)}")
+            changes.overrides.append(f"{names.dim(new[key].get('dimension_id'))}: override changed: {'; '.join(parts)}")
 
 
 def _gaps(old: dict[str, dict], new: dict[str, dict], names: _Names, changes: Changes) -> None:
     shown_in_headline = {"severity", "band", "home_score", "partner_score"}
+
     def most_severe_first(key: str) -> tuple[float, str]:
         severity = (new.get(key) or old.get(key) or {}).get("severity")
         return (-float(severity) if isinstance(severity, int | float) else 1.0, key)
@@ -381,9 +518,11 @@ def _gaps(old: dict[str, dict], new: dict[str, dict], names: _Names, changes: Ch
         a, b = old.get(key) or {}, new.get(key) or {}
         name = b.get("dimension_name") or names.dim((b or a).get("dimension_id") or json.loads(key)[0])
         band, was = _band(b.get("band")), _band(a.get("band"))
-        why = (f"{name}: {was} ({_num(a.get('severity'))}) -> {band} ({_num(b.get('severity'))}); home "
-               f"{_num(a.get('home_score'))} -> {_num(b.get('home_score'))}, partner {_num(a.get('partner_score'))} "
-               f"-> {_num(b.get('partner_score'))}")
+        why = (
+            f"{name}: {was} ({_num(a.get('severity'))}) -> {band} ({_num(b.get('severity'))}); home "
+            f"{_num(a.get('home_score'))} -> {_num(b.get('home_score'))}, partner {_num(a.get('partner_score'))} "
+            f"-> {_num(b.get('partner_score'))}"
+        )
         if b.get("overridden") is True:
             why += f"; overridden by {b.get('override_author')}: {b.get('override_reason')}"
         was_open, is_open = was in OPEN_BANDS, band in OPEN_BANDS
@@ -396,19 +535,25 @@ def _gaps(old: dict[str, dict], new: dict[str, dict], names: _Names, changes: Ch
         elif is_open and BAND_RANK[band] < BAND_RANK[was]:
             changes.improved.append(why)
         elif not a or not b:
-            changes.other_gaps.append(f"{name}: {'now scored' if b else 'no longer scored'}"
-                                      + (f" ({band}, severity {_num(b.get('severity'))})" if b else ""))
+            changes.other_gaps.append(
+                f"{name}: {'now scored' if b else 'no longer scored'}"
+                + (f" ({band}, severity {_num(b.get('severity'))})" if b else "")
+            )
         else:
-            parts = [f"{k.replace('_score', '')} {_num(a.get(k))} -> {_num(b.get(k))}"
-                     for k in ("severity", "home_score", "partner_score") if _num(a.get(k)) != _num(b.get(k))]
+            parts = [
+                f"{k.replace('_score', '')} {_num(a.get(k))} -> {_num(b.get(k))}"
+                for k in ("severity", "home_score", "partner_score")
+                if _num(a.get(k)) != _num(b.get(k))
+            ]
             parts = ([f"{was} -> {band}"] if was != band else []) + parts
             parts += _column_changes(a, b, QUIET["gaps"] | shown_in_headline)
             if parts:
                 changes.other_gaps.append(f"{name}: {'; '.join(parts)}")
 
 
-def _generic_findings(finding: str, old: dict[str, dict], new: dict[str, dict], names: _Names,
-                      changes: Changes) -> None:
+def _generic_findings(
+    finding: str, old: dict[str, dict], new: dict[str, dict], names: _Names, changes: Changes
+) -> None:
     """Perception gaps and internal disagreement: added, dropped and changed rows, every changed column."""
     target = changes.perception if finding == "perception_gaps" else changes.disagreement
     keys = FINDING_KEYS[finding]
@@ -452,8 +597,9 @@ def _clauses(before: dict[str, dict], now: dict[str, dict], changes: Changes) ->
     for cid in sorted(set(now) - set(before)):
         changes.clauses.append(f"added '{now[cid].get('title')}': {now[cid].get('reasons')}")
     for cid in sorted(set(before) - set(now)):
-        changes.clauses.append(f"dropped '{before[cid].get('title')}': no longer called for (it was "
-                               f"{before[cid].get('reasons')})")
+        changes.clauses.append(
+            f"dropped '{before[cid].get('title')}': no longer called for (it was {before[cid].get('reasons')})"
+        )
     for cid in sorted(set(now) & set(before)):
         if now[cid].get("sha") != before[cid].get("sha"):
             changes.clauses.append(f"reworded '{now[cid].get('title')}' (its parameters or template changed)")
@@ -462,16 +608,19 @@ def _clauses(before: dict[str, dict], now: dict[str, dict], changes: Changes) ->
 def _tasks(before: dict[str, dict], now: dict[str, dict], changes: Changes) -> None:
     for tid in sorted(set(now) - set(before)):
         t = now[tid]
-        changes.tasks.append(f"added '{t.get('title')}' ({_origin(str(t.get('origin')))}), "
-                             f"{t.get('start_date')} to {t.get('end_date')}")
+        changes.tasks.append(
+            f"added '{t.get('title')}' ({_origin(str(t.get('origin')))}), {t.get('start_date')} to {t.get('end_date')}"
+        )
     for tid in sorted(set(before) - set(now)):
         t = before[tid]
         changes.tasks.append(f"dropped '{t.get('title')}' ({_origin(str(t.get('origin')))}, which no longer applies)")
     for tid in sorted(set(now) & set(before)):
         a, b = before[tid], now[tid]
         if (str(a.get("start_date")), str(a.get("end_date"))) != (str(b.get("start_date")), str(b.get("end_date"))):
-            changes.tasks.append(f"moved '{b.get('title')}': {a.get('start_date')}..{a.get('end_date')} -> "
-                                 f"{b.get('start_date')}..{b.get('end_date')}")
+            changes.tasks.append(
+                f"moved '{b.get('title')}': {a.get('start_date')}..{a.get('end_date')} -> "
+                f"{b.get('start_date')}..{b.get('end_date')}"
+            )
 
 
 def _origin(origin: str) -> str:
@@ -484,19 +633,24 @@ def _origin(origin: str) -> str:
 # Writing
 # --------------------------------------------------------------------------------------------------
 
+
 def render(changes: Changes) -> str:
     lines = [f"# What changed: {changes.deal_id} ({markdown_text(changes.partner)})", ""]
     if changes.first_run:
-        lines += ["First run of this deal: there is no earlier run to compare with. The next run will list "
-                  "what changed.", ""]
+        lines += [
+            "First run of this deal: there is no earlier run to compare with. The next run will list what changed.",
+            "",
+        ]
         return "\n".join(lines)
     if not changes.any:
         lines += [*changes.notes, ""] if changes.notes else []
         lines += ["No change since the previous run.", ""]
         return "\n".join(lines)
     old_risk, new_risk, old_band, new_band = changes.risk
-    lines += [f"Engagement-risk index: {_num(old_risk)} ({_band(old_band)}) -> {_num(new_risk)} ({_band(new_band)}).",
-              ""]
+    lines += [
+        f"Engagement-risk index: {_num(old_risk)} ({_band(old_band)}) -> {_num(new_risk)} ({_band(new_band)}).",
+        "",
+    ]
     if changes.notes:
         lines += [*changes.notes, ""]
     for title, _section, items in changes.sections():

@@ -33,9 +33,14 @@ ROW = 20  # pixels per bar in horizontal bar charts
 # such button is switched off, and the toolbar keeps no button that could send data anywhere (plotly.js 3 has
 # no edit-in-Chart-Studio option any more; its button name stays in the list in case an older bundle is used).
 CLOUD_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
-CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
-          "showSendToCloud": False, "plotlyServerURL": "",
-          "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", *CLOUD_BUTTONS]}
+CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "displayModeBar": "hover",
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", *CLOUD_BUTTONS],
+}
 
 
 def esc(value: object) -> str:
@@ -76,21 +81,35 @@ def styled(fig: go.Figure, height: int, *, legend: bool = True, top: int = 40) -
         paper_bgcolor="white",
         plot_bgcolor="white",
         showlegend=legend,
-        legend={"orientation": "h", "xref": "container", "yref": "container", "x": 0, "xanchor": "left",
-                "y": 1.0, "yanchor": "top", "font": {"size": 12}},
-        hoverlabel={"bgcolor": "white", "bordercolor": "#9AA5B1", "font": {"family": FONT, "size": 12,
-                                                                          "color": INK}, "align": "left"},
+        legend={
+            "orientation": "h",
+            "xref": "container",
+            "yref": "container",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "top",
+            "font": {"size": 12},
+        },
+        hoverlabel={
+            "bgcolor": "white",
+            "bordercolor": "#9AA5B1",
+            "font": {"family": FONT, "size": 12, "color": INK},
+            "align": "left",
+        },
         bargap=0.28,
     )
-    fig.update_xaxes(gridcolor=GRID, zerolinecolor="#CBD2D9", linecolor="#CBD2D9", automargin=True,
-                     tickfont={"color": MUTED})
+    fig.update_xaxes(
+        gridcolor=GRID, zerolinecolor="#CBD2D9", linecolor="#CBD2D9", automargin=True, tickfont={"color": MUTED}
+    )
     fig.update_yaxes(gridcolor=GRID, zerolinecolor="#CBD2D9", automargin=True, tickfont={"color": INK})
     return fig
 
 
 def ranked_axis(fig: go.Figure, labels: list[str], **where: int) -> None:
-    fig.update_yaxes(tickvals=list(range(len(labels))), ticktext=labels, autorange="reversed",
-                     showgrid=False, range=None, **where)
+    fig.update_yaxes(
+        tickvals=list(range(len(labels))), ticktext=labels, autorange="reversed", showgrid=False, range=None, **where
+    )
 
 
 def threshold_lines(fig: go.Figure, rules: Mapping[str, float], top_label: bool = True) -> None:
@@ -98,22 +117,41 @@ def threshold_lines(fig: go.Figure, rules: Mapping[str, float], top_label: bool 
         x = rules.get(f"band_{band}")
         if x is None:
             continue
-        fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", layer="below",
-                      line={"color": BAND_EDGES[band], "width": 1, "dash": "dot"})
+        fig.add_shape(
+            type="line",
+            x0=x,
+            x1=x,
+            y0=0,
+            y1=1,
+            yref="paper",
+            layer="below",
+            line={"color": BAND_EDGES[band], "width": 1, "dash": "dot"},
+        )
         if top_label:
-            fig.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                               text=f"{band} from {x:g}", font={"size": 11, "color": MUTED})
+            fig.add_annotation(
+                x=x,
+                y=1,
+                yref="paper",
+                yanchor="bottom",
+                showarrow=False,
+                text=f"{band} from {x:g}",
+                font={"size": 11, "color": MUTED},
+            )
 
 
 def alpha(colour: str, opacity: float) -> str:
     """A #RRGGBB colour with the given opacity."""
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{opacity})"
 
 
 def scale_axis(fig: go.Figure, right: float = 1.03) -> None:
-    fig.update_xaxes(range=[-0.03, right], tickvals=[0, 0.25, 0.5, 0.75, 1],
-                     ticktext=["low end", "", "middle", "", "high end"], showgrid=True)
+    fig.update_xaxes(
+        range=[-0.03, right],
+        tickvals=[0, 0.25, 0.5, 0.75, 1],
+        ticktext=["low end", "", "middle", "", "high end"],
+        showgrid=True,
+    )
 
 
 def names_of(frame: pd.DataFrame, key: str, value: str) -> dict[str, str]:

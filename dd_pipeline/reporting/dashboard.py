@@ -33,13 +33,32 @@ PLOTLY_JS = "plotly.min.js"
 DASHBOARD = "dashboard.html"
 TEMPLATES = Path(__file__).parent / "templates"
 # The files every run writes into the deal's folder (changes.md right after the dashboard): linked from the page.
-DEAL_FILES = ("gaps.csv", "category_scores.csv", "perception_gaps.csv", "internal_disagreement.csv",
-              "challenges.csv", "mitigations.csv", "clauses.docx", "clauses.md", "launch_plan.xlsx",
-              "launch_plan.ics", "changes.md")
-SECTIONS = (("findings", "Findings"), ("categories", "By category"), ("gaps", "Gaps"), ("perception", "Perception"),
-            ("disagreement", "Disagreement"), ("challenges", "Challenges"), ("mitigations", "Mitigations"),
-            ("clauses", "Clauses"), ("launch-plan", "Launch plan"), ("data-quality", "Data quality"),
-            ("trend", "Trend"))
+DEAL_FILES = (
+    "gaps.csv",
+    "category_scores.csv",
+    "perception_gaps.csv",
+    "internal_disagreement.csv",
+    "challenges.csv",
+    "mitigations.csv",
+    "clauses.docx",
+    "clauses.md",
+    "launch_plan.xlsx",
+    "launch_plan.ics",
+    "changes.md",
+)
+SECTIONS = (
+    ("findings", "Findings"),
+    ("categories", "By category"),
+    ("gaps", "Gaps"),
+    ("perception", "Perception"),
+    ("disagreement", "Disagreement"),
+    ("challenges", "Challenges"),
+    ("mitigations", "Mitigations"),
+    ("clauses", "Clauses"),
+    ("launch-plan", "Launch plan"),
+    ("data-quality", "Data quality"),
+    ("trend", "Trend"),
+)
 TOP_GAPS = 10
 TOP_FINDINGS = 15
 POSITIONS = 15
@@ -47,8 +66,14 @@ POSITIONS = 15
 
 @cache
 def environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                                keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def embed(fig: go.Figure, div_id: str) -> Markup:
@@ -67,8 +92,9 @@ def write_plotly_js(outputs_dir: Path) -> Path:
     return path
 
 
-def write_dashboard(con: duckdb.DuckDBPyConnection, settings: Settings, deal_id: str, playbook: Playbook,
-                    folder: Path | None = None) -> Path:
+def write_dashboard(
+    con: duckdb.DuckDBPyConnection, settings: Settings, deal_id: str, playbook: Playbook, folder: Path | None = None
+) -> Path:
     """Render the deal's dashboard from the warehouse and write it into ``folder`` (the deal's output folder
     unless given) and the shared plotly.min.js."""
     page = render_dashboard(load_deal_view(con, deal_id), playbook)
@@ -88,70 +114,120 @@ def dashboard_context(view: DealView, playbook: Playbook) -> dict[str, Any]:
     labels = {"home": home, "partner": partner}
     rules = view.rules
     names = style.names_of(view.gaps, "dimension_id", "dimension_name")
-    alliance = {t.id: t.name for t in playbook.alliance_types}.get(view.deal.alliance_type,
-                                                                   view.deal.alliance_type.replace("_", " "))
+    alliance = {t.id: t.name for t in playbook.alliance_types}.get(
+        view.deal.alliance_type, view.deal.alliance_type.replace("_", " ")
+    )
     figures: dict[str, Markup | None] = {
         "category_profile": embed(fx.category_profile(view.categories, home, partner), "fig-category-profile"),
         "category_risk": embed(fx.category_risk(view.categories, rules), "fig-category-risk"),
         "gap_ranking": embed(fx.gap_ranking(view.gaps, rules, home, partner), "fig-gaps"),
         "gap_positions": embed(fx.gap_positions(view.gaps, home, partner, POSITIONS), "fig-gap-positions"),
-        **{f"perception_{side}": embed(fx.perception(view.perception, side, labels), f"fig-perception-{side}")
-           if (view.perception["rated_side"] == side).any() else None for side in labels},
-        **{f"disagreement_{side}": embed(fx.disagreement(view.disagreement, side, labels[side],
-                                                         rules.get("disagreement_threshold", 0.4)),
-                                         f"fig-disagreement-{side}")
-           if ((view.disagreement["side"] == side) & view.disagreement["spread"].notna()).any() else None
-           for side in labels},
+        **{
+            f"perception_{side}": embed(fx.perception(view.perception, side, labels), f"fig-perception-{side}")
+            if (view.perception["rated_side"] == side).any()
+            else None
+            for side in labels
+        },
+        **{
+            f"disagreement_{side}": embed(
+                fx.disagreement(view.disagreement, side, labels[side], rules.get("disagreement_threshold", 0.4)),
+                f"fig-disagreement-{side}",
+            )
+            if ((view.disagreement["side"] == side) & view.disagreement["spread"].notna()).any()
+            else None
+            for side in labels
+        },
         "challenges": embed(fx.challenges(view.challenges, names), "fig-challenges"),
         "coverage": embed(fx.coverage(view.findings, view.matches), "fig-coverage"),
-        "launch_plan": embed(timelines.launch_plan(
-            view.tasks, view.deal.effective_date, playbook.launch_plan.milestone_days,
-            {w.id: w.name for w in playbook.launch_plan.workstreams}, names), "fig-launch-plan")
-        if not view.tasks.empty else None,
+        "launch_plan": embed(
+            timelines.launch_plan(
+                view.tasks,
+                view.deal.effective_date,
+                playbook.launch_plan.milestone_days,
+                {w.id: w.name for w in playbook.launch_plan.workstreams},
+                names,
+            ),
+            "fig-launch-plan",
+        )
+        if not view.tasks.empty
+        else None,
         "respondents": embed(fx.respondents(view.respondents, home, partner), "fig-respondents")
-        if not view.respondents.empty else None,
+        if not view.respondents.empty
+        else None,
     }
     trend = _trend(view, figures)
     sections = [s for s in SECTIONS if s[0] != "trend" or trend]
     return {
         "version": getattr(dd_pipeline, "__version__", ""),
         "plotly_src": f"../{PLOTLY_JS}",
-        "deal_id": view.deal_id, "home": home, "partner": partner, "partner_full": view.deal.partner,
+        "deal_id": view.deal_id,
+        "home": home,
+        "partner": partner,
+        "partner_full": view.deal.partner,
         "home_full": view.home.name,
-        "alliance_type": alliance, "description": view.deal.description.strip(),
-        "term_sheet": _date(view.deal.term_sheet_date), "effective": _date(view.deal.effective_date),
+        "alliance_type": alliance,
+        "description": view.deal.description.strip(),
+        "term_sheet": _date(view.deal.term_sheet_date),
+        "effective": _date(view.deal.effective_date),
         "home_manager": view.deal.home_alliance_manager.name,
         "partner_manager": view.deal.partner_alliance_manager.name,
-        "score": _score(view), "sections": sections, "figures": figures,
-        "top_findings": _top_findings(view), "finding_counts": _finding_counts(view),
+        "score": _score(view),
+        "sections": sections,
+        "figures": figures,
+        "top_findings": _top_findings(view),
+        "finding_counts": _finding_counts(view),
         "agreement_views": _agreement_views(view),
         "rag_red": style.num(rules.get("agreement_red", 2.5), 2),
         "rag_green": style.num(rules.get("agreement_green", 3.0), 2),
-        "top_gaps": _top_gaps(view), "positions_count": min(POSITIONS, int(view.gaps["severity"].notna().sum())),
+        "top_gaps": _top_gaps(view),
+        "positions_count": min(POSITIONS, int(view.gaps["severity"].notna().sum())),
         "unscored": [str(n) for n in view.gaps.loc[view.gaps["severity"].isna(), "dimension_name"]],
         "perception_threshold": style.num(rules.get("perception_threshold", 0.25), 2),
-        "perception_flagged": {side: int(((view.perception["rated_side"] == side) & view.perception["flagged"]).sum())
-                               for side in ("home", "partner")},
+        "perception_flagged": {
+            side: int(((view.perception["rated_side"] == side) & view.perception["flagged"]).sum())
+            for side in ("home", "partner")
+        },
         "disagreement_threshold": style.num(rules.get("disagreement_threshold", 0.4), 2),
-        "divided": [{"side": r.side, "label": view.side_label(r.side), "name": r.dimension_name,
-                     "low": f"{r.lowest_division} {style.num(r.lowest_mean, 2)}",
-                     "high": f"{r.highest_division} {style.num(r.highest_mean, 2)}"}
-                    for r in view.disagreement.itertuples() if r.flagged is True],
+        "divided": [
+            {
+                "side": r.side,
+                "label": view.side_label(r.side),
+                "name": r.dimension_name,
+                "low": f"{r.lowest_division} {style.num(r.lowest_mean, 2)}",
+                "high": f"{r.highest_division} {style.num(r.highest_mean, 2)}",
+            }
+            for r in view.disagreement.itertuples()
+            if r.flagged is True
+        ],
         "challenges_shown": min(10, len(view.challenges)),
-        "uncovered": [{"name": describe(r, view.parties) if isinstance(r.kind, str) else r.dimension_name,
-                       "band": r.band, "severity": style.num(r.severity)}
-                      for r in view.uncovered.itertuples()],
+        "uncovered": [
+            {
+                "name": describe(r, view.parties) if isinstance(r.kind, str) else r.dimension_name,
+                "band": r.band,
+                "severity": style.num(r.severity),
+            }
+            for r in view.uncovered.itertuples()
+        ],
         "mitigations": _mitigations(view, playbook),
-        "clauses": [{"number": r.number, "title": r.title, "text": r.text, "reasons": r.reasons,
-                     "gaps": [names.get(d, d) for d in str(r.dimensions or "").split()]}
-                    for r in view.clauses.itertuples()],
+        "clauses": [
+            {
+                "number": r.number,
+                "title": r.title,
+                "text": r.text,
+                "reasons": r.reasons,
+                "gaps": [names.get(d, d) for d in str(r.dimensions or "").split()],
+            }
+            for r in view.clauses.itertuples()
+        ],
         "clause_problems": [{"title": r.title, "message": r.message} for r in view.clause_problems.itertuples()],
         "plan": _plan(view, playbook),
         "quality": _quality(view),
         "trend": trend,
         "files": DEAL_FILES,
-        "fingerprints": {"inputs": view.input_fingerprint[:12] or "-",
-                         "playbook": view.playbook_fingerprint[:12] or "-"},
+        "fingerprints": {
+            "inputs": view.input_fingerprint[:12] or "-",
+            "playbook": view.playbook_fingerprint[:12] or "-",
+        },
     }
 
 
@@ -164,13 +240,18 @@ def _score(view: DealView) -> dict[str, object]:
     band = s.get("band") if isinstance(s.get("band"), str) else None
     top_k, share = int(rules.get("top_k", 5)), rules.get("top_share", 0.6)
     return {
-        "risk_index": style.num(s.get("risk_index")), "band": band,
+        "risk_index": style.num(s.get("risk_index")),
+        "band": band,
         "explain": f"{share:.0%} the mean of the {top_k} worst findings ({style.num(s.get('top_mean'))}), "
-                   f"{1 - share:.0%} the weighted mean of all ({style.num(s.get('weighted_mean'))})",
-        "critical_gaps": s.get("critical_gaps", 0), "high_gaps": s.get("high_gaps", 0),
-        "critical_from": f"{rules.get('band_critical', 70):g}", "high_from": f"{rules.get('band_high', 45):g}",
-        "uncovered": len(view.uncovered), "scored": s.get("dimensions_scored", 0),
-        "total": s.get("dimensions_total", 0), "home_respondents": s.get("home_respondents", 0),
+        f"{1 - share:.0%} the weighted mean of all ({style.num(s.get('weighted_mean'))})",
+        "critical_gaps": s.get("critical_gaps", 0),
+        "high_gaps": s.get("high_gaps", 0),
+        "critical_from": f"{rules.get('band_critical', 70):g}",
+        "high_from": f"{rules.get('band_high', 45):g}",
+        "uncovered": len(view.uncovered),
+        "scored": s.get("dimensions_scored", 0),
+        "total": s.get("dimensions_total", 0),
+        "home_respondents": s.get("home_respondents", 0),
         "partner_respondents": s.get("partner_respondents", 0),
     }
 
@@ -178,12 +259,21 @@ def _score(view: DealView) -> dict[str, object]:
 def _top_findings(view: DealView) -> list[dict[str, object]]:
     """The most severe findings of every kind, in words that name the organizations."""
     rows = view.findings.head(TOP_FINDINGS)
-    return [{
-        "rank": int(r.rank), "text": describe(r, view.parties), "kind": KIND_LABELS[FindingKind(r.kind)],
-        "kind_id": r.kind, "side": view.side_label(r.side) if isinstance(r.side, str) else "both",
-        "severity": style.num(r.severity), "band": r.band, "confidence": style.num(r.confidence, 2),
-        "size": style.num(r.size_scale, 2), "scale": f"{int(r.scale_min)}-{int(r.scale_max)}",
-    } for r in rows.itertuples()]
+    return [
+        {
+            "rank": int(r.rank),
+            "text": describe(r, view.parties),
+            "kind": KIND_LABELS[FindingKind(r.kind)],
+            "kind_id": r.kind,
+            "side": view.side_label(r.side) if isinstance(r.side, str) else "both",
+            "severity": style.num(r.severity),
+            "band": r.band,
+            "confidence": style.num(r.confidence, 2),
+            "size": style.num(r.size_scale, 2),
+            "scale": f"{int(r.scale_min)}-{int(r.scale_max)}",
+        }
+        for r in rows.itertuples()
+    ]
 
 
 def _finding_counts(view: DealView) -> list[dict[str, object]]:
@@ -191,8 +281,9 @@ def _finding_counts(view: DealView) -> list[dict[str, object]]:
     out = []
     for kind in FindingKind:
         part = f[f["kind"] == kind.value]
-        out.append({"kind": KIND_LABELS[kind], "total": len(part),
-                    "high": int(part["band"].isin(["high", "critical"]).sum())})
+        out.append(
+            {"kind": KIND_LABELS[kind], "total": len(part), "high": int(part["band"].isin(["high", "critical"]).sum())}
+        )
     return out
 
 
@@ -204,26 +295,41 @@ def _agreement_views(view: DealView) -> list[dict[str, object]]:
     def rag(value: object) -> str | None:
         return value if isinstance(value, str) else None
 
-    return [{
-        "name": r.dimension_name,
-        "home_self": (style.num(r.home_score if r.home_basis == "self" else None, 2), rag(r.home_rag)),
-        "home_other": (style.num(r.home_other_score, 2), rag(r.home_other_rag)),
-        "partner_self": (style.num(r.partner_score if r.partner_basis == "self" else None, 2), rag(r.partner_rag)),
-        "partner_other": (style.num(r.partner_other_score, 2), rag(r.partner_other_rag)),
-    } for r in g.itertuples() if not (style.missing(r.home_score) and style.missing(r.partner_score))]
+    return [
+        {
+            "name": r.dimension_name,
+            "home_self": (style.num(r.home_score if r.home_basis == "self" else None, 2), rag(r.home_rag)),
+            "home_other": (style.num(r.home_other_score, 2), rag(r.home_other_rag)),
+            "partner_self": (style.num(r.partner_score if r.partner_basis == "self" else None, 2), rag(r.partner_rag)),
+            "partner_other": (style.num(r.partner_other_score, 2), rag(r.partner_other_rag)),
+        }
+        for r in g.itertuples()
+        if not (style.missing(r.home_score) and style.missing(r.partner_score))
+    ]
 
 
 def _top_gaps(view: DealView) -> list[dict[str, object]]:
     rows = view.gaps[view.gaps["severity"].notna()].sort_values("rank").head(TOP_GAPS)
-    return [{
-        "rank": int(r.rank), "name": r.dimension_name, "category": r.category_name,
-        "home": style.num(r.home_score, 2), "partner": style.num(r.partner_score, 2),
-        "scale": f"{int(r.scale_min)}-{int(r.scale_max)}", "severity": style.num(r.severity),
-        "band": r.band, "confidence": style.num(r.confidence, 2), "evidence": r.evidence_count,
-        "overridden": r.overridden is True,
-        "override": f"computed {style.num(r.computed_severity)}; {r.override_author}, {_date(r.override_date)}: "
-                    f"{r.override_reason}" if r.overridden is True else "",
-    } for r in rows.itertuples()]
+    return [
+        {
+            "rank": int(r.rank),
+            "name": r.dimension_name,
+            "category": r.category_name,
+            "home": style.num(r.home_score, 2),
+            "partner": style.num(r.partner_score, 2),
+            "scale": f"{int(r.scale_min)}-{int(r.scale_max)}",
+            "severity": style.num(r.severity),
+            "band": r.band,
+            "confidence": style.num(r.confidence, 2),
+            "evidence": r.evidence_count,
+            "overridden": r.overridden is True,
+            "override": f"computed {style.num(r.computed_severity)}; {r.override_author}, {_date(r.override_date)}: "
+            f"{r.override_reason}"
+            if r.overridden is True
+            else "",
+        }
+        for r in rows.itertuples()
+    ]
 
 
 def _mitigations(view: DealView, playbook: Playbook) -> list[dict[str, object]]:
@@ -235,13 +341,21 @@ def _mitigations(view: DealView, playbook: Playbook) -> list[dict[str, object]]:
         first = part.iloc[0]
         sides = set(str(first["sides"] or "").split())
         owner = str(first["owner_side"] or "joint")
-        gaps = [{"name": r.reason, "band": r.finding_band if isinstance(r.finding_band, str) else None}
-                for r in part.itertuples() if isinstance(r.reason, str) and r.reason]
-        out.append({"rank": int(part["rank"].min()),
-                    "title": render_side_text(m.title, sides, view.parties) if m else mitigation_id,
-                    "owner": view.side_label(owner) if owner in ("home", "partner") else "joint",
-                    "kind": m.type.value.replace("_", " ") if m else "", "effort": m.effort.value if m else "",
-                    "gaps": gaps})
+        gaps = [
+            {"name": r.reason, "band": r.finding_band if isinstance(r.finding_band, str) else None}
+            for r in part.itertuples()
+            if isinstance(r.reason, str) and r.reason
+        ]
+        out.append(
+            {
+                "rank": int(part["rank"].min()),
+                "title": render_side_text(m.title, sides, view.parties) if m else mitigation_id,
+                "owner": view.side_label(owner) if owner in ("home", "partner") else "joint",
+                "kind": m.type.value.replace("_", " ") if m else "",
+                "effort": m.effort.value if m else "",
+                "gaps": gaps,
+            }
+        )
     return sorted(out, key=lambda m: (m["rank"], str(m["title"])))
 
 
@@ -250,11 +364,13 @@ def _plan(view: DealView, playbook: Playbook) -> dict[str, object]:
     work = tasks[tasks["kind"] == "task"]
     last = work["end_date"].dropna().max() if not work.empty else None
     return {
-        "tasks": len(work), "workstreams": work["workstream"].nunique(),
+        "tasks": len(work),
+        "workstreams": work["workstream"].nunique(),
         "milestones": int(work["milestone"].fillna(False).astype(bool).sum()),
         "meetings": int((tasks["kind"] == "meeting").sum()),
         "from_mitigations": int(work["origin"].fillna("").str.startswith("mitigation").sum()),
-        "last_end": _date(last), "days": list(playbook.launch_plan.milestone_days),
+        "last_end": _date(last),
+        "days": list(playbook.launch_plan.milestone_days),
     }
 
 
@@ -264,22 +380,43 @@ def _quality(view: DealView) -> dict[str, object]:
     errors = int((problems["severity"] == "error").sum())
     warnings = len(problems) - errors
     cards = [
-        {"label": f"{view.home_label} respondents", "value": view.score.get("home_respondents", 0),
-         "sub": f"answered {int((gaps['home_n'] > 0).sum())} of {total} dimensions"},
-        {"label": f"{view.partner_label} respondents", "value": view.score.get("partner_respondents", 0),
-         "sub": f"answered {int((gaps['partner_n'] > 0).sum())} of {total} dimensions"},
+        {
+            "label": f"{view.home_label} respondents",
+            "value": view.score.get("home_respondents", 0),
+            "sub": f"answered {int((gaps['home_n'] > 0).sum())} of {total} dimensions",
+        },
+        {
+            "label": f"{view.partner_label} respondents",
+            "value": view.score.get("partner_respondents", 0),
+            "sub": f"answered {int((gaps['partner_n'] > 0).sum())} of {total} dimensions",
+        },
         {"label": "Errors", "value": errors, "sub": "block scoring until fixed"},
         {"label": "Warnings", "value": warnings, "sub": "thin data lowers confidence"},
         {"label": "Rows set aside", "value": len(view.quarantine), "sub": "quarantined, not scored"},
     ]
     return {
         "cards": cards,
-        "problems": [{"severity": r.severity, "file": r.file, "row": _row(r.row_number), "field": r.field or "",
-                      "value": r.value or "", "message": r.message}
-                     for r in problems.itertuples()],
-        "quarantine": [{"file": r.source_file, "row": _row(r.source_row),
-                        "field": r.field or "", "value": r.value or "", "reason": r.reason}
-                       for r in view.quarantine.itertuples()],
+        "problems": [
+            {
+                "severity": r.severity,
+                "file": r.file,
+                "row": _row(r.row_number),
+                "field": r.field or "",
+                "value": r.value or "",
+                "message": r.message,
+            }
+            for r in problems.itertuples()
+        ],
+        "quarantine": [
+            {
+                "file": r.source_file,
+                "row": _row(r.source_row),
+                "field": r.field or "",
+                "value": r.value or "",
+                "reason": r.reason,
+            }
+            for r in view.quarantine.itertuples()
+        ],
     }
 
 
@@ -293,14 +430,27 @@ def _trend(view: DealView, figures: dict[str, Markup | None]) -> dict[str, objec
     if len(view.history) < 2:
         return None
     s = view.score
-    current = {"run_id": "", "label": "this run", "risk_index": s.get("risk_index"), "band": s.get("band"),
-               "critical_gaps": s.get("critical_gaps"), "high_gaps": s.get("high_gaps"),
-               "uncovered_gaps": len(view.uncovered)}
-    runs = [{**r, "label": f"run {r['sequence']}" + ("" if style.missing(r["recorded_at"]) else
-                                                       f" · {pd.Timestamp(r['recorded_at']):%d %b %Y %H:%M} UTC")}
-            for r in view.history.to_dict("records")]
-    severities = {run: dict(zip(part["dimension_id"], part["severity"], strict=True))
-                  for run, part in view.history_gaps.groupby("run_id", sort=False)}
+    current = {
+        "run_id": "",
+        "label": "this run",
+        "risk_index": s.get("risk_index"),
+        "band": s.get("band"),
+        "critical_gaps": s.get("critical_gaps"),
+        "high_gaps": s.get("high_gaps"),
+        "uncovered_gaps": len(view.uncovered),
+    }
+    runs = [
+        {
+            **r,
+            "label": f"run {r['sequence']}"
+            + ("" if style.missing(r["recorded_at"]) else f" · {pd.Timestamp(r['recorded_at']):%d %b %Y %H:%M} UTC"),
+        }
+        for r in view.history.to_dict("records")
+    ]
+    severities = {
+        run: dict(zip(part["dimension_id"], part["severity"], strict=True))
+        for run, part in view.history_gaps.groupby("run_id", sort=False)
+    }
     severities[""] = dict(zip(view.gaps["dimension_id"], view.gaps["severity"], strict=True))
     points: list[dict[str, object]] = []
     for run in [*runs, current]:
@@ -311,10 +461,14 @@ def _trend(view: DealView, figures: dict[str, Markup | None]) -> dict[str, objec
     if len(points) < 2:
         return None
     frame = pd.DataFrame(points).drop(columns="state")
-    gap_runs = pd.DataFrame([(run, dimension, severity) for run, values in severities.items()
-                             for dimension, severity in values.items()], columns=["run_id", "dimension_id", "severity"])
-    bands = pd.concat([view.history_gaps[["run_id", "dimension_id", "band"]],
-                       view.gaps[["dimension_id", "band"]].assign(run_id="")], ignore_index=True)
+    gap_runs = pd.DataFrame(
+        [(run, dimension, severity) for run, values in severities.items() for dimension, severity in values.items()],
+        columns=["run_id", "dimension_id", "severity"],
+    )
+    bands = pd.concat(
+        [view.history_gaps[["run_id", "dimension_id", "band"]], view.gaps[["dimension_id", "band"]].assign(run_id="")],
+        ignore_index=True,
+    )
     gap_runs = gap_runs.merge(bands, on=["run_id", "dimension_id"], how="left")
     top = view.gaps[view.gaps["severity"].notna()].sort_values("rank").head(5)
     figures["risk_trend"] = embed(timelines.risk_trend(frame, view.rules), "fig-trend-risk")
@@ -324,7 +478,11 @@ def _trend(view: DealView, figures: dict[str, Markup | None]) -> dict[str, objec
 
 def _state(run: dict[str, object], severities: dict[str, object]) -> tuple[object, ...]:
     """What a run's point shows: the index, the gap counts and every gap's severity."""
-    values = tuple(sorted((k, None if style.missing(v) else round(float(v), 1))  # type: ignore[arg-type]
-                          for k, v in severities.items()))
+    values = tuple(
+        sorted(
+            (k, None if style.missing(v) else round(float(v), 1))  # type: ignore[arg-type]
+            for k, v in severities.items()
+        )
+    )
     index = None if style.missing(run["risk_index"]) else round(float(run["risk_index"]), 1)  # type: ignore[arg-type]
     return (index, run["band"], run["critical_gaps"], run["high_gaps"], run["uncovered_gaps"], values)

@@ -144,11 +144,17 @@ def load_deal_view(con: duckdb.DuckDBPyConnection, deal_id: str) -> DealView:
     score = scores.iloc[0].to_dict() if not scores.empty else {}
     fingerprints = con.execute(
         "SELECT d.input_fingerprint, (SELECT max(fingerprint) FROM playbook_meta) FROM deals d WHERE d.deal_id = ?",
-        [deal_id]).fetchone() or ("", "")
+        [deal_id],
+    ).fetchone() or ("", "")
     rules = {name: float(value) for name, value in con.execute("SELECT name, value FROM playbook_rules").fetchall()}
     return DealView(
-        deal_id=deal_id, deal=deal, home=home, score=score, rules=rules,
-        input_fingerprint=str(fingerprints[0] or ""), playbook_fingerprint=str(fingerprints[1] or ""),
+        deal_id=deal_id,
+        deal=deal,
+        home=home,
+        score=score,
+        rules=rules,
+        input_fingerprint=str(fingerprints[0] or ""),
+        playbook_fingerprint=str(fingerprints[1] or ""),
         gaps=frame(con, GAPS_SQL, [deal_id]),
         findings=frame(con, FINDINGS_SQL, [deal_id]),
         categories=frame(con, CATEGORIES_SQL, [deal_id]),
@@ -157,15 +163,31 @@ def load_deal_view(con: duckdb.DuckDBPyConnection, deal_id: str) -> DealView:
         challenges=frame(con, CHALLENGES_SQL, [deal_id]),
         matches=frame(con, MATCHES_SQL, [deal_id]),
         uncovered=frame(con, UNCOVERED_SQL, [deal_id]),
-        clauses=frame(con, "SELECT number, clause_id, title, text, reasons, mitigations, dimensions "
-                           "FROM clauses WHERE deal_id = ? ORDER BY number", [deal_id]),
-        clause_problems=frame(con, "SELECT clause_id, title, parameter, message FROM clause_problems "
-                                   "WHERE deal_id = ? ORDER BY clause_id, parameter", [deal_id]),
+        clauses=frame(
+            con,
+            "SELECT number, clause_id, title, text, reasons, mitigations, dimensions "
+            "FROM clauses WHERE deal_id = ? ORDER BY number",
+            [deal_id],
+        ),
+        clause_problems=frame(
+            con,
+            "SELECT clause_id, title, parameter, message FROM clause_problems "
+            "WHERE deal_id = ? ORDER BY clause_id, parameter",
+            [deal_id],
+        ),
         tasks=frame(con, "SELECT * FROM launch_tasks WHERE deal_id = ? ORDER BY start_date, task_id", [deal_id]),
-        problems=frame(con, "SELECT file, row_number, field, value, message, severity FROM input_problems "
-                            "WHERE deal_id = ? ORDER BY severity, file, row_number NULLS FIRST, field", [deal_id]),
-        quarantine=frame(con, "SELECT source_file, source_row, field, value, reason FROM quarantine "
-                              "WHERE deal_id = ? ORDER BY source_file, source_row, field", [deal_id]),
+        problems=frame(
+            con,
+            "SELECT file, row_number, field, value, message, severity FROM input_problems "
+            "WHERE deal_id = ? ORDER BY severity, file, row_number NULLS FIRST, field",
+            [deal_id],
+        ),
+        quarantine=frame(
+            con,
+            "SELECT source_file, source_row, field, value, reason FROM quarantine "
+            "WHERE deal_id = ? ORDER BY source_file, source_row, field",
+            [deal_id],
+        ),
         respondents=frame(con, RESPONDENTS_SQL, [deal_id]),
         history=frame(con, HISTORY_SQL, [deal_id]),
         history_gaps=frame(con, HISTORY_GAPS_SQL, [deal_id]),

@@ -79,15 +79,22 @@ def _with_words(name: str, df: pd.DataFrame, parties: dict[str, str]) -> pd.Data
     if name == "findings.csv":
         words = [describe(r, parties) for r in df.itertuples()]
     elif name == "gaps.csv":
-        words = [describe(SimpleNamespace(kind=r.kind, name=r.name, side=r.short_side), parties)
-                 if isinstance(r.kind, str) and r.severity == r.severity and r.severity is not None else ""
-                 for r in df.itertuples()]
+        words = [
+            describe(SimpleNamespace(kind=r.kind, name=r.name, side=r.short_side), parties)
+            if isinstance(r.kind, str) and r.severity == r.severity and r.severity is not None
+            else ""
+            for r in df.itertuples()
+        ]
     elif name == "perception_gaps.csv":
-        words = [describe(SimpleNamespace(kind="perception", name=r.name, side=r.rated_side, detail=None), parties)
-                 for r in df.itertuples()]
+        words = [
+            describe(SimpleNamespace(kind="perception", name=r.name, side=r.rated_side, detail=None), parties)
+            for r in df.itertuples()
+        ]
     else:
-        words = [describe(SimpleNamespace(kind="disagreement", name=r.name, side=r.side, detail=None), parties)
-                 for r in df.itertuples()]
+        words = [
+            describe(SimpleNamespace(kind="disagreement", name=r.name, side=r.side, detail=None), parties)
+            for r in df.itertuples()
+        ]
     out = df.copy()
     out.insert(2, "finding", words)
     return out

@@ -84,8 +84,9 @@ def portfolio_deals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return deals
 
 
-def write_portfolio(con: duckdb.DuckDBPyConnection, settings: Settings,
-                    alliance_types: Mapping[str, str] | None = None) -> Path:
+def write_portfolio(
+    con: duckdb.DuckDBPyConnection, settings: Settings, alliance_types: Mapping[str, str] | None = None
+) -> Path:
     """Write outputs/index.html (and the shared plotly.min.js) from the warehouse; ``alliance_types`` gives
     the playbook's names of the alliance types (the id in words otherwise)."""
     deals = portfolio_deals(con)
@@ -120,39 +121,66 @@ def _waiting(settings: Settings, known: set[str]) -> list[tuple[str, str]]:
     return found
 
 
-def render_portfolio(deals: pd.DataFrame, not_scored: pd.DataFrame, rules: Mapping[str, float],
-                     alliance_types: Mapping[str, str], linked: set[str],
-                     waiting: list[tuple[str, str]] | None = None) -> str:
-    return environment().get_template("portfolio.html.j2").render(**portfolio_context(
-        deals, not_scored, rules, alliance_types, linked, waiting))
+def render_portfolio(
+    deals: pd.DataFrame,
+    not_scored: pd.DataFrame,
+    rules: Mapping[str, float],
+    alliance_types: Mapping[str, str],
+    linked: set[str],
+    waiting: list[tuple[str, str]] | None = None,
+) -> str:
+    return (
+        environment()
+        .get_template("portfolio.html.j2")
+        .render(**portfolio_context(deals, not_scored, rules, alliance_types, linked, waiting))
+    )
 
 
-def portfolio_context(deals: pd.DataFrame, not_scored: pd.DataFrame, rules: Mapping[str, float],
-                      alliance_types: Mapping[str, str], linked: set[str],
-                      waiting: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+def portfolio_context(
+    deals: pd.DataFrame,
+    not_scored: pd.DataFrame,
+    rules: Mapping[str, float],
+    alliance_types: Mapping[str, str],
+    linked: set[str],
+    waiting: list[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
     rows = []
     for r in deals.itertuples():
         band = r.band if isinstance(r.band, str) else None
-        rows.append({
-            "deal_id": r.deal_id, "partner": r.partner, "short": r.partner_short,
-            "href": f"{r.deal_id}/{DASHBOARD}" if r.deal_id in linked else None,
-            "alliance_type": alliance_types.get(r.alliance_type, r.alliance_type),
-            "risk": style.num(r.risk_index),
-            "width": 0 if style.missing(r.risk_index) else round(float(r.risk_index), 1),
-            "band": band, "critical": int(r.critical_gaps), "high": int(r.high_gaps),
-            "uncovered": int(r.uncovered_gaps), "input_errors": int(r.input_errors),
-            "last_run": "" if style.missing(r.last_run) else pd.Timestamp(r.last_run).strftime("%d %b %Y %H:%M"),
-            "change": _change(r),
-        })
+        rows.append(
+            {
+                "deal_id": r.deal_id,
+                "partner": r.partner,
+                "short": r.partner_short,
+                "href": f"{r.deal_id}/{DASHBOARD}" if r.deal_id in linked else None,
+                "alliance_type": alliance_types.get(r.alliance_type, r.alliance_type),
+                "risk": style.num(r.risk_index),
+                "width": 0 if style.missing(r.risk_index) else round(float(r.risk_index), 1),
+                "band": band,
+                "critical": int(r.critical_gaps),
+                "high": int(r.high_gaps),
+                "uncovered": int(r.uncovered_gaps),
+                "input_errors": int(r.input_errors),
+                "last_run": "" if style.missing(r.last_run) else pd.Timestamp(r.last_run).strftime("%d %b %Y %H:%M"),
+                "change": _change(r),
+            }
+        )
     counts = {band: sum(row["band"] == band for row in rows) for band in style.BANDS}
     figure = embed(fx.portfolio_risk(deals, rules), "fig-portfolio") if deals["risk_index"].notna().any() else None
     return {
-        "version": getattr(dd_pipeline, "__version__", ""), "plotly_src": PLOTLY_JS, "deals": rows,
-        "counts": counts, "critical_gaps": sum(row["critical"] for row in rows),
-        "uncovered": sum(row["uncovered"] for row in rows), "figure": figure, "chart_top": min(25, len(rows)),
-        "not_scored": [{"deal_id": r.deal_id, "partner": r.partner or "", "errors": int(r.input_errors)}
-                       for r in not_scored.itertuples()]
-                      + [{"deal_id": d, "partner": p, "errors": 0} for d, p in waiting or []],
+        "version": getattr(dd_pipeline, "__version__", ""),
+        "plotly_src": PLOTLY_JS,
+        "deals": rows,
+        "counts": counts,
+        "critical_gaps": sum(row["critical"] for row in rows),
+        "uncovered": sum(row["uncovered"] for row in rows),
+        "figure": figure,
+        "chart_top": min(25, len(rows)),
+        "not_scored": [
+            {"deal_id": r.deal_id, "partner": r.partner or "", "errors": int(r.input_errors)}
+            for r in not_scored.itertuples()
+        ]
+        + [{"deal_id": d, "partner": p, "errors": 0} for d, p in waiting or []],
         "with_errors": sum(row["input_errors"] > 0 for row in rows),
     }
 

@@ -69,8 +69,22 @@ FROM likely_challenges WHERE deal_id = ? ORDER BY rank
 """
 # The columns of the deal's mitigations.csv that go to the partner (the table is the playbook's, filled in
 # from the gaps; none of its columns quotes a respondent).
-MITIGATION_COLUMNS = ("rank", "status", "mitigation_id", "title", "type", "owner", "owner_role", "effort",
-                      "worst_severity", "covers_dimensions", "reason", "challenges", "clauses", "tasks")
+MITIGATION_COLUMNS = (
+    "rank",
+    "status",
+    "mitigation_id",
+    "title",
+    "type",
+    "owner",
+    "owner_role",
+    "effort",
+    "worst_severity",
+    "covers_dimensions",
+    "reason",
+    "challenges",
+    "clauses",
+    "tasks",
+)
 SHARED_EVIDENCE_SQL = """
 SELECT e.dimension_id AS dimension, d.name, CASE e.about_side WHEN 'home' THEN ? ELSE ? END AS about, e.kind,
        e.observation, e.source, CAST(e.recorded_on AS VARCHAR) AS recorded_on
@@ -106,8 +120,11 @@ class ShareError(Exception):
 def write_pack(con: duckdb.DuckDBPyConnection, settings: Settings, deal_id: str, audience: str) -> Pack:
     """Write outputs/<deal>/share/<audience>/ and return what it holds."""
     source = settings.deal_outputs(deal_id)
-    row = con.execute("SELECT partner, coalesce(partner_short, partner), home_name, coalesce(home_short, home_name) "
-                      "FROM deals WHERE deal_id = ?", [deal_id]).fetchall()
+    row = con.execute(
+        "SELECT partner, coalesce(partner_short, partner), home_name, coalesce(home_short, home_name) "
+        "FROM deals WHERE deal_id = ?",
+        [deal_id],
+    ).fetchall()
     if not row:
         raise ShareError(f"{deal_id} has not been scored yet; run it first: dd-pipeline run --deal {deal_id}")
     partner, partner_short, home, home_short = row[0]
@@ -178,8 +195,9 @@ def _partner_mitigations(con: duckdb.DuckDBPyConnection, deal_id: str, path: Pat
     home_only = {r[0] for r in con.execute(HOME_ONLY_FINDINGS_SQL, [deal_id]).fetchall()}
     reasons: dict[str, list[tuple[str | None, str]]] = {}
     for mitigation_id, finding_id, reason in con.execute(
-            "SELECT mitigation_id, finding_id, reason FROM mitigation_matches WHERE deal_id = ? "
-            "ORDER BY rank, position", [deal_id]).fetchall():
+        "SELECT mitigation_id, finding_id, reason FROM mitigation_matches WHERE deal_id = ? ORDER BY rank, position",
+        [deal_id],
+    ).fetchall():
         reasons.setdefault(mitigation_id, []).append((finding_id, reason or ""))
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -200,20 +218,28 @@ def _partner_mitigations(con: duckdb.DuckDBPyConnection, deal_id: str, path: Pat
 
 
 def _clause_rows(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
-    return frame(con, "SELECT number, title, text, dimensions FROM clauses WHERE deal_id = ? ORDER BY number",
-                 [deal_id])
+    return frame(
+        con, "SELECT number, title, text, dimensions FROM clauses WHERE deal_id = ? ORDER BY number", [deal_id]
+    )
 
 
-def _partner_pack(con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, target: Path,
-                  short: tuple[str, str], full: tuple[str, str]) -> list[str]:
+def _partner_pack(
+    con: duckdb.DuckDBPyConnection,
+    deal_id: str,
+    source: Path,
+    target: Path,
+    short: tuple[str, str],
+    full: tuple[str, str],
+) -> list[str]:
     home_short, partner_short = short
     home, partner = full
     files = [
         _csv(con, target, "findings.csv", FINDINGS_SQL, [home_short, partner_short, deal_id]),
         _csv(con, target, "category_scores.csv", CATEGORIES_SQL, [deal_id]),
         _csv(con, target, "perception_gaps.csv", PERCEPTION_SQL, [home_short, partner_short, deal_id]),
-        _csv(con, target, f"internal_disagreement_{_file_word(partner_short)}.csv", PARTNER_DISAGREEMENT_SQL,
-             [deal_id]),
+        _csv(
+            con, target, f"internal_disagreement_{_file_word(partner_short)}.csv", PARTNER_DISAGREEMENT_SQL, [deal_id]
+        ),
         _csv(con, target, "challenges.csv", CHALLENGES_SQL, [deal_id]),
         _partner_mitigations(con, deal_id, source / "mitigations.csv", target),
         _csv(con, target, "evidence.csv", SHARED_EVIDENCE_SQL, [home_short, partner_short, deal_id]),
@@ -224,11 +250,14 @@ def _partner_pack(con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, ta
     atomic_write_bytes(target / "clauses.docx", _clauses_docx(title, clauses, con, deal_id))
     files += ["clauses.md", "clauses.docx", *_copy(source, target, PLAN_FILES)]
     readme = [
-        f"# {home} and {partner}: shared results of the engagement due diligence", "",
+        f"# {home} and {partner}: shared results of the engagement due diligence",
+        "",
         f"Prepared by {home} for {partner}, to plan the launch of the alliance together. It holds the "
         "findings about how the two organizations differ, the mitigations chosen for them, the draft clauses "
-        "for discussion and the 100-day launch plan.", "",
-        "| file | content |", "| --- | --- |",
+        "for discussion and the 100-day launch plan.",
+        "",
+        "| file | content |",
+        "| --- | --- |",
         "| findings.csv | every joint finding: differences, shortfalls of either side, shared weaknesses, "
         "perception gaps and the partner's internal disagreement, with severity and band |",
         "| category_scores.csv | the five categories |",
@@ -238,7 +267,8 @@ def _partner_pack(con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, ta
         "| mitigations.csv | the mitigation strategies chosen, each with the gaps behind it |",
         "| evidence.csv | observations from the diligence meetings |",
         "| clauses.md, clauses.docx | draft clauses, without the drafting notes |",
-        "| launch_plan.csv, launch_plan.xlsx, launch_plan.ics | the 100-day plan and its calendar |", "",
+        "| launch_plan.csv, launch_plan.xlsx, launch_plan.ics | the 100-day plan and its calendar |",
+        "",
         f"Not included: who answered the questionnaires at {home_short}, their answers, comments and divisions, "
         f"{home_short}'s internal notes and evidence, and the disagreement between {home_short}'s own divisions.",
         "",
@@ -247,20 +277,28 @@ def _partner_pack(con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, ta
     return ["README.md", *files]
 
 
-def _legal_pack(con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, target: Path,
-                full: tuple[str, str]) -> list[str]:
+def _legal_pack(
+    con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, target: Path, full: tuple[str, str]
+) -> list[str]:
     home, partner = full
     files = _copy(source, target, LEGAL_FILES)
     dims = sorted({d for text in _clause_rows(con, deal_id)["dimensions"].dropna() for d in str(text).split() if d})
     files.append(_csv(con, target, "findings_behind_clauses.csv", LEGAL_FINDINGS_SQL, [deal_id, dims]))
     files.append(_csv(con, target, "evidence_behind_clauses.csv", LEGAL_EVIDENCE_SQL, [deal_id, dims]))
-    problems = frame(con, "SELECT clause_id, title, parameter, message FROM clause_problems WHERE deal_id = ? "
-                          "ORDER BY clause_id", [deal_id])
-    readme = [f"# {home} and {partner}: draft clauses for legal review", "",
-              "clauses.docx (also as clauses.md and clauses.json) holds the draft clauses, each with a drafting "
-              "note saying why it is there: the gaps and evidence behind it and the mitigation that called for "
-              "it. findings_behind_clauses.csv and evidence_behind_clauses.csv list those gaps and notes; "
-              "evidence marked internal is for the home side only.", ""]
+    problems = frame(
+        con,
+        "SELECT clause_id, title, parameter, message FROM clause_problems WHERE deal_id = ? ORDER BY clause_id",
+        [deal_id],
+    )
+    readme = [
+        f"# {home} and {partner}: draft clauses for legal review",
+        "",
+        "clauses.docx (also as clauses.md and clauses.json) holds the draft clauses, each with a drafting "
+        "note saying why it is there: the gaps and evidence behind it and the mitigation that called for "
+        "it. findings_behind_clauses.csv and evidence_behind_clauses.csv list those gaps and notes; "
+        "evidence marked internal is for the home side only.",
+        "",
+    ]
     if not problems.empty:
         readme += ["Not drafted yet:", ""]
         readme += [f"- {r.title} ({r.clause_id}): {r.message}" for r in problems.itertuples()]
@@ -282,11 +320,13 @@ FROM evidence WHERE deal_id = ? ORDER BY source_file, source_row
 """
 
 
-def _internal_pack(con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, target: Path,
-                   full: tuple[str, str]) -> list[str]:
+def _internal_pack(
+    con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, target: Path, full: tuple[str, str]
+) -> list[str]:
     home, partner = full
-    names = tuple(sorted(p.name for p in source.iterdir()
-                         if p.is_file() and not p.name.startswith(".") and p.name != "run.json"))
+    names = tuple(
+        sorted(p.name for p in source.iterdir() if p.is_file() and not p.name.startswith(".") and p.name != "run.json")
+    )
     files = _copy(source, target, names)
     files.append(_csv(con, target, "answers.csv", ANSWERS_SQL, [deal_id]))
     files.append(_csv(con, target, "evidence.csv", ALL_EVIDENCE_SQL, [deal_id]))
@@ -294,15 +334,24 @@ def _internal_pack(con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, t
     script = source.parent / "plotly.min.js"
     if page.is_file() and script.is_file():  # the dashboard loads plotly from the folder above it
         atomic_write_bytes(target / script.name, script.read_bytes())
-        atomic_write_text(page, page.read_text(encoding="utf-8").replace('src="../plotly.min.js"',
-                                                                         'src="plotly.min.js"', 1))
+        atomic_write_text(
+            page, page.read_text(encoding="utf-8").replace('src="../plotly.min.js"', 'src="plotly.min.js"', 1)
+        )
         files.append(script.name)
-    atomic_write_text(target / "README.md", "\n".join([
-        f"# {home} and {partner}: every result of the engagement due diligence", "",
-        f"For {home}'s deal team only: every respondent's answers and comments (answers.csv), all evidence "
-        "including the notes marked internal (evidence.csv), the internal disagreement of both sides, the "
-        "drafting notes, the dashboard and the change report. Do not send it to "
-        f"{partner}: use the partner pack (dd-pipeline share --audience partner) for that.", ""]))
+    atomic_write_text(
+        target / "README.md",
+        "\n".join(
+            [
+                f"# {home} and {partner}: every result of the engagement due diligence",
+                "",
+                f"For {home}'s deal team only: every respondent's answers and comments (answers.csv), all evidence "
+                "including the notes marked internal (evidence.csv), the internal disagreement of both sides, the "
+                "drafting notes, the dashboard and the change report. Do not send it to "
+                f"{partner}: use the partner pack (dd-pipeline share --audience partner) for that.",
+                "",
+            ]
+        ),
+    )
     return ["README.md", *files]
 
 
@@ -313,8 +362,12 @@ def _file_word(name: str) -> str:
 
 
 def _clauses_markdown(title: str, clauses: pd.DataFrame) -> str:
-    out = [f"# {title}", "", "Draft language for discussion between the parties; it is not an offer and binds "
-           "neither party.", ""]
+    out = [
+        f"# {title}",
+        "",
+        "Draft language for discussion between the parties; it is not an offer and binds neither party.",
+        "",
+    ]
     for r in clauses.itertuples():
         out += [f"## {r.number}. {r.title}", ""]
         out += [line.strip() + "\n" for line in str(r.text).splitlines() if line.strip()]
@@ -335,8 +388,7 @@ def _clauses_docx(title: str, clauses: pd.DataFrame, con: duckdb.DuckDBPyConnect
     props.created = props.modified = stamp
     props.revision = 1
     doc.add_heading(title, level=0)
-    doc.add_paragraph("Draft language for discussion between the parties; it is not an offer and binds neither "
-                      "party.")
+    doc.add_paragraph("Draft language for discussion between the parties; it is not an offer and binds neither party.")
     for r in clauses.itertuples():
         doc.add_heading(f"{r.number}. {r.title}", level=1)
         for line in str(r.text).splitlines():

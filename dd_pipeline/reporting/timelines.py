@@ -58,8 +58,13 @@ def _lanes(tasks: pd.DataFrame) -> list[int]:
     return lanes
 
 
-def launch_plan(tasks: pd.DataFrame, effective: dt.date, milestone_days: Sequence[int],
-                workstreams: Mapping[str, str], dimension_names: Mapping[str, str]) -> go.Figure:
+def launch_plan(
+    tasks: pd.DataFrame,
+    effective: dt.date,
+    milestone_days: Sequence[int],
+    workstreams: Mapping[str, str],
+    dimension_names: Mapping[str, str],
+) -> go.Figure:
     """Gantt chart: one band of rows per workstream, tasks as bars, committee meetings and milestones as marks,
     and vertical lines at the day-30/60/90/100 points after the effective date."""
     order = {w: i for i, w in enumerate(workstreams)}
@@ -80,50 +85,102 @@ def launch_plan(tasks: pd.DataFrame, effective: dt.date, milestone_days: Sequenc
     fig = go.Figure()
     for name, colour, picked in (
         ("standard launch task", SEED_TASK, lambda r: r.kind == "task" and not str(r.origin).startswith("mitigation")),
-        ("task added by a mitigation", MITIGATION_TASK, lambda r: r.kind == "task"
-         and str(r.origin).startswith("mitigation")),
+        (
+            "task added by a mitigation",
+            MITIGATION_TASK,
+            lambda r: r.kind == "task" and str(r.origin).startswith("mitigation"),
+        ),
     ):
         part = [(lane, r) for lane, r in rows if picked(r)]
-        fig.add_trace(go.Bar(
-            orientation="h", name=name, y=[lane for lane, _ in part],
-            base=[_day(r.start_date).isoformat() for _, r in part],  # type: ignore[union-attr]
-            x=[((_day(r.end_date) or _day(r.start_date)) - _day(r.start_date)).days * DAY_MS + DAY_MS  # type: ignore[operator]
-               for _, r in part],
-            marker={"color": colour, "line": {"color": "white", "width": 1}}, width=0.72,
-            hoverinfo="text", hovertext=[_task_hover(r, workstreams, dimension_names) for _, r in part],
-        ))
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                name=name,
+                y=[lane for lane, _ in part],
+                base=[_day(r.start_date).isoformat() for _, r in part],  # type: ignore[union-attr]
+                x=[
+                    ((_day(r.end_date) or _day(r.start_date)) - _day(r.start_date)).days * DAY_MS + DAY_MS  # type: ignore[operator]
+                    for _, r in part
+                ],
+                marker={"color": colour, "line": {"color": "white", "width": 1}},
+                width=0.72,
+                hoverinfo="text",
+                hovertext=[_task_hover(r, workstreams, dimension_names) for _, r in part],
+            )
+        )
     meetings = [(lane, r) for lane, r in rows if r.kind != "task"]
     if meetings:
-        fig.add_trace(go.Scatter(
-            x=[_day(r.start_date).isoformat() + " 12:00" for _, r in meetings], y=[lane for lane, _ in meetings],  # type: ignore[union-attr]
-            mode="markers", name="committee meeting",
-            marker={"symbol": "circle", "size": 9, "color": MEETING, "line": {"color": "white", "width": 1}},
-            hoverinfo="text", hovertext=[_task_hover(r, workstreams, dimension_names) for _, r in meetings],
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[_day(r.start_date).isoformat() + " 12:00" for _, r in meetings],
+                y=[lane for lane, _ in meetings],  # type: ignore[union-attr]
+                mode="markers",
+                name="committee meeting",
+                marker={"symbol": "circle", "size": 9, "color": MEETING, "line": {"color": "white", "width": 1}},
+                hoverinfo="text",
+                hovertext=[_task_hover(r, workstreams, dimension_names) for _, r in meetings],
+            )
+        )
     milestones = [(lane, r) for lane, r in rows if r.kind == "task" and r.milestone is True]
     if milestones:
-        fig.add_trace(go.Scatter(
-            x=[(_day(r.end_date) or _day(r.start_date)).isoformat() + " 23:59" for _, r in milestones],  # type: ignore[union-attr]
-            y=[lane for lane, _ in milestones], mode="markers", name="milestone (end of task)",
-            marker={"symbol": "diamond", "size": 11, "color": MILESTONE, "line": {"color": "white", "width": 1}},
-            hoverinfo="text", hovertext=[_task_hover(r, workstreams, dimension_names) for _, r in milestones],
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[(_day(r.end_date) or _day(r.start_date)).isoformat() + " 23:59" for _, r in milestones],  # type: ignore[union-attr]
+                y=[lane for lane, _ in milestones],
+                mode="markers",
+                name="milestone (end of task)",
+                marker={"symbol": "diamond", "size": 11, "color": MILESTONE, "line": {"color": "white", "width": 1}},
+                hoverinfo="text",
+                hovertext=[_task_hover(r, workstreams, dimension_names) for _, r in milestones],
+            )
+        )
     for i, (first, last) in enumerate(bands):
         if i % 2 == 0:
-            fig.add_shape(type="rect", xref="paper", x0=0, x1=1, y0=first - 0.5, y1=last + 0.5,
-                          fillcolor="#F5F7FA", line={"width": 0}, layer="below")
+            fig.add_shape(
+                type="rect",
+                xref="paper",
+                x0=0,
+                x1=1,
+                y0=first - 0.5,
+                y1=last + 0.5,
+                fillcolor="#F5F7FA",
+                line={"width": 0},
+                layer="below",
+            )
     for day in milestone_days:
         when = (effective + dt.timedelta(days=day)).isoformat()
-        fig.add_shape(type="line", x0=when, x1=when, y0=0, y1=1, yref="paper",
-                      line={"color": INK, "width": 1.2, "dash": "dash"})
-        fig.add_annotation(x=when, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"<b>day {day}</b>", font={"size": 11, "color": INK}, bgcolor="white")
+        fig.add_shape(
+            type="line", x0=when, x1=when, y0=0, y1=1, yref="paper", line={"color": INK, "width": 1.2, "dash": "dash"}
+        )
+        fig.add_annotation(
+            x=when,
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"<b>day {day}</b>",
+            font={"size": 11, "color": INK},
+            bgcolor="white",
+        )
     start = effective - dt.timedelta(days=3)
     end = effective + dt.timedelta(days=max(milestone_days, default=100) + 7)
-    fig.update_xaxes(type="date", range=[start.isoformat(), end.isoformat()], side="bottom", tickformat="%d %b",
-                     gridcolor=GRID, dtick=7 * DAY_MS, tick0=effective.isoformat(), tickfont={"size": 10})
-    fig.update_yaxes(tickvals=[t for t, _ in ticks], ticktext=[label for _, label in ticks],
-                     range=[y - 0.5, -0.7], showgrid=False, zeroline=False)
+    fig.update_xaxes(
+        type="date",
+        range=[start.isoformat(), end.isoformat()],
+        side="bottom",
+        tickformat="%d %b",
+        gridcolor=GRID,
+        dtick=7 * DAY_MS,
+        tick0=effective.isoformat(),
+        tickfont={"size": 10},
+    )
+    fig.update_yaxes(
+        tickvals=[t for t, _ in ticks],
+        ticktext=[label for _, label in ticks],
+        range=[y - 0.5, -0.7],
+        showgrid=False,
+        zeroline=False,
+    )
     styled(fig, 150 + 21 * max(y, 1), top=70)
     fig.update_layout(barmode="overlay", margin={"l": 10, "r": 20, "t": 60, "b": 40})
     return fig
@@ -134,9 +191,11 @@ def _task_hover(t: Any, workstreams: Mapping[str, str], dimension_names: Mapping
     when = start.strftime("%d %b %Y") if start else "-"
     if end and end != start:
         when += f" to {end.strftime('%d %b %Y')}"
-    lines = [f"<b>{wrap(t.title, 70)}</b>",
-             f"{esc(workstreams.get(t.workstream, t.workstream))} · {when}",
-             f"owner: {esc(t.owner_role or t.owner)}"]
+    lines = [
+        f"<b>{wrap(t.title, 70)}</b>",
+        f"{esc(workstreams.get(t.workstream, t.workstream))} · {when}",
+        f"owner: {esc(t.owner_role or t.owner)}",
+    ]
     if t.milestone is True:
         lines.append(f"milestone for day {t.milestone_day}")
     origin = str(t.origin or "")
@@ -154,20 +213,46 @@ def risk_trend(runs: pd.DataFrame, rules: Mapping[str, float]) -> go.Figure:
     lower = 0.0
     for band in reversed(BANDS):
         upper = rules.get(f"band_{_next(band)}", 100.0) if band != "critical" else 100.0
-        fig.add_shape(type="rect", xref="paper", x0=0, x1=1, y0=lower, y1=upper, layer="below",
-                      fillcolor=alpha(BAND_COLOURS[band], 0.16), line={"width": 0})
-        fig.add_annotation(xref="paper", x=1, xanchor="right", y=(lower + upper) / 2, showarrow=False,
-                           text=band, font={"size": 11, "color": BAND_EDGES[band]})
+        fig.add_shape(
+            type="rect",
+            xref="paper",
+            x0=0,
+            x1=1,
+            y0=lower,
+            y1=upper,
+            layer="below",
+            fillcolor=alpha(BAND_COLOURS[band], 0.16),
+            line={"width": 0},
+        )
+        fig.add_annotation(
+            xref="paper",
+            x=1,
+            xanchor="right",
+            y=(lower + upper) / 2,
+            showarrow=False,
+            text=band,
+            font={"size": 11, "color": BAND_EDGES[band]},
+        )
         lower = upper
-    fig.add_trace(go.Scatter(
-        x=[esc(v) for v in runs["label"]], y=list(runs["risk_index"]), mode="lines+markers+text",
-        name="engagement-risk index", line={"color": INK, "width": 2.5}, marker={"size": 9, "color": INK},
-        text=[num(v) for v in runs["risk_index"]], textposition="top center", cliponaxis=False,
-        hoverinfo="text",
-        hovertext=[f"{esc(r.label)}<br>risk index {num(r.risk_index)} ({esc(r.band)})<br>"
-                   f"{r.critical_gaps} critical, {r.high_gaps} high, {r.uncovered_gaps} uncovered gaps"
-                   for r in runs.itertuples()],
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[esc(v) for v in runs["label"]],
+            y=list(runs["risk_index"]),
+            mode="lines+markers+text",
+            name="engagement-risk index",
+            line={"color": INK, "width": 2.5},
+            marker={"size": 9, "color": INK},
+            text=[num(v) for v in runs["risk_index"]],
+            textposition="top center",
+            cliponaxis=False,
+            hoverinfo="text",
+            hovertext=[
+                f"{esc(r.label)}<br>risk index {num(r.risk_index)} ({esc(r.band)})<br>"
+                f"{r.critical_gaps} critical, {r.high_gaps} high, {r.uncovered_gaps} uncovered gaps"
+                for r in runs.itertuples()
+            ],
+        )
+    )
     fig.update_yaxes(range=[0, 100], title_text="risk index")
     fig.update_xaxes(type="category", showgrid=False)
     return styled(fig, 300, legend=False, top=20)
@@ -185,15 +270,21 @@ def gap_trend(gap_runs: pd.DataFrame, runs: pd.DataFrame, gaps: pd.DataFrame) ->
     for i, r in enumerate(gaps.itertuples()):
         part = gap_runs[gap_runs["dimension_id"] == r.dimension_id]
         part = part.set_index("run_id").reindex([run for run in labels if run in set(part["run_id"])]).reset_index()
-        fig.add_trace(go.Scatter(
-            x=[labels[run] for run in part["run_id"]], y=list(part["severity"]),
-            mode="lines+markers", name=esc(r.dimension_name),
-            line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-            marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9},
-            hoverinfo="text",
-            hovertext=[f"<b>{esc(r.dimension_name)}</b><br>{labels[h.run_id]}: severity {num(h.severity)} "
-                       f"({esc(h.band)})" for h in part.itertuples()],
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[labels[run] for run in part["run_id"]],
+                y=list(part["severity"]),
+                mode="lines+markers",
+                name=esc(r.dimension_name),
+                line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+                marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 9},
+                hoverinfo="text",
+                hovertext=[
+                    f"<b>{esc(r.dimension_name)}</b><br>{labels[h.run_id]}: severity {num(h.severity)} ({esc(h.band)})"
+                    for h in part.itertuples()
+                ],
+            )
+        )
     fig.update_yaxes(range=[0, 100], title_text="severity")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(labels.values()), showgrid=False)
     return styled(fig, 320, top=40)

@@ -39,8 +39,11 @@ class WarehouseUnwritable(WarehouseRefused):
 
 # DuckDB never fetches anything: no extension is installed or loaded behind our back (a foreign file
 # would otherwise make it download a scanner), and files outside the allowed folders cannot be read.
-NO_NETWORK = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
-              "allow_community_extensions": False}
+NO_NETWORK = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
 MARKER = "dd_pipeline_warehouse"
 _OWN_TABLES = {"playbook_meta", "run_history"}  # what a warehouse of an earlier version already holds
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..11 of every DuckDB database file
@@ -51,16 +54,20 @@ def check_warehouse_file(path: Path) -> None:
     if not path.exists():
         return
     if not path.is_file():
-        raise WarehouseRefused(f"{path} is not a file; the warehouse must be a DuckDB database file "
-                               "(move it away or set DD_WAREHOUSE to another path)")
+        raise WarehouseRefused(
+            f"{path} is not a file; the warehouse must be a DuckDB database file "
+            "(move it away or set DD_WAREHOUSE to another path)"
+        )
     try:
         with path.open("rb") as handle:
             head = handle.read(12)
     except OSError as exc:
         raise WarehouseRefused(f"{path} cannot be read ({exc.strerror})") from None
     if head[8:12] != DUCKDB_MAGIC:
-        raise WarehouseRefused(f"{path} is not a DuckDB database (it starts with {head[:12]!r}); it was left "
-                               "untouched: move it away or set DD_WAREHOUSE to another path")
+        raise WarehouseRefused(
+            f"{path} is not a DuckDB database (it starts with {head[:12]!r}); it was left "
+            "untouched: move it away or set DD_WAREHOUSE to another path"
+        )
 
 
 @contextmanager
@@ -93,14 +100,20 @@ def _limit_access(con: duckdb.DuckDBPyConnection, path: Path, allowed: Sequence[
 def _check_marker(con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
     """A warehouse of this tool has the marker table (or, from an earlier version, its own tables); a new,
     empty database gets the marker. Anything else is another program's database: refused, left as it is."""
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
-                                        "current_database()").fetchall()}
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
     if MARKER in tables:
         return
     if tables and not tables >= _OWN_TABLES:
-        raise WarehouseRefused(f"{path} is a DuckDB database of another program (tables "
-                               f"{', '.join(sorted(tables)[:5])}); it was left untouched: move it away or set "
-                               "DD_WAREHOUSE to another path")
+        raise WarehouseRefused(
+            f"{path} is a DuckDB database of another program (tables "
+            f"{', '.join(sorted(tables)[:5])}); it was left untouched: move it away or set "
+            "DD_WAREHOUSE to another path"
+        )
     if not read_only:
         con.execute(f"CREATE TABLE {MARKER} (tool VARCHAR, created_at TIMESTAMP)")
         con.execute(f"INSERT INTO {MARKER} VALUES ('dd-pipeline', current_timestamp::TIMESTAMP)")
@@ -119,17 +132,22 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             return duckdb.connect(str(path), read_only=read_only, config={"threads": 2, **NO_NETWORK})
         except duckdb.IOException as exc:
             if "permission denied" in str(exc).lower() or "read-only file system" in str(exc).lower():
-                raise WarehouseUnwritable(f"{path} cannot be opened for writing ({exc}); check that its folder "
-                                          "is writable") from None
+                raise WarehouseUnwritable(
+                    f"{path} cannot be opened for writing ({exc}); check that its folder is writable"
+                ) from None
             if "lock" not in str(exc).lower():
-                raise WarehouseRefused(f"{path} cannot be opened as a DuckDB database ({exc}); it was left "
-                                       "untouched: move it away (a new warehouse is made on the next run) or "
-                                       "restore it from a backup") from None
+                raise WarehouseRefused(
+                    f"{path} cannot be opened as a DuckDB database ({exc}); it was left "
+                    "untouched: move it away (a new warehouse is made on the next run) or "
+                    "restore it from a backup"
+                ) from None
             if time.monotonic() > deadline:
                 raise
         except duckdb.Error as exc:
-            raise WarehouseRefused(f"{path} cannot be opened as a DuckDB database ({exc}); it was left "
-                                   "untouched: move it away or restore it from a backup") from None
+            raise WarehouseRefused(
+                f"{path} cannot be opened as a DuckDB database ({exc}); it was left "
+                "untouched: move it away or restore it from a backup"
+            ) from None
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
@@ -145,9 +163,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
-def replace_rows(
-    con: duckdb.DuckDBPyConnection, table: str, deal_id: str, frame: pd.DataFrame
-) -> None:
+def replace_rows(con: duckdb.DuckDBPyConnection, table: str, deal_id: str, frame: pd.DataFrame) -> None:
     """Delete the deal's rows of ``table`` and insert ``frame`` (columns by name). Call inside a transaction."""
     con.execute(f"DELETE FROM {table} WHERE deal_id = ?", [deal_id])
     if frame.empty:

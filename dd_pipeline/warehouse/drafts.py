@@ -28,8 +28,12 @@ def deal_gaps(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
 
 
 def deal_evidence(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
-    return frame(con, "SELECT dimension_id, about_side, kind, observation, source, source_file, source_row "
-                      "FROM evidence WHERE deal_id = ? ORDER BY source_file, source_row", [deal_id])
+    return frame(
+        con,
+        "SELECT dimension_id, about_side, kind, observation, source, source_file, source_row "
+        "FROM evidence WHERE deal_id = ? ORDER BY source_file, source_row",
+        [deal_id],
+    )
 
 
 def deal_findings(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
@@ -37,14 +41,20 @@ def deal_findings(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
 
 
 def deal_scores_for_matching(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
-    return frame(con, "SELECT dimension_id, dimension_name, home_score, partner_score FROM gaps WHERE deal_id = ? "
-                      "ORDER BY dimension_id", [deal_id])
+    return frame(
+        con,
+        "SELECT dimension_id, dimension_name, home_score, partner_score FROM gaps WHERE deal_id = ? "
+        "ORDER BY dimension_id",
+        [deal_id],
+    )
 
 
 def store_matches(con: duckdb.DuckDBPyConnection, deal_id: str, result: MatchResult) -> None:
     uncovered = pd.DataFrame(
-        [(deal_id, f.dimension_id, f.band.value if f.band else None, f.severity, f.finding_id, f.kind.value, f.side)
-         for f in result.uncovered],
+        [
+            (deal_id, f.dimension_id, f.band.value if f.band else None, f.severity, f.finding_id, f.kind.value, f.side)
+            for f in result.uncovered
+        ],
         columns=["deal_id", "dimension_id", "band", "severity", "finding_id", "kind", "side"],
     )
     with transaction(con):
@@ -60,27 +70,57 @@ def load_matches(con: duckdb.DuckDBPyConnection, deal_id: str, playbook: Playboo
     for r in rows.itertuples():
         match = matches.get(r.mitigation_id)
         if match is None:
-            match = Match(by_id[r.mitigation_id], r.status, rank=int(r.rank), worst_severity=float(r.worst_severity),
-                          dimensions=str(r.dimensions or "").split(), sides=set(str(r.sides or "").split()))
+            match = Match(
+                by_id[r.mitigation_id],
+                r.status,
+                rank=int(r.rank),
+                worst_severity=float(r.worst_severity),
+                dimensions=str(r.dimensions or "").split(),
+                sides=set(str(r.sides or "").split()),
+            )
             matches[r.mitigation_id] = match
         if isinstance(r.finding_id, str):
             match.findings.append(r.finding_id)
         if r.reason:
             match.reasons.append(r.reason)
     views = {f.finding_id: f for f in finding_views(deal_findings(con, deal_id))}
-    uncovered_ids = [r[0] for r in con.execute(
-        "SELECT finding_id FROM uncovered_gaps WHERE deal_id = ? ORDER BY severity DESC, finding_id",
-        [deal_id]).fetchall()]
+    uncovered_ids = [
+        r[0]
+        for r in con.execute(
+            "SELECT finding_id FROM uncovered_gaps WHERE deal_id = ? ORDER BY severity DESC, finding_id", [deal_id]
+        ).fetchall()
+    ]
     ordered = sorted(matches.values(), key=lambda m: m.rank)
     return MatchResult(ordered, [views[f] for f in uncovered_ids if f in views])
 
 
 def store_clauses(con: duckdb.DuckDBPyConnection, deal_id: str, draft: ClauseDraft) -> None:
     drafted = pd.DataFrame(
-        [(deal_id, c.number, c.clause.id, c.clause.title, c.text, "; ".join(c.reasons), " ".join(c.mitigations),
-          " ".join(c.dimensions), json.dumps(c.parameters, sort_keys=True, default=str)) for c in draft.drafted],
-        columns=["deal_id", "number", "clause_id", "title", "text", "reasons", "mitigations", "dimensions",
-                 "parameters_json"],
+        [
+            (
+                deal_id,
+                c.number,
+                c.clause.id,
+                c.clause.title,
+                c.text,
+                "; ".join(c.reasons),
+                " ".join(c.mitigations),
+                " ".join(c.dimensions),
+                json.dumps(c.parameters, sort_keys=True, default=str),
+            )
+            for c in draft.drafted
+        ],
+        columns=[
+            "deal_id",
+            "number",
+            "clause_id",
+            "title",
+            "text",
+            "reasons",
+            "mitigations",
+            "dimensions",
+            "parameters_json",
+        ],
     )
     problems = pd.DataFrame(
         [(deal_id, p.clause_id, p.title, p.parameter, p.message) for p in draft.problems],
@@ -93,8 +133,9 @@ def store_clauses(con: duckdb.DuckDBPyConnection, deal_id: str, draft: ClauseDra
 
 def store_plan(con: duckdb.DuckDBPyConnection, deal_id: str, tasks: list[PlanTask]) -> None:
     df = pd.DataFrame(plan_rows(tasks), columns=PLAN_COLUMNS)
-    df = df.drop(columns=["workstream_name"]).rename(columns={"id": "task_id", "start_business_day":
-                                                              "start_business_day"})
+    df = df.drop(columns=["workstream_name"]).rename(
+        columns={"id": "task_id", "start_business_day": "start_business_day"}
+    )
     df["milestone"] = df["milestone"] == "yes"
     df["milestone_day"] = pd.to_numeric(df["milestone_day"], errors="coerce").astype("Int64")
     df["start_date"] = pd.to_datetime(df["start_date"]).dt.date

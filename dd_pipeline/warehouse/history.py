@@ -59,7 +59,8 @@ class Snapshot:
 def latest_snapshot(con: duckdb.DuckDBPyConnection, deal_id: str) -> Snapshot | None:
     row = con.execute(
         "SELECT run_id, sequence, recorded_at, input_fingerprint, playbook_fingerprint, code_fingerprint, "
-        "output_fingerprint FROM run_history WHERE deal_id = ? ORDER BY sequence DESC LIMIT 1", [deal_id]
+        "output_fingerprint FROM run_history WHERE deal_id = ? ORDER BY sequence DESC LIMIT 1",
+        [deal_id],
     ).fetchone()
     return Snapshot(*row) if row else None
 
@@ -69,11 +70,13 @@ def record_snapshot(
 ) -> Snapshot:
     """Append the deal's current scores, mitigations, clauses and tasks as one snapshot."""
     with transaction(con):
-        row = con.execute("SELECT coalesce(max(sequence), 0) + 1 FROM run_history WHERE deal_id = ?",
-                          [deal_id]).fetchone()
+        row = con.execute(
+            "SELECT coalesce(max(sequence), 0) + 1 FROM run_history WHERE deal_id = ?", [deal_id]
+        ).fetchone()
         sequence = int(row[0]) if row else 1
         params = [run_id, deal_id]
-        con.execute("""
+        con.execute(
+            """
             INSERT INTO run_history
             SELECT $1, d.deal_id, $3, $4, d.input_fingerprint, (SELECT max(fingerprint) FROM playbook_meta), $5,
                    s.risk_index, s.band, s.critical_gaps, s.high_gaps,
@@ -81,28 +84,43 @@ def record_snapshot(
                    (SELECT count(*) FROM clauses WHERE deal_id = $2),
                    (SELECT count(*) FROM launch_tasks WHERE deal_id = $2 AND kind = 'task'), $6
             FROM deals d LEFT JOIN deal_scores s USING (deal_id) WHERE d.deal_id = $2""",
-                    [*params, sequence, recorded_at, outputs, code_fingerprint()])
-        con.execute("""
+            [*params, sequence, recorded_at, outputs, code_fingerprint()],
+        )
+        con.execute(
+            """
             INSERT INTO history_gaps SELECT $1, deal_id, dimension_id, home_score, partner_score, severity, band,
-                   overridden FROM gaps WHERE deal_id = $2 ORDER BY dimension_id""", params)
-        con.execute("""
+                   overridden FROM gaps WHERE deal_id = $2 ORDER BY dimension_id""",
+            params,
+        )
+        con.execute(
+            """
             INSERT INTO history_category_scores SELECT $1, deal_id, category_id, score, band
-            FROM category_scores WHERE deal_id = $2 ORDER BY category_id""", params)
-        con.execute("""
+            FROM category_scores WHERE deal_id = $2 ORDER BY category_id""",
+            params,
+        )
+        con.execute(
+            """
             INSERT INTO history_mitigations (run_id, deal_id, mitigation_id, status, dimensions, reason)
             SELECT $1, deal_id, mitigation_id, min(status),
                    coalesce(string_agg(dimension_id, ' ' ORDER BY dimension_id), ''),
                    string_agg(reason, '; ' ORDER BY dimension_id)
             FROM mitigation_matches WHERE deal_id = $2 GROUP BY deal_id, mitigation_id ORDER BY mitigation_id""",
-                    params)
+            params,
+        )
         _append(con, "history_inputs", run_id, deal_id, live_inputs(con, deal_id))
         _append(con, "history_findings", run_id, deal_id, live_findings(con, deal_id))
-        con.execute("""
+        con.execute(
+            """
             INSERT INTO history_clauses SELECT $1, deal_id, clause_id, title, sha256(text), reasons
-            FROM clauses WHERE deal_id = $2 ORDER BY number""", params)
-        con.execute("""
+            FROM clauses WHERE deal_id = $2 ORDER BY number""",
+            params,
+        )
+        con.execute(
+            """
             INSERT INTO history_tasks SELECT $1, deal_id, task_id, title, kind, start_date, end_date, origin
-            FROM launch_tasks WHERE deal_id = $2 ORDER BY task_id""", params)
+            FROM launch_tasks WHERE deal_id = $2 ORDER BY task_id""",
+            params,
+        )
     return Snapshot(run_id, sequence, recorded_at, "", "", code_fingerprint(), outputs)
 
 
@@ -132,13 +150,21 @@ def _plain(value: object) -> object:
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
-        return value.isoformat()[:10] if not isinstance(value, dt.datetime) or value.time() == dt.time() \
+        return (
+            value.isoformat()[:10]
+            if not isinstance(value, dt.datetime) or value.time() == dt.time()
             else value.isoformat()
+        )
     return value
 
 
-def _rows(con: duckdb.DuckDBPyConnection, table: str, deal_id: str, keys: tuple[str, ...],
-          drop: tuple[str, ...] = ("deal_id",)) -> dict[str, dict[str, object]]:
+def _rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    deal_id: str,
+    keys: tuple[str, ...],
+    drop: tuple[str, ...] = ("deal_id",),
+) -> dict[str, dict[str, object]]:
     data = con.execute(f"SELECT * FROM {table} WHERE deal_id = ?", [deal_id]).df()  # noqa: S608 - fixed names
     rows: dict[str, dict[str, object]] = {}
     for record in data.to_dict("records"):
@@ -170,8 +196,12 @@ def live_inputs(con: duckdb.DuckDBPyConnection, deal_id: str) -> Items:
         _flatten(json.loads(row[0] or "{}"), "", fields)
         home: dict[str, dict[str, object]] = {}
         _flatten(json.loads(row[1] or "{}"), "", home)
-        fields.update({f"home organization: {k}": {"field": f"home organization: {k}", "value": v["value"]}
-                       for k, v in home.items()})
+        fields.update(
+            {
+                f"home organization: {k}": {"field": f"home organization: {k}", "value": v["value"]}
+                for k, v in home.items()
+            }
+        )
     items["deal"] = fields
     return items
 
@@ -182,8 +212,11 @@ def live_findings(con: duckdb.DuckDBPyConnection, deal_id: str) -> Items:
 
 
 def _append(con: duckdb.DuckDBPyConnection, table: str, run_id: str, deal_id: str, items: Items) -> None:
-    rows = [(run_id, deal_id, kind, key, json.dumps(row, sort_keys=True, ensure_ascii=False))
-            for kind, by_key in items.items() for key, row in sorted(by_key.items())]
+    rows = [
+        (run_id, deal_id, kind, key, json.dumps(row, sort_keys=True, ensure_ascii=False))
+        for kind, by_key in items.items()
+        for key, row in sorted(by_key.items())
+    ]
     if not rows:
         return
     incoming = pd.DataFrame(rows, columns=["run_id", "deal_id", "kind", "item_key", "row_json"])
@@ -198,8 +231,9 @@ def recorded(con: duckdb.DuckDBPyConnection, table: str, run_id: str, deal_id: s
     """A run's recorded inputs or findings (``table`` history_inputs or history_findings); None when the run
     was recorded before these tables existed."""
     column = "kind" if table == "history_inputs" else "finding"
-    found = con.execute(f"SELECT {column}, item_key, row_json FROM {table} WHERE run_id = ? AND deal_id = ?",
-                        [run_id, deal_id]).fetchall()
+    found = con.execute(
+        f"SELECT {column}, item_key, row_json FROM {table} WHERE run_id = ? AND deal_id = ?", [run_id, deal_id]
+    ).fetchall()
     if not found:
         return None
     items: Items = {}

@@ -21,14 +21,42 @@ def store_playbook(con: duckdb.DuckDBPyConnection, pb: Playbook) -> None:
     )
     dimensions = pd.DataFrame(
         [
-            (d.id, d.category.value, d.name, d.question, d.scale.kind.value, float(d.scale.min),
-             float(d.scale.max), d.scale.labels[d.scale.min], d.scale.labels[d.scale.max], d.direction.value,
-             d.perspective.value, d.weight, d.why, d.source, i)
+            (
+                d.id,
+                d.category.value,
+                d.name,
+                d.question,
+                d.scale.kind.value,
+                float(d.scale.min),
+                float(d.scale.max),
+                d.scale.labels[d.scale.min],
+                d.scale.labels[d.scale.max],
+                d.direction.value,
+                d.perspective.value,
+                d.weight,
+                d.why,
+                d.source,
+                i,
+            )
             for i, d in enumerate(pb.dimensions)
         ],
-        columns=["dimension_id", "category_id", "name", "question", "scale_kind", "scale_min", "scale_max",
-                 "low_label", "high_label", "direction", "perspective", "default_weight", "why", "source",
-                 "sort_order"],
+        columns=[
+            "dimension_id",
+            "category_id",
+            "name",
+            "question",
+            "scale_kind",
+            "scale_min",
+            "scale_max",
+            "low_label",
+            "high_label",
+            "direction",
+            "perspective",
+            "default_weight",
+            "why",
+            "source",
+            "sort_order",
+        ],
     )
     weights = pd.DataFrame(
         [(d.id, t, w) for d in pb.dimensions for t, w in sorted(d.weights.items())],
@@ -75,19 +103,39 @@ def store_playbook(con: duckdb.DuckDBPyConnection, pb: Playbook) -> None:
             con.execute(f"DELETE FROM {table}")
             if not df.empty:
                 con.register("_incoming", df)
-                con.execute(f"INSERT INTO {table} ({', '.join(df.columns)}) "
-                            f"SELECT {', '.join(df.columns)} FROM _incoming")
+                con.execute(
+                    f"INSERT INTO {table} ({', '.join(df.columns)}) SELECT {', '.join(df.columns)} FROM _incoming"
+                )
                 con.unregister("_incoming")
         con.execute("DELETE FROM playbook_meta")
         con.execute("INSERT INTO playbook_meta VALUES (?, ?)", [pb.fingerprint, str(pb.root.name)])
 
 
-ANSWER_FIELDS = ["source_file", "source_row", "respondent_id", "respondent_side", "division", "level",
-                 "rated_side", "dimension_id", "status", "raw_value", "comment"]
-OVERRIDE_FIELDS = ["dimension_id", "severity", "adjust", "band", "reason", "author", "date", "source_file",
-                   "position"]
-EVIDENCE_FIELDS = ["source_file", "source_row", "dimension_id", "about_side", "kind", "observation", "source",
-                   "recorded_on", "internal"]
+ANSWER_FIELDS = [
+    "source_file",
+    "source_row",
+    "respondent_id",
+    "respondent_side",
+    "division",
+    "level",
+    "rated_side",
+    "dimension_id",
+    "status",
+    "raw_value",
+    "comment",
+]
+OVERRIDE_FIELDS = ["dimension_id", "severity", "adjust", "band", "reason", "author", "date", "source_file", "position"]
+EVIDENCE_FIELDS = [
+    "source_file",
+    "source_row",
+    "dimension_id",
+    "about_side",
+    "kind",
+    "observation",
+    "source",
+    "recorded_on",
+    "internal",
+]
 
 
 def _records(deal_id: str, items: list, fields: list[str]) -> pd.DataFrame:  # type: ignore[type-arg]
@@ -120,8 +168,14 @@ def stage_deal(
         columns=["deal_id", "source_file", "source_row", "field", "value", "reason", "row_values"],
     ).astype({"source_row": "Int64"})
     deal_df = pd.DataFrame(
-        [(deal_id, intake.deal.model_dump_json() if intake.deal else None,
-          home.model_dump_json() if home else None, fingerprint)],
+        [
+            (
+                deal_id,
+                intake.deal.model_dump_json() if intake.deal else None,
+                home.model_dump_json() if home else None,
+                fingerprint,
+            )
+        ],
         columns=["deal_id", "deal_json", "home_json", "input_fingerprint"],
     )
     with transaction(con):
@@ -138,30 +192,45 @@ def stage_deal(
 
 def promote_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> Deal:
     """Accept the staged inputs of a deal whose checks passed: deals, answers and evidence tables."""
-    row = con.execute("SELECT deal_json, home_json, input_fingerprint FROM staged_deals WHERE deal_id = ?",
-                      [deal_id]).fetchone()
+    row = con.execute(
+        "SELECT deal_json, home_json, input_fingerprint FROM staged_deals WHERE deal_id = ?", [deal_id]
+    ).fetchone()
     if row is None or row[0] is None:
         raise LookupError(f"deal {deal_id} has no staged inputs; run its deal_inputs step first")
     deal = Deal.model_validate_json(row[0])
     home = HomeOrganization.model_validate_json(row[1])
-    deal_df = pd.DataFrame([{
-        "deal_id": deal_id, "partner": deal.partner, "partner_short": deal.partner_label,
-        "home_name": home.name, "home_short": home.short_name, "alliance_type": deal.alliance_type,
-        "term_sheet_date": deal.term_sheet_date, "effective_date": deal.effective_date,
-        "description": deal.description, "deal_json": json.dumps(json.loads(row[0]), sort_keys=True),
-        "home_json": row[1],
-        "input_fingerprint": row[2],
-    }])
+    deal_df = pd.DataFrame(
+        [
+            {
+                "deal_id": deal_id,
+                "partner": deal.partner,
+                "partner_short": deal.partner_label,
+                "home_name": home.name,
+                "home_short": home.short_name,
+                "alliance_type": deal.alliance_type,
+                "term_sheet_date": deal.term_sheet_date,
+                "effective_date": deal.effective_date,
+                "description": deal.description,
+                "deal_json": json.dumps(json.loads(row[0]), sort_keys=True),
+                "home_json": row[1],
+                "input_fingerprint": row[2],
+            }
+        ]
+    )
     with transaction(con):
         replace_rows(con, "deals", deal_id, deal_df)
         con.execute("DELETE FROM answers WHERE deal_id = ?", [deal_id])
         run_named(con, "promote_answers", [[deal_id]])
         con.execute("DELETE FROM overrides WHERE deal_id = ?", [deal_id])
-        con.execute("INSERT INTO overrides SELECT * FROM staged_overrides WHERE deal_id = ? ORDER BY position",
-                    [deal_id])
+        con.execute(
+            "INSERT INTO overrides SELECT * FROM staged_overrides WHERE deal_id = ? ORDER BY position", [deal_id]
+        )
         con.execute("DELETE FROM evidence WHERE deal_id = ?", [deal_id])
-        con.execute("INSERT INTO evidence BY NAME SELECT * FROM staged_evidence WHERE deal_id = ? "
-                    "ORDER BY source_file, source_row", [deal_id])
+        con.execute(
+            "INSERT INTO evidence BY NAME SELECT * FROM staged_evidence WHERE deal_id = ? "
+            "ORDER BY source_file, source_row",
+            [deal_id],
+        )
     return deal
 
 
