@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ def score_steps(args: dict[str, Any]) -> dict[str, Any]:
 
     with connect(Path(args["warehouse"])) as con:
         ids = _deal_ids(con)
-        steps = {table: _timed(lambda q=query: rescore_many(con, ids, q)) for table, query in SCORING_STEPS}
+        steps = {table: _timed(partial(rescore_many, con, ids, query)) for table, query in SCORING_STEPS}
     return {"deals": len(ids), "steps": steps, "peak_rss_mb": peak_rss_mb()}
 
 

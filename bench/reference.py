@@ -33,6 +33,7 @@ from dd_pipeline.playbook import Playbook
 KEYS = ["deal_id", "dimension_id"]
 SIDES = ("home", "partner")
 BANDS = ("low", "moderate", "high", "critical")
+NONE = np.array(None, dtype=object)  # a missing value that np.where broadcasts
 
 # Rounded columns of each table and their number of decimals, as the SQL stores them; then the columns
 # compared exactly. Every rounded column also has a "<column>_unrounded" twin in the reference's tables.
@@ -314,7 +315,7 @@ def _rag(is_agreement: np.ndarray, score: np.ndarray, agreement) -> pd.Series:  
         ["red", "green"],
         default="amber",
     ).astype(object)
-    return pd.Series(np.where(is_agreement & ~np.isnan(rounded), labels, None), dtype="object")
+    return pd.Series(np.where(is_agreement & ~np.isnan(rounded), labels, NONE), dtype="object")
 
 
 def _store(out: pd.DataFrame, unrounded: dict[str, np.ndarray], rounding: dict[str, int]) -> None:
@@ -444,7 +445,7 @@ def reference_gaps(
     # the side further from the better end (compared to 6 places, so that equal scores name nobody)
     home_6, partner_6 = duck_round(goodness["home"], 6), duck_round(goodness["partner"], 6)
     out["short_side"] = pd.Series(
-        np.where(home_6 < partner_6, "home", np.where(partner_6 < home_6, "partner", None)),
+        np.where(home_6 < partner_6, "home", np.where(partner_6 < home_6, "partner", NONE)),
         index=out.index,
         dtype="object",
     )

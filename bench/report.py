@@ -32,7 +32,7 @@ def machine() -> dict[str, Any]:
         for line in meminfo.read_text(encoding="utf-8").splitlines():
             if line.startswith("MemTotal:"):
                 memory_gb = round(int(line.split()[1]) / 2**20, 1)
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in LIBRARIES:
         try:
             versions[name] = metadata.version(name)

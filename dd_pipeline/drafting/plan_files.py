@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from dd_pipeline.drafting.launch_plan import BusinessDays, PlanTask
 from dd_pipeline.findings import describe, party_names, render_side_text
@@ -13,6 +14,10 @@ from dd_pipeline.models import Deal, HomeOrganization
 from dd_pipeline.outputs import atomic_write_bytes, atomic_write_text, csv_text, safe_cell
 from dd_pipeline.sanitize import one_line, xml_text
 from dd_pipeline.zipfiles import stamped_workbook, workbook_bytes
+
+if TYPE_CHECKING:
+    from icalendar import Component
+    from openpyxl.worksheet.worksheet import Worksheet
 
 PLAN_COLUMNS = [
     "id",
@@ -207,7 +212,7 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
 
     marks = wb.create_sheet("Milestones")
     _header(marks, 1, ["Due by", "Date", "Task", "Owner", "Workstream", "ID"], [14, 13, 64, 26, 28, 28])
-    for t in sorted((t for t in tasks if t.milestone and t.end), key=lambda t: (t.end, t.id)):  # type: ignore[arg-type,return-value]
+    for t, _, _ in sorted((d for d in _dated(tasks) if d[0].milestone), key=lambda d: (d[2], d[0].id)):
         marks.append([_due(t), t.end, safe_cell(t.title), safe_cell(t.owner_role), safe_cell(t.workstream_name), t.id])
         for cell in marks[marks.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
@@ -220,9 +225,9 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
     days = BusinessDays(deal.holidays_for(home))
     off = wb.create_sheet("Holidays")
     _header(off, 1, ["Date", "Public holiday (not a business day in this plan)"], [12, 60])
-    dated = [t for t in tasks if t.start and t.end]
+    dated = _dated(tasks)
     if dated and days.calendar != "none":
-        day, last = min(t.start for t in dated), max(t.end for t in dated)  # type: ignore[type-var]
+        day, last = min(start for _, start, _ in dated), max(end for _, _, end in dated)
         while day <= last:
             if day.weekday() < 5 and days.holiday(day):
                 off.append([day, days.holiday(day)])
@@ -239,24 +244,29 @@ def plan_xlsx(deal: Deal, tasks: list[PlanTask], home: HomeOrganization | None =
     return workbook_bytes(wb)
 
 
-def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: list[PlanTask]) -> None:  # type: ignore[no-untyped-def]
+def _dated(tasks: list[PlanTask]) -> list[tuple[PlanTask, dt.date, dt.date]]:
+    """The tasks that have a start and an end date, with those dates."""
+    return [(t, t.start, t.end) for t in tasks if t.start is not None and t.end is not None]
+
+
+def _timeline_sheet(sheet: Worksheet, deal: Deal, home: HomeOrganization | None, tasks: list[PlanTask]) -> None:
     """A Gantt chart in cells: one row per task, grouped by workstream, one column per week, the weeks a
     task runs shaded in its workstream's colour; a diamond marks the week a milestone is due."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    work = [t for t in tasks if t.kind == "task" and t.start and t.end]
-    meetings = [t for t in tasks if t.kind == "meeting" and t.start]
+    work = [d for d in _dated(tasks) if d[0].kind == "task"]
+    meetings = [d for d in _dated(tasks) if d[0].kind == "meeting"]
     if not work and not meetings:
         sheet.append(["The plan has no dated tasks."])
         return
-    first = min(t.start for t in work + meetings)  # type: ignore[type-var]
-    last = max(t.end for t in work + meetings)  # type: ignore[type-var]
+    first = min(start for _, start, _ in work + meetings)
+    last = max(end for _, _, end in work + meetings)
     monday = first - dt.timedelta(days=first.weekday())
     weeks = [monday + dt.timedelta(weeks=i) for i in range((last - monday).days // 7 + 1)]
     fixed = ["Workstream", "Task", "Start", "End"]
     marks = {}
-    for day in sorted({t.milestone_day for t in work if t.milestone_day is not None}):
+    for day in sorted({t.milestone_day for t, _, _ in work if t.milestone_day is not None}):
         when = deal.effective_date + dt.timedelta(days=day)
         marks[(when - monday).days // 7] = f"day {day}"
     headers = fixed + [f"Week {i + 1}" + (f" ({marks[i]})" if i in marks else "") for i in range(len(weeks))]
@@ -275,32 +285,34 @@ def _timeline_sheet(sheet, deal: Deal, home: HomeOrganization | None, tasks: lis
     sheet.row_dimensions[2].height = 40
 
     order: list[str] = []
-    for t in work:
+    for t, _, _ in work:
         if t.workstream not in order:
             order.append(t.workstream)
     tints = {ws: WORKSTREAM_TINTS[i % len(WORKSTREAM_TINTS)] for i, ws in enumerate(order)}
     rows: list[tuple[str, str, str, dt.date, dt.date, set[int], set[int]]] = []
     for ws in order:
-        for t in sorted((t for t in work if t.workstream == ws), key=lambda t: (t.start_day, t.id)):
-            span = set(range((t.start - monday).days // 7, (t.end - monday).days // 7 + 1))  # type: ignore[operator]
-            due = {(t.end - monday).days // 7} if t.milestone else set()  # type: ignore[operator]
-            rows.append((ws, t.workstream_name, t.title, t.start, t.end, span, due))  # type: ignore[arg-type]
-    committees: dict[str, list[PlanTask]] = {}
+        for t, start, end in sorted(
+            (d for d in work if d[0].workstream == ws), key=lambda d: (d[0].start_day, d[0].id)
+        ):
+            span = set(range((start - monday).days // 7, (end - monday).days // 7 + 1))
+            due = {(end - monday).days // 7} if t.milestone else set()
+            rows.append((ws, t.workstream_name, t.title, start, end, span, due))
+    committees: dict[str, list[tuple[PlanTask, dt.date, dt.date]]] = {}
     for m in meetings:
-        committees.setdefault(m.owner_role, []).append(m)
+        committees.setdefault(m[0].owner_role, []).append(m)
     for committee, items in committees.items():
-        span = {(m.start - monday).days // 7 for m in items}  # type: ignore[operator]
+        span = {(start - monday).days // 7 for _, start, _ in items}
         rows.append(
             (
                 "governance_meetings",
                 "Committee meetings",
                 f"{committee} meetings",
-                items[0].start,
-                items[-1].start,
+                items[0][1],
+                items[-1][1],
                 span,
                 set(),
             )
-        )  # type: ignore[arg-type]
+        )
     tints.setdefault("governance_meetings", "BFBFBF")
 
     thin = Side(style="thin", color="FFFFFF")
@@ -409,28 +421,34 @@ def plan_ics(
 _COMPARED = ("summary", "description", "dtstart", "dtend", "categories", "transp", "status", "location")
 
 
-def _content(event) -> tuple[tuple[str, bytes, tuple[tuple[str, str], ...]], ...]:  # type: ignore[no-untyped-def]
+Content = tuple[tuple[str, bytes, tuple[tuple[str, str], ...]], ...]
+Previous = tuple[int, Content, "Component"]
+
+
+def _content(event: Component) -> Content:
     """What a calendar program shows of an event, as it reads back from the file."""
     from icalendar import Event
 
     parsed = Event.from_ical(event.to_ical())
-    found = []
+    found: list[tuple[str, bytes, tuple[tuple[str, str], ...]]] = []
     for name in _COMPARED:
         if name in parsed:
-            values = parsed[name] if isinstance(parsed[name], list) else [parsed[name]]
-            for value in values:
-                found.append((name, value.to_ical(), tuple(sorted((k, str(v)) for k, v in value.params.items()))))
+            value: Any = parsed[name]
+            for item in value if isinstance(value, list) else [value]:
+                ical = item.to_ical()
+                params = tuple(sorted((str(k), str(v)) for k, v in item.params.items()))
+                found.append((name, ical if isinstance(ical, bytes) else str(ical).encode(), params))
     return tuple(found)
 
 
-def _sequence(event, before: tuple[int, tuple, object] | None) -> int:  # type: ignore[no-untyped-def,type-arg]
+def _sequence(event: Component, before: Previous | None) -> int:
     if before is None:
         return 0
     sequence, content, _ = before
     return sequence if _content(event) == content else sequence + 1
 
 
-def _previous_events(data: bytes | None) -> dict[str, tuple[int, tuple, object]]:  # type: ignore[type-arg]
+def _previous_events(data: bytes | None) -> dict[str, Previous]:
     """UID -> (SEQUENCE, content, event) of the calendar published before; nothing if it cannot be read."""
     if not data:
         return {}
@@ -438,7 +456,7 @@ def _previous_events(data: bytes | None) -> dict[str, tuple[int, tuple, object]]
 
     try:
         events = Calendar.from_ical(data).walk("VEVENT")
-        found = {}
+        found: dict[str, Previous] = {}
         for event in events:
             uid = str(event.get("uid", ""))
             if uid:

@@ -58,6 +58,14 @@ def _lanes(tasks: pd.DataFrame) -> list[int]:
     return lanes
 
 
+def _span(r: Any) -> tuple[dt.date, dt.date]:
+    """The first and last day of a dated task row (a row without an end date lasts its start day)."""
+    start = _day(r.start_date)
+    if start is None:
+        raise ValueError(f"task {r.task_id} has no start date")
+    return start, _day(r.end_date) or start
+
+
 def launch_plan(
     tasks: pd.DataFrame,
     effective: dt.date,
@@ -71,7 +79,7 @@ def launch_plan(
     dated = tasks[tasks["start_date"].notna()].copy()
     dated["_order"] = [order.get(w, len(order)) for w in dated["workstream"]]
     dated = dated.sort_values(["_order", "workstream", "start_date", "end_date", "task_id"], kind="stable")
-    rows: list[tuple[int, object]] = []
+    rows: list[tuple[int, Any]] = []
     ticks: list[tuple[int, str]] = []
     bands: list[tuple[int, int]] = []
     y = 0
@@ -97,11 +105,8 @@ def launch_plan(
                 orientation="h",
                 name=name,
                 y=[lane for lane, _ in part],
-                base=[_day(r.start_date).isoformat() for _, r in part],  # type: ignore[union-attr]
-                x=[
-                    ((_day(r.end_date) or _day(r.start_date)) - _day(r.start_date)).days * DAY_MS + DAY_MS  # type: ignore[operator]
-                    for _, r in part
-                ],
+                base=[_span(r)[0].isoformat() for _, r in part],
+                x=[(_span(r)[1] - _span(r)[0]).days * DAY_MS + DAY_MS for _, r in part],
                 marker={"color": colour, "line": {"color": "white", "width": 1}},
                 width=0.72,
                 hoverinfo="text",
@@ -112,8 +117,8 @@ def launch_plan(
     if meetings:
         fig.add_trace(
             go.Scatter(
-                x=[_day(r.start_date).isoformat() + " 12:00" for _, r in meetings],
-                y=[lane for lane, _ in meetings],  # type: ignore[union-attr]
+                x=[_span(r)[0].isoformat() + " 12:00" for _, r in meetings],
+                y=[lane for lane, _ in meetings],
                 mode="markers",
                 name="committee meeting",
                 marker={"symbol": "circle", "size": 9, "color": MEETING, "line": {"color": "white", "width": 1}},
@@ -125,7 +130,7 @@ def launch_plan(
     if milestones:
         fig.add_trace(
             go.Scatter(
-                x=[(_day(r.end_date) or _day(r.start_date)).isoformat() + " 23:59" for _, r in milestones],  # type: ignore[union-attr]
+                x=[_span(r)[1].isoformat() + " 23:59" for _, r in milestones],
                 y=[lane for lane, _ in milestones],
                 mode="markers",
                 name="milestone (end of task)",
