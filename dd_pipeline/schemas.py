@@ -1,4 +1,4 @@
-"""JSON Schema of every file format, generated from models.py into schemas/ (checked in)."""
+"""JSON Schema of every file format, generated from dd_pipeline/models/ into schemas/ (checked in)."""
 
 from __future__ import annotations
 
