@@ -196,7 +196,7 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
         raw: object = None
         try:
             raw = read_yaml(deal_path, base / "inputs")
-            deal = parse_model(Deal, raw, deal_path, base / "inputs")
+            deal = parse_model(Deal, raw, deal_path, base / "inputs", playbook.governance.context())
         except ProblemList as exc:
             intake.problems.extend(
                 InputProblem(p.file, p.row, p.field, p.value, not_a_type) if p.field == "alliance_type" else p

@@ -49,7 +49,7 @@ from dd_pipeline.models.framework import (
     Scale,
     ScaleKind,
 )
-from dd_pipeline.models.governance import CADENCE_BUSINESS_DAYS, Cadence, Governance
+from dd_pipeline.models.governance import Cadence, Governance, GovernanceFile
 from dd_pipeline.models.launch_plan import CommitteeMeetings, LaunchPlanSeed, SeedTask, Workstream
 from dd_pipeline.models.library import (
     Clause,
@@ -92,7 +92,6 @@ __all__ = [
     "Answer",
     "Band",
     "BandThresholds",
-    "CADENCE_BUSINESS_DAYS",
     "Cadence",
     "Category",
     "CategoryId",
@@ -117,6 +116,7 @@ __all__ = [
     "GAP_FINDINGS",
     "GapDirection",
     "Governance",
+    "GovernanceFile",
     "HOLIDAY_CALENDAR_HELP",
     "HomeOrganization",
     "Identifier",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import (
     Field,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from dd_pipeline.models.base import (
@@ -21,7 +23,7 @@ from dd_pipeline.models.base import (
     Text,
     control_character,
 )
-from dd_pipeline.models.governance import CADENCE_BUSINESS_DAYS, Governance
+from dd_pipeline.models.governance import DEFAULTS_KEY, Governance, known_cadences
 from dd_pipeline.models.organizations import (
     LETTER_COUNTRIES,
     HomeOrganization,
@@ -87,20 +89,30 @@ class Deal(Strict):
 
     @field_validator("clause_parameters")
     @classmethod
-    def _parameter_values(cls, value: dict[str, ParameterValue]) -> dict[str, ParameterValue]:
+    def _parameter_values(cls, value: dict[str, ParameterValue], info: ValidationInfo) -> dict[str, ParameterValue]:
         for name, given in value.items():
             for item in given if isinstance(given, list) else [given]:
                 if isinstance(item, str) and control_character(item):
                     raise ValueError(
                         f"{name} has {control_character(item)}; write it on one line without control characters"
                     )
-            if name.endswith("_cadence") and given not in CADENCE_BUSINESS_DAYS:
+            cadences = known_cadences(info)
+            if name.endswith("_cadence") and cadences is not None and given not in cadences:
                 raise ValueError(
                     f"{name} is {given!r}; expected one of "
-                    + ", ".join(CADENCE_BUSINESS_DAYS)
+                    + ", ".join(cadences)
                     + " (the launch plan schedules its meetings by it)"
                 )
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _playbook_governance(cls, data: Any, info: ValidationInfo) -> Any:
+        """With the playbook at hand, a deal.yaml without a governance block gets the playbook's defaults."""
+        with_playbook = isinstance(info.context, Mapping) and DEFAULTS_KEY in info.context
+        if with_playbook and isinstance(data, Mapping) and "governance" not in data:
+            return {**data, "governance": {}}
+        return data
 
     @property
     def partner_label(self) -> str:

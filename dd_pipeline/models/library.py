@@ -12,7 +12,7 @@ from pydantic import (
     model_validator,
 )
 
-from dd_pipeline.models.base import Identifier, ParameterValue, Strict
+from dd_pipeline.models.base import Identifier, Line, ParameterValue, Strict
 from dd_pipeline.models.framework import FindingKind
 from dd_pipeline.models.scoring import Band
 
@@ -150,3 +150,9 @@ class Clause(Strict):
 
 class ClauseFile(Strict):
     clauses: list[Clause]
+    escalation_tiers: list[Line] = Field(
+        default_factory=list,
+        description="Who considers an escalated issue at each tier, first tier first; a deal with more tiers "
+        "uses the last for the rest. May name the committees with {{ operating_committee }} and "
+        "{{ steering_committee }}. Exactly one file of assets/clauses/ gives it.",
+    )

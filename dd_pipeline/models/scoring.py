@@ -74,6 +74,13 @@ class ScoringRules(Strict):
     select_band: Band = Field(
         Band.high, description="Findings at this band or worse select a mitigation; milder ones only suggest it."
     )
+    key_item_weight: float = Field(
+        1.5,
+        ge=0,
+        le=3,
+        description="Questions whose dimension weighs at least this much for the deal's alliance type are "
+        "marked as key questions in the questionnaires.",
+    )
     disagreement_threshold: float = Field(
         0.4, ge=0, le=1, description="Spread of division means (0..1) at which a side is said to disagree."
     )

@@ -12,6 +12,7 @@ from dd_pipeline.models import (
     Challenge,
     Clause,
     Dimension,
+    GovernanceFile,
     LaunchPlanSeed,
     Mitigation,
     ScoringRules,
@@ -35,6 +36,8 @@ class Playbook:
     mitigations: list[Mitigation]
     clauses: list[Clause]
     launch_plan: LaunchPlanSeed
+    governance: GovernanceFile
+    escalation_tiers: list[str]  # who considers an escalated issue at each tier (assets/clauses/)
     fingerprint: str = field(default="")
 
     @cached_property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from jinja2 import StrictUndefined, TemplateSyntaxError
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from dd_pipeline.errors import InputProblem, shown
@@ -14,6 +14,7 @@ from dd_pipeline.models import (
     DimensionFile,
     MitigationFile,
 )
+from dd_pipeline.models.governance import listed
 from dd_pipeline.playbook.book import Playbook
 from dd_pipeline.playbook.placement import place
 from dd_pipeline.playbook.yaml_reading import rel_path
@@ -39,7 +40,7 @@ def cross_check(
         key, line = place(raws.get(path), loc)
         problems.append(InputProblem(rel_path(path, root), line, key, shown(value) if value else None, message))
 
-    def firstplace(path: Path, loc: tuple[int | str, ...]) -> str:
+    def first_place(path: Path, loc: tuple[int | str, ...]) -> str:
         key, line = place(raws.get(path), loc)
         return f"{rel_path(path, root)}, line {line}" if line else f"{rel_path(path, root)}, {key}"
 
@@ -49,7 +50,7 @@ def cross_check(
             key = ("dimensions", i)
             if d.id in seen:
                 add(path, (*key, "id"), d.id, f"is defined twice (first in {seen[d.id]})")
-            seen.setdefault(d.id, firstplace(path, (*key, "id")))
+            seen.setdefault(d.id, first_place(path, (*key, "id")))
             for t in d.weights:
                 if t not in types:
                     add(path, (*key, "weights", t), t, not_a_type)
@@ -75,7 +76,7 @@ def cross_check(
             key = ("mitigations", i)
             if m.id in seen_m:
                 add(path, (*key, "id"), m.id, f"is defined twice (first in {seen_m[m.id]})")
-            seen_m.setdefault(m.id, firstplace(path, (*key, "id")))
+            seen_m.setdefault(m.id, first_place(path, (*key, "id")))
             for ti, trig in enumerate(m.triggers):
                 for di, dim in enumerate(trig.dimensions):
                     if dim not in dims:
@@ -128,7 +129,7 @@ def cross_check(
             key = ("clauses", i)
             if c.id in seen_c:
                 add(path, (*key, "id"), c.id, f"is defined twice (first in {seen_c[c.id]})")
-            seen_c.setdefault(c.id, firstplace(path, (*key, "id")))
+            seen_c.setdefault(c.id, first_place(path, (*key, "id")))
             for j, t in enumerate(c.baseline_for):
                 if t not in types:
                     add(path, (*key, "baseline_for", j), t, not_a_type)
@@ -144,4 +145,72 @@ def cross_check(
                     None,
                     f"cannot be used: {exc.message} (on line {exc.lineno} of the template); "
                     "names go in {{ name }} and blocks in {% ... %}",
+                )
+
+
+TIER_NAMES = ("operating_committee", "steering_committee")  # what the wording of an escalation tier may name
+
+
+def check_governance(
+    pb: Playbook,
+    clause_files: list[tuple[Path, ClauseFile]],
+    root: Path,
+    problems: list[InputProblem],
+    raws: dict[Path, object],
+) -> None:
+    """The default cadences are cadences of governance.yaml; one clause file words the escalation tiers, and
+    each tier's wording names nothing but the committees."""
+
+    def add(path: Path, loc: tuple[int | str, ...], value: str | None, message: str) -> None:
+        key, line = place(raws.get(path), loc)
+        problems.append(InputProblem(rel_path(path, root), line, key, shown(value) if value else None, message))
+
+    governance_path = root / "framework" / "governance.yaml"
+    cadences = list(pb.governance.cadences)
+    for name in ("steering_cadence", "operating_cadence"):
+        value = getattr(pb.governance.defaults, name)
+        if value not in cadences:
+            add(
+                governance_path,
+                ("defaults", name),
+                value,
+                "is not one of the cadences above; expected one of " + listed(cadences),
+            )
+
+    worded = [(path, f) for path, f in clause_files if f.escalation_tiers]
+    if not worded and clause_files:
+        problems.append(
+            InputProblem(
+                "assets/clauses/",
+                None,
+                "escalation_tiers",
+                None,
+                "is in no file; one clause file must list who considers an escalated issue at each tier",
+            )
+        )
+    for path, _ in worded[1:]:
+        first = worded[0][0]
+        key, line = place(raws.get(first), ("escalation_tiers",))
+        add(
+            path,
+            ("escalation_tiers",),
+            None,
+            f"is given twice (first in {rel_path(first, root)}, line {line}); keep one",
+        )
+    templates = SandboxedEnvironment(undefined=StrictUndefined)
+    for path, cfile in worded:
+        for i, body in enumerate(cfile.escalation_tiers):
+            try:
+                names = meta.find_undeclared_variables(templates.parse(body))
+            except TemplateSyntaxError as exc:
+                add(path, ("escalation_tiers", i), body, f"cannot be used: {exc.message}; names go in {{{{ name }}}}")
+                continue
+            unknown = sorted(names - set(TIER_NAMES))
+            if unknown:
+                add(
+                    path,
+                    ("escalation_tiers", i),
+                    body,
+                    f"names {listed(unknown)}, which a tier cannot use; expected only "
+                    + " or ".join("{{ " + n + " }}" for n in TIER_NAMES),
                 )

@@ -11,12 +11,13 @@ from dd_pipeline.models import (
     ChallengeFile,
     ClauseFile,
     DimensionFile,
+    GovernanceFile,
     LaunchPlanSeed,
     MitigationFile,
     ScoringRules,
 )
 from dd_pipeline.playbook.book import Playbook, _CategoryFile
-from dd_pipeline.playbook.cross_checks import cross_check
+from dd_pipeline.playbook.cross_checks import check_governance, cross_check
 from dd_pipeline.playbook.placement import M, parse_model
 from dd_pipeline.playbook.yaml_reading import read_yaml, rel_path
 
@@ -33,6 +34,7 @@ def playbook_files(root: Path) -> list[Path]:
     return [
         framework / "categories.yaml",
         framework / "scoring.yaml",
+        framework / "governance.yaml",
         root / "challenges.yaml",
         *_files(framework / "dimensions"),
         *_files(root / "mitigations"),
@@ -89,6 +91,7 @@ def _read_playbook(root: Path) -> Playbook:
     framework = root / "framework"
     cats = load(_CategoryFile, framework / "categories.yaml")
     scoring = load(ScoringRules, framework / "scoring.yaml")
+    governance = load(GovernanceFile, framework / "governance.yaml")
     challenges = load(ChallengeFile, root / "challenges.yaml")
     dimension_files = load_many(DimensionFile, framework / "dimensions")
     mitigation_files = load_many(MitigationFile, root / "mitigations")
@@ -96,7 +99,7 @@ def _read_playbook(root: Path) -> Playbook:
     seed = load(LaunchPlanSeed, root / "launch_plan" / "seed.yaml")
     if problems:
         raise ProblemList(problems)
-    assert cats and scoring and challenges and seed  # for the type checker: problems would be set
+    assert cats and scoring and governance and challenges and seed  # for the type checker: problems would be set
 
     playbook = Playbook(
         root=root,
@@ -108,9 +111,12 @@ def _read_playbook(root: Path) -> Playbook:
         mitigations=[m for _, f in mitigation_files for m in f.mitigations],
         clauses=[c for _, f in clause_files for c in f.clauses],
         launch_plan=seed,
+        governance=governance,
+        escalation_tiers=[body for _, f in clause_files for body in f.escalation_tiers],
         fingerprint=playbook_fingerprint(root),
     )
     cross_check(playbook, dimension_files, mitigation_files, clause_files, root, problems, raws)
+    check_governance(playbook, clause_files, root, problems, raws)
     if problems:
         raise ProblemList(problems)
     return playbook

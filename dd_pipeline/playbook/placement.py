@@ -87,12 +87,14 @@ def _inner_model(annotation: object) -> object:
     return None
 
 
-def parse_model(model: type[M], raw: object, path: Path, root: Path) -> M:
+def parse_model(model: type[M], raw: object, path: Path, root: Path, context: dict[str, object] | None = None) -> M:
+    """``raw`` (from read_yaml) as ``model``; ``context`` reaches the model's validators (a deal is read with
+    its playbook's GovernanceFile.context())."""
     rel = rel_path(path, root)
     if raw is None:
         raise ProblemList([InputProblem(rel, None, None, None, "is empty; expected 'key: value' lines")])
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=context)
     except ValidationError as exc:
         problems = []
         for err in _union_as_one(exc.errors()):
