@@ -153,13 +153,14 @@ TIER_NAMES = ("operating_committee", "steering_committee")  # what the wording o
 
 def check_governance(
     pb: Playbook,
+    mitigation_files: list[tuple[Path, MitigationFile]],
     clause_files: list[tuple[Path, ClauseFile]],
     root: Path,
     problems: list[InputProblem],
     raws: dict[Path, object],
 ) -> None:
-    """The default cadences are cadences of governance.yaml; one clause file words the escalation tiers, and
-    each tier's wording names nothing but the committees."""
+    """The default cadences, and the cadences mitigations set, are cadences of governance.yaml; one clause file
+    words the escalation tiers, and each tier's wording names nothing but the committees."""
 
     def add(path: Path, loc: tuple[int | str, ...], value: str | None, message: str) -> None:
         key, line = place(raws.get(path), loc)
@@ -176,6 +177,15 @@ def check_governance(
                 value,
                 "is not one of the cadences above; expected one of " + listed(cadences),
             )
+
+    for path, mfile in mitigation_files:
+        for i, m in enumerate(mfile.mitigations):
+            for name, value in m.parameters.items():
+                if name.endswith("_cadence") and value not in cadences:
+                    expected = "is not a cadence of assets/framework/governance.yaml; expected one of " + listed(
+                        cadences
+                    )
+                    add(path, ("mitigations", i, "parameters", name), str(value), expected)
 
     worded = [(path, f) for path, f in clause_files if f.escalation_tiers]
     if not worded and clause_files:

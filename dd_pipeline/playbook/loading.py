@@ -116,7 +116,7 @@ def _read_playbook(root: Path) -> Playbook:
         fingerprint=playbook_fingerprint(root),
     )
     cross_check(playbook, dimension_files, mitigation_files, clause_files, root, problems, raws)
-    check_governance(playbook, clause_files, root, problems, raws)
+    check_governance(playbook, mitigation_files, clause_files, root, problems, raws)
     if problems:
         raise ProblemList(problems)
     return playbook
