@@ -13,7 +13,7 @@ from dd_pipeline.drafting.launch_plan import build_plan
 from dd_pipeline.intake.deal_folder import read_deal
 from dd_pipeline.intake.questionnaire import sheet_plans
 from dd_pipeline.matching import MatchResult
-from dd_pipeline.models import HomeOrganization
+from dd_pipeline.models import Deal, HomeOrganization
 from dd_pipeline.playbook import Playbook, load_playbook
 
 HOME = HomeOrganization(name="Home Test Co", short_name="HomeCo")
@@ -25,7 +25,7 @@ def _edit(path: Path, change: dict[str, object], under: str | None = None) -> No
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
-def _read(builder: DealBuilder, **deal_fields: object):  # type: ignore[no-untyped-def]
+def _read(builder: DealBuilder, **deal_fields: object) -> tuple[Playbook, Deal]:
     settings = builder.settings
     playbook = load_playbook(settings.assets_dir)
     folder = builder.deal("d1", {"decision_style": [3, 3, 3]}, **deal_fields)
@@ -36,7 +36,7 @@ def _read(builder: DealBuilder, **deal_fields: object):  # type: ignore[no-untyp
     return playbook, intake.deal
 
 
-def test_a_deal_gets_the_governance_defaults_of_the_playbook_key_by_key(builder: DealBuilder):
+def test_a_deal_gets_the_governance_defaults_of_the_playbook_key_by_key(builder: DealBuilder) -> None:
     governance = builder.settings.assets_dir / "framework" / "governance.yaml"
     _edit(governance, {"steering_committee": "Alliance Board", "escalation_days": [5, 7]}, under="defaults")
 
@@ -47,7 +47,7 @@ def test_a_deal_gets_the_governance_defaults_of_the_playbook_key_by_key(builder:
     assert deal.governance.operating_committee == "Alliance Team"  # deal.yaml wins where it speaks
 
 
-def test_a_cadence_added_to_the_playbook_can_be_chosen_and_spaces_the_meetings(builder: DealBuilder):
+def test_a_cadence_added_to_the_playbook_can_be_chosen_and_spaces_the_meetings(builder: DealBuilder) -> None:
     governance = builder.settings.assets_dir / "framework" / "governance.yaml"
     _edit(governance, {"every three weeks": 15}, under="cadences")
 
@@ -59,7 +59,7 @@ def test_a_cadence_added_to_the_playbook_can_be_chosen_and_spaces_the_meetings(b
     assert {b - a for a, b in zip(days, days[1:], strict=False)} == {15}
 
 
-def test_the_escalation_tiers_are_worded_in_the_clause_file(builder: DealBuilder):
+def test_the_escalation_tiers_are_worded_in_the_clause_file(builder: DealBuilder) -> None:
     clauses = builder.settings.assets_dir / "clauses" / "20_escalation_disputes.yaml"
     text = clauses.read_text(encoding="utf-8")
     clauses.write_text(text.replace("  - the Chief Executive Officers\n", "  - the Boards of Directors\n"), "utf-8")
@@ -79,7 +79,7 @@ def _starred(playbook: Playbook, alliance_type: str) -> int:
     return sum(1 for p in sheet_plans(playbook) for d in p.dimensions if p.is_key(d, alliance_type))
 
 
-def test_the_key_question_weight_comes_from_scoring_yaml(builder: DealBuilder):
+def test_the_key_question_weight_comes_from_scoring_yaml(builder: DealBuilder) -> None:
     scoring = builder.settings.assets_dir / "framework" / "scoring.yaml"
     before = _starred(load_playbook(builder.settings.assets_dir), "co_development")
     _edit(scoring, {"key_item_weight": 0})
