@@ -63,7 +63,7 @@ def shown(value: object) -> str:
     return text
 
 
-# Patterns of models.py in words.
+# Patterns of dd_pipeline/models/ in words.
 _PATTERNS = {
     r"^[a-z][a-z0-9_]{1,63}$": "expected an id of lowercase letters, digits and '_', starting with a letter",
     r"^C\d{2}$": "expected a challenge id such as C07",

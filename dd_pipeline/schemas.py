@@ -1,4 +1,4 @@
-"""JSON Schema of every file format, generated from models.py into schemas/ (checked in)."""
+"""JSON Schema of every file format, generated from dd_pipeline/models/ into schemas/ (checked in)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from dd_pipeline.models import (
     Deal,
     DimensionFile,
     Evidence,
+    GovernanceFile,
     HomeOrganization,
     LaunchPlanSeed,
     MitigationFile,
@@ -31,6 +32,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "framework_categories.schema.json": _CategoryFile,
     "framework_dimensions.schema.json": DimensionFile,
     "framework_scoring.schema.json": ScoringRules,
+    "framework_governance.schema.json": GovernanceFile,
     "challenges.schema.json": ChallengeFile,
     "mitigations.schema.json": MitigationFile,
     "clauses.schema.json": ClauseFile,

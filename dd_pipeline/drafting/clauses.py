@@ -10,6 +10,7 @@ and values from the inputs are passed as data, so text in a partner's name can n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,15 +18,8 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from dd_pipeline.matching import MatchResult
-from dd_pipeline.models import CADENCE_BUSINESS_DAYS, Clause, Deal, HomeOrganization
+from dd_pipeline.models import Clause, Deal, HomeOrganization
 from dd_pipeline.playbook import Playbook
-
-TIER_BODIES = (
-    "{operating}",
-    "{steering}",
-    "the Chief Executive Officers",
-    "a senior executive of each Party designated for the purpose",
-)
 
 
 @dataclass
@@ -74,14 +68,19 @@ def _date(value: Any) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+# The wording of the escalation tiers (assets/clauses/, escalation_tiers) names the committees as data.
+_TIER_TEXT = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
 def standard_context(deal: Deal, home: HomeOrganization, playbook: Playbook) -> dict[str, Any]:
     """The names every clause template may use."""
     gov = deal.governance
     types = {t.id: t.name for t in playbook.alliance_types}
     tiers = []
+    wording = playbook.escalation_tiers
+    committees = {"operating_committee": gov.operating_committee, "steering_committee": gov.steering_committee}
     for i, days in enumerate(gov.escalation_days, start=1):
-        body = TIER_BODIES[min(i - 1, len(TIER_BODIES) - 1)]
-        body = body.format(operating=f"the {gov.operating_committee}", steering=f"the {gov.steering_committee}")
+        body = _TIER_TEXT.from_string(wording[min(i - 1, len(wording) - 1)]).render(committees)
         tiers.append({"tier": i, "body": body, "days": days})
     context: dict[str, Any] = {
         "home_name": home.name,
@@ -170,7 +169,7 @@ def effective_context(playbook: Playbook, deal: Deal, home: HomeOrganization, ma
     context = standard_context(deal, home, playbook)
     for name, value in mitigation_parameters(matches).items():
         if name in CADENCES:
-            context[name] = more_frequent(context[name], value)
+            context[name] = more_frequent(context[name], value, playbook.governance.cadences)
         elif name in context:
             context[name] = value
     for name, value in deal.clause_parameters.items():
@@ -183,9 +182,9 @@ def effective_context(playbook: Playbook, deal: Deal, home: HomeOrganization, ma
 CADENCES = ("steering_cadence", "operating_cadence")
 
 
-def more_frequent(current: Any, proposed: Any) -> Any:
-    """The more frequent of two cadences (see models.CADENCE_BUSINESS_DAYS); an unknown one never wins."""
-    days = CADENCE_BUSINESS_DAYS
+def more_frequent(current: Any, proposed: Any, days: Mapping[str, int]) -> Any:
+    """The more frequent of two cadences (``days``: business days between meetings, from
+    assets/framework/governance.yaml); an unknown one never wins."""
     if str(proposed) not in days:
         return current
     if str(current) not in days:

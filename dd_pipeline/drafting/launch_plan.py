@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from dd_pipeline.findings import party_names, render_side_text
 from dd_pipeline.matching import MatchResult, resolve_owner
-from dd_pipeline.models import CADENCE_BUSINESS_DAYS, Deal, HomeOrganization, LaunchPlanSeed
+from dd_pipeline.models import Deal, GovernanceFile, HomeOrganization, LaunchPlanSeed
 from dd_pipeline.playbook import Playbook
 
 
@@ -193,7 +193,7 @@ def build_plan(
 
     staffed = tasks.get(seed.meetings.after_task or "")
     staffed_weekday = WEEKDAYS.between(day0, staffed.start) if staffed and staffed.start else 0
-    meetings = _meetings(deal, days, day0, seed, cadences or {}, staffed_weekday)
+    meetings = _meetings(deal, days, day0, seed, playbook.governance, cadences or {}, staffed_weekday)
     ordered = sorted(tasks.values(), key=lambda t: (t.start_day, t.workstream, t.id))
     return ordered + meetings
 
@@ -219,6 +219,7 @@ def _meetings(
     days: BusinessDays,
     day0: dt.date,
     seed: LaunchPlanSeed,
+    rules: GovernanceFile,
     cadences: dict[str, str],
     staffed_weekday: int,
 ) -> list[PlanTask]:
@@ -236,7 +237,7 @@ def _meetings(
         ("steering", gov.steering_committee, steering, seed.meetings.steering_first_day),
         ("operating", gov.operating_committee, operating, seed.meetings.operating_first_day),
     ):
-        step = CADENCE_BUSINESS_DAYS.get(str(cadence), CADENCE_BUSINESS_DAYS["monthly"])
+        step = rules.days_between(str(cadence), slug)
         day, n = max(first, staffed_weekday), 1
         while day <= last and days.at(day0, day) <= last_date:
             task = PlanTask(

@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import textwrap
 from pathlib import Path
 
 import yaml
 
 from dd_pipeline.errors import InputProblem, ProblemList
 from dd_pipeline.intake.questionnaire import questionnaire_filename, questionnaire_xlsx
-from dd_pipeline.models import Deal, HomeOrganization, Side
+from dd_pipeline.models import Deal, Governance, HomeOrganization, Side
 from dd_pipeline.playbook import Playbook
 
 QUESTIONNAIRES = "questionnaires"
@@ -27,8 +28,17 @@ def _field(key: str, value: object) -> str:
     return yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=100)
 
 
+def _comment(text: str) -> str:
+    """``text`` as YAML comment lines of at most 102 characters."""
+    return "".join(f"# {line}\n" for line in textwrap.wrap(text, width=100))
+
+
 def deal_yaml_text(deal: Deal, playbook: Playbook) -> str:
-    """deal.yaml for ``deal``, with a comment above every key saying what it is for."""
+    """deal.yaml for ``deal``, with a comment above every key saying what it is for. A deal made without a
+    governance block gets the playbook's (assets/framework/governance.yaml)."""
+    context = playbook.governance.context()
+    if "governance" not in deal.model_fields_set:
+        deal = deal.model_copy(update={"governance": Governance.model_validate({}, context=context)})
     data = deal.model_dump(exclude_none=True)
     types = ", ".join(playbook.alliance_type_ids)
     governance = data["governance"]
@@ -60,12 +70,15 @@ def deal_yaml_text(deal: Deal, playbook: Playbook) -> str:
         "\n# deal_team: the people on your side who negotiate the deal (name, role, optional email); the\n"
         "# report and the launch plan assign work to them by role.\n",
         _field("deal_team", data["deal_team"]),
-        "\n# governance: how the alliance will be steered; these names and numbers go into the draft\n"
-        "# governance and escalation clauses. Cadences: weekly, every two weeks, monthly, every two months,\n"
-        "# quarterly. escalation_days: business days allowed at each step of escalation, first step first\n"
-        "# (one to five steps, each 1 to 90 days). meeting_time (HH:MM), meeting_minutes and meeting_timezone\n"
-        "# (such as Europe/Berlin; default: the home organization's timezone, else UTC) place the committee\n"
-        "# meetings in the launch plan calendar.\n",
+        "\n"
+        + _comment(
+            "governance: how the alliance will be steered; these names and numbers go into the draft governance "
+            f"and escalation clauses. Cadences: {', '.join(playbook.governance.cadences)}. escalation_days: "
+            "business days allowed at each step of escalation, first step first (one to five steps, each 1 to "
+            "90 days). meeting_time (HH:MM), meeting_minutes and meeting_timezone (such as Europe/Berlin; "
+            "default: the home organization's timezone, else UTC) place the committee meetings in the launch "
+            "plan calendar."
+        ),
         _field("governance", governance),
         "\n# clause_parameters: values that go straight into the draft clauses and override everything else.\n"
         "# Some have no default and legal must set them, such as governing_law; the run names any missing:\n"
@@ -82,7 +95,7 @@ def deal_yaml_text(deal: Deal, playbook: Playbook) -> str:
         _field("page_size", data["page_size"]) if "page_size" in data else "# page_size: A4\n",
     ]
     text = "".join(parts)
-    parsed = Deal.model_validate(yaml.safe_load(text))
+    parsed = Deal.model_validate(yaml.safe_load(text), context=context)
     if parsed != deal:  # a value that does not survive the round trip must never be written
         raise ValueError("deal.yaml would not read back as the deal it was written from")
     return text

@@ -26,7 +26,6 @@ ABOUT_SHEET = "About you"
 SECONDS_PER_ANSWER = 15
 NOT_APPLICABLE_CHOICE = "not applicable"
 UNKNOWN_CHOICE = "don't know"
-KEY_WEIGHT = 1.5  # questions that count at least this much for the deal's alliance type are marked
 
 # Category sheets: a title row, a counts row, the headings, then one row per dimension.
 HEADER_ROW = 3
@@ -98,6 +97,11 @@ class SheetPlan:
     category: Category
     dimensions: list[Dimension]
     first_number: int
+    key_weight: float  # scoring.yaml key_item_weight: a question whose dimension weighs this much is marked
+
+    def is_key(self, dimension: Dimension, alliance_type: str) -> bool:
+        """Whether the question counts most for this kind of alliance (marked with a star)."""
+        return dimension.weight_for(alliance_type) >= self.key_weight
 
     @property
     def name(self) -> str:
@@ -122,7 +126,7 @@ def sheet_plans(playbook: Playbook) -> list[SheetPlan]:
     for category in playbook.categories:
         dims = [d for d in playbook.dimensions if d.category == category.id]
         if dims:
-            plans.append(SheetPlan(category, dims, number))
+            plans.append(SheetPlan(category, dims, number, playbook.scoring.key_item_weight))
             number += len(dims)
     return plans
 

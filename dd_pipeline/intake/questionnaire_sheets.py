@@ -24,7 +24,6 @@ from dd_pipeline.intake.questionnaire import (
     HEADER_ROW,
     HIGH_COL,
     ID_COL,
-    KEY_WEIGHT,
     LEVEL_HINT,
     LEVELS,
     LOW_COL,
@@ -116,7 +115,7 @@ def write_instructions(
     alliance_type = next((t.name for t in playbook.alliance_types if t.id == deal.alliance_type), deal.alliance_type)
     questions = sum(len(p.dimensions) for p in plans)
     cells = sum(p.answer_cells for p in plans)
-    keyed = sum(1 for p in plans for d in p.dimensions if d.weight_for(deal.alliance_type) >= KEY_WEIGHT)
+    keyed = sum(1 for p in plans for d in p.dimensions if p.is_key(d, deal.alliance_type))
     sheet.sheet_view.showGridLines = False
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 92
@@ -184,7 +183,7 @@ def write_instructions(
         cell.fill = HEADER_FILL
     row += 1
     for plan in plans:
-        marked = sum(1 for d in plan.dimensions if d.weight_for(deal.alliance_type) >= KEY_WEIGHT)
+        marked = sum(1 for d in plan.dimensions if plan.is_key(d, deal.alliance_type))
         sheet.cell(row, 1, plan.name).font = Font(bold=True)
         _text(
             sheet,
@@ -315,7 +314,7 @@ def write_category(sheet: Worksheet, plan: SheetPlan, alliance_type: str, own: s
     rules: dict[str, list[str]] = {}
     for offset, dim in enumerate(plan.dimensions):
         row = FIRST_ROW + offset
-        key = dim.weight_for(alliance_type) >= KEY_WEIGHT
+        key = plan.is_key(dim, alliance_type)
         sheet[f"{ID_COL}{row}"] = dim.id
         sheet[f"{NUMBER_COL}{row}"] = f"{plan.first_number + offset}{' ' + STAR if key else ''}"
         sheet[f"{QUESTION_COL}{row}"] = CellRichText(

@@ -98,7 +98,9 @@ def _dimensions(pb: Playbook) -> list[str]:
         f"{len(pb.dimensions)} dimensions in {len(pb.categories)} categories. Scale: the answer points and the "
         "kind of scale. Direction: which end is better (symmetric: a style, neither end is). Perspective: "
         "both (each organization rates itself and the other) or self (each rates only itself). Weight: the "
-        "default, with the weights for particular alliance types in brackets.",
+        "default, with the weights for particular alliance types in brackets. A question whose weight for the "
+        f"deal's alliance type is {_number(pb.scoring.key_item_weight)} or more is starred as a key question in the "
+        "questionnaires (`key_item_weight` in scoring.yaml).",
         "",
     ]
     for category in pb.categories:
@@ -169,6 +171,30 @@ def _clause(c: Clause) -> list[str]:
     return out
 
 
+def _governance(pb: Playbook) -> list[str]:
+    gov = pb.governance.defaults
+    out = [
+        "## Governance",
+        "",
+        "What a deal gets unless its deal.yaml says otherwise (framework/governance.yaml): the "
+        f"{_line(gov.steering_committee)} meets {gov.steering_cadence} and the {_line(gov.operating_committee)} "
+        f"{gov.operating_cadence}, at {gov.meeting_time} for {gov.meeting_minutes} minutes; escalation allows "
+        f"{', '.join(str(d) for d in gov.escalation_days)} business days at its tiers.",
+        "",
+        "| cadence | business days between meetings |",
+        "| --- | --- |",
+    ]
+    out += [f"| {_cell(name)} | {days} |" for name, days in pb.governance.cadences.items()]
+    out += [
+        "",
+        "Who considers an escalated issue, by tier (`escalation_tiers` in assets/clauses/; the committees are "
+        "the deal's):",
+        "",
+    ]
+    out += [f"{i}. `{_line(body)}`" for i, body in enumerate(pb.escalation_tiers, start=1)]
+    return [*out, ""]
+
+
 def render_catalogue(pb: Playbook) -> str:
     """The catalogue of a loaded playbook as Markdown."""
     out = [
@@ -192,12 +218,20 @@ def render_catalogue(pb: Playbook) -> str:
         "| --- | --- | --- | --- |",
     ]
     out += [f"| {c.id} | {c.group.value} | {_cell(c.title)} | {'yes' if c.costliest else ''} |" for c in pb.challenges]
-    out += ["", "## Mitigations", "", f"{len(pb.mitigations)} mitigation strategies.", ""]
+    out += [
+        "",
+        "## Mitigations",
+        "",
+        f"{len(pb.mitigations)} mitigation strategies. A finding at {pb.scoring.select_band.value} or worse selects "
+        "the mitigations it triggers; milder findings only suggest them (`select_band` in scoring.yaml).",
+        "",
+    ]
     for m in pb.mitigations:
         out += _mitigation(pb, m)
     out += ["## Clauses", "", f"{len(pb.clauses)} clause templates, in drafting order.", ""]
     for c in pb.clauses:
         out += _clause(c)
+    out += _governance(pb)
     seed = pb.launch_plan
     out += [
         "## Launch-plan seed",
