@@ -169,7 +169,7 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
     from docx.enum.section import WD_ORIENT
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Inches, Mm, Pt, RGBColor
+    from docx.shared import Cm, Inches, Length, Mm, Pt, RGBColor
 
     doc = Document()
     stamp = dt.datetime.combine(deal.term_sheet_date, dt.time())
@@ -197,7 +197,7 @@ def clauses_docx(deal: Deal, home: HomeOrganization, draft: ClauseDraft, facts: 
     section.orientation = WD_ORIENT.PORTRAIT
     if deal.paper_for(home) == "Letter":
         section.page_width, section.page_height = Inches(8.5), Inches(11)
-        margin = Inches(1)
+        margin: Length = Inches(1)
     else:
         section.page_width, section.page_height = Mm(210), Mm(297)
         margin = Cm(2.5)

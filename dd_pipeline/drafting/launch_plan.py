@@ -161,22 +161,22 @@ def build_plan(
                 "seed",
             )
     for match in matches.selected:
-        for t in match.mitigation.tasks:
-            if t.id in tasks:
-                existing = tasks[t.id]
+        for spec in match.mitigation.tasks:
+            if spec.id in tasks:
+                existing = tasks[spec.id]
                 existing.gaps.extend(d for d in match.dimensions if d not in existing.gaps)
                 continue
-            tasks[t.id] = PlanTask(
-                t.id,
-                t.workstream,
-                names.get(t.workstream, t.workstream),
-                render_side_text(t.title, match.sides, names_of),
-                resolve_owner(t.owner, match.sides),
-                t.owner_role,
-                t.start_day,
-                t.duration_days,
-                list(t.depends_on),
-                t.milestone,
+            tasks[spec.id] = PlanTask(
+                spec.id,
+                spec.workstream,
+                names.get(spec.workstream, spec.workstream),
+                render_side_text(spec.title, match.sides, names_of),
+                resolve_owner(spec.owner, match.sides),
+                spec.owner_role,
+                spec.start_day,
+                spec.duration_days,
+                list(spec.depends_on),
+                spec.milestone,
                 f"mitigation:{match.mitigation.id}",
                 list(match.dimensions),
             )

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -234,7 +236,7 @@ def _answer_from_row(row: Row, playbook: Playbook, intake: Intake) -> AnswerReco
     )
 
 
-def _plain(err: dict, found: str) -> str:  # type: ignore[type-arg]
+def _plain(err: Mapping[str, Any], found: str) -> str:
     """A cell's problem in plain words; an empty cell is called empty whatever the column expects."""
     if found.strip() == "" or err.get("type") == "missing":
         if err.get("type") in ("enum", "literal_error"):

@@ -38,7 +38,9 @@ def read_overrides(deal_dir: Path, base: Path, playbook: Playbook) -> tuple[list
         parsed = parse_model(OverrideFile, raw, path, base / "inputs")
     except ProblemList as exc:
         return [], [_plain(p) for p in exc.problems]
-    records, problems, seen = [], [], {}
+    records: list[OverrideRecord] = []
+    problems: list[InputProblem] = []
+    seen: dict[str, int] = {}
     for i, o in enumerate(parsed.overrides):
         if o.dimension not in playbook.dimension_by_id:
             problems.append(

@@ -276,5 +276,5 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]  # type: ignore[union-attr]
+        return value.isoformat()[:10]
     return str(value)

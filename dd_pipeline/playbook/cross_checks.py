@@ -64,8 +64,8 @@ def cross_check(
         task_ids.update(t.id for t in w.tasks)
     seed_path = root / "launch_plan" / "seed.yaml"
     for wi, w in enumerate(pb.launch_plan.workstreams):
-        for ti, t in enumerate(w.tasks):
-            for di, dep in enumerate(t.depends_on):
+        for ti, task in enumerate(w.tasks):
+            for di, dep in enumerate(task.depends_on):
                 if dep not in task_ids:
                     loc = ("workstreams", wi, "tasks", ti, "depends_on", di)
                     add(seed_path, loc, dep, "is not a task id")
@@ -110,34 +110,34 @@ def cross_check(
                         "is not a clause id in assets/clauses/" + (f" (did you mean '{close[0]}'?)" if close else ""),
                     )
             own_tasks = {t.id for t in m.tasks}
-            for ti, task in enumerate(m.tasks):
-                if task.workstream not in ws_ids:
+            for ti, spec in enumerate(m.tasks):
+                if spec.workstream not in ws_ids:
                     add(
                         path,
                         (*key, "tasks", ti, "workstream"),
-                        task.workstream,
+                        spec.workstream,
                         "is not a workstream id in assets/launch_plan/seed.yaml",
                     )
-                for di, dep in enumerate(task.depends_on):
+                for di, dep in enumerate(spec.depends_on):
                     if dep not in task_ids and dep not in own_tasks:
                         add(path, (*key, "tasks", ti, "depends_on", di), dep, "is not a task id")
 
     seen_c: dict[str, str] = {}
     templates = SandboxedEnvironment(undefined=StrictUndefined)
     for path, cfile in clause_files:
-        for i, c in enumerate(cfile.clauses):
+        for i, clause in enumerate(cfile.clauses):
             key = ("clauses", i)
-            if c.id in seen_c:
-                add(path, (*key, "id"), c.id, f"is defined twice (first in {seen_c[c.id]})")
-            seen_c.setdefault(c.id, first_place(path, (*key, "id")))
-            for j, t in enumerate(c.baseline_for):
+            if clause.id in seen_c:
+                add(path, (*key, "id"), clause.id, f"is defined twice (first in {seen_c[clause.id]})")
+            seen_c.setdefault(clause.id, first_place(path, (*key, "id")))
+            for j, t in enumerate(clause.baseline_for):
                 if t not in types:
                     add(path, (*key, "baseline_for", j), t, not_a_type)
-            for j, other in enumerate(c.excludes):
-                if other not in clause_ids or other == c.id:
+            for j, other in enumerate(clause.excludes):
+                if other not in clause_ids or other == clause.id:
                     add(path, (*key, "excludes", j), other, "is not the id of another clause in assets/clauses/")
             try:
-                templates.parse(c.template)
+                templates.parse(clause.template)
             except TemplateSyntaxError as exc:
                 add(
                     path,

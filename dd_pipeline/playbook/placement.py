@@ -127,9 +127,9 @@ _KINDS = {
 }
 
 
-def _union_as_one(errors: list) -> list:  # type: ignore[type-arg]
+def _union_as_one(errors: list) -> list:
     """Pydantic reports a value that fits none of several kinds once per kind; a user needs one message."""
-    by_place: dict[tuple[object, ...], list] = {}  # type: ignore[type-arg]
+    by_place: dict[tuple[object, ...], list] = {}
     for err in errors:
         loc = tuple(err["loc"])
         if loc and isinstance(loc[-1], str) and loc[-1] in _KINDS:

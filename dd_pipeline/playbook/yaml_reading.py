@@ -58,7 +58,7 @@ _YAML_PLAIN = {
 }
 
 
-class YamlMapping(dict):  # type: ignore[type-arg]
+class YamlMapping(dict):
     """A YAML file's top-level mapping that remembers the YAML nodes, to name lines in messages."""
 
     node: yaml.Node | None = None

@@ -138,7 +138,7 @@ EVIDENCE_FIELDS = [
 ]
 
 
-def _records(deal_id: str, items: list, fields: list[str]) -> pd.DataFrame:  # type: ignore[type-arg]
+def _records(deal_id: str, items: list, fields: list[str]) -> pd.DataFrame:
     df = pd.DataFrame([[getattr(i, f) for f in fields] for i in items], columns=fields)
     df.insert(0, "deal_id", deal_id)
     if "raw_value" in df:
