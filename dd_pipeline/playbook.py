@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ValidationError
 
 from dd_pipeline.errors import InputProblem, ProblemList, plain_validation_message, shown
+from dd_pipeline.maturity.models import MaturityModel
 from dd_pipeline.models import (
     AllianceType,
     Category,
@@ -55,6 +56,7 @@ class Playbook:
     mitigations: list[Mitigation]
     clauses: list[Clause]
     launch_plan: LaunchPlanSeed
+    maturity: MaturityModel
     fingerprint: str = field(default="")
 
     @cached_property
@@ -350,6 +352,7 @@ def playbook_files(root: Path) -> list[Path]:
     return [
         framework / "categories.yaml",
         framework / "scoring.yaml",
+        framework / "maturity.yaml",
         root / "challenges.yaml",
         *_files(framework / "dimensions"),
         *_files(root / "mitigations"),
@@ -411,9 +414,10 @@ def _read_playbook(root: Path) -> Playbook:
     mitigation_files = load_many(MitigationFile, root / "mitigations")
     clause_files = load_many(ClauseFile, root / "clauses")
     seed = load(LaunchPlanSeed, root / "launch_plan" / "seed.yaml")
+    maturity = load(MaturityModel, framework / "maturity.yaml")
     if problems:
         raise ProblemList(problems)
-    assert cats and scoring and challenges and seed  # for the type checker: problems would be set
+    assert cats and scoring and challenges and seed and maturity  # for the type checker: problems would be set
 
     playbook = Playbook(
         root=root,
@@ -425,9 +429,23 @@ def _read_playbook(root: Path) -> Playbook:
         mitigations=[m for _, f in mitigation_files for m in f.mitigations],
         clauses=[c for _, f in clause_files for c in f.clauses],
         launch_plan=seed,
+        maturity=maturity,
         fingerprint=playbook_fingerprint(root),
     )
     _cross_check(playbook, dimension_files, mitigation_files, clause_files, root, problems, raws)
+    # the maturity model's fallback names a dimension
+    fallback = maturity.rule.fallback_dimension
+    if fallback not in playbook.dimension_by_id:
+        key, line = _place(raws.get(framework / "maturity.yaml"), ("rule", "fallback_dimension"))
+        problems.append(
+            InputProblem(
+                _rel(framework / "maturity.yaml", root),
+                line,
+                key,
+                shown(fallback),
+                "is not a dimension id in assets/framework/dimensions/",
+            )
+        )
     if problems:
         raise ProblemList(problems)
     return playbook

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from dd_pipeline.errors import InputProblem, ProblemList, plain_validation_message
 from dd_pipeline.errors import shown as quoted
+from dd_pipeline.intake.maturity import MaturityRecord, read_maturity
 from dd_pipeline.intake.overrides import read_overrides
 from dd_pipeline.intake.tables import Row, display_path, read_table
 from dd_pipeline.intake.workbook import answer_rows, is_questionnaire, response_files
@@ -97,6 +98,7 @@ class Intake:
 class DealIntake(Intake):
     deal: Deal | None = None
     overrides: list = field(default_factory=list)  # list[OverrideRecord]
+    maturity: list[MaturityRecord] = field(default_factory=list)  # maturity.csv and questionnaires' sheet
 
 
 def answer_files(folder: Path) -> list[Path]:
@@ -233,6 +235,9 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
         general = [a for a in home.answers if (a.respondent_id, a.rated_side, a.dimension_id) not in specific]
         intake.answers = general + intake.answers
     _read_evidence(deal_dir / "evidence.csv", base, playbook, intake)
+    intake.maturity, maturity_problems = read_maturity(deal_dir, base, playbook.maturity)
+    for problem, bad_row in maturity_problems:
+        intake.reject(problem, bad_row)
     intake.overrides, override_problems = read_overrides(deal_dir, base, playbook)
     intake.problems.extend(override_problems)
     _overrides_without_gap(intake, base)
