@@ -326,7 +326,8 @@ likely_challenges = _scoring_asset(
 def gap_reports(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    """gaps.csv, category_scores.csv, perception_gaps.csv, internal_disagreement.csv, challenges.csv."""
+    """gaps.csv, category_scores.csv, perception_gaps.csv, internal_disagreement.csv, challenges.csv,
+    maturity.csv."""
     deal_id = context.partition_key
     folder = deal_folder(context, project)
     with warehouse.connect(read_only=True) as con, step(context, "writing the gap tables (gaps.csv ...)"):
