@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from dd_pipeline.errors import InputProblem, ProblemList, shown
-from dd_pipeline.intake.questionnaire import (
+from dd_pipeline.intake.questionnaire_layout import (
     ABOUT_FIELDS,
     ABOUT_SHEET,
     ABOUT_VALUE_COL,
