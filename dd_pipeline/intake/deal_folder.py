@@ -16,6 +16,7 @@ from dd_pipeline.intake.maturity import MaturityRecord, read_maturity
 from dd_pipeline.intake.overrides import read_overrides
 from dd_pipeline.intake.tables import Row, display_path, read_table
 from dd_pipeline.intake.workbook import answer_rows, is_questionnaire, response_files
+from dd_pipeline.intake.workbook_extra_sheets import WorkbookRows
 from dd_pipeline.models import (
     ANSWER_COLUMNS,
     DEAL_ID_PATTERN,
@@ -80,6 +81,8 @@ class Intake:
     evidence: list[EvidenceRecord] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     quarantine: list[Quarantined] = field(default_factory=list)
+    # questionnaires' maturity, people and contacts rows, by file (the answers of the same files are used)
+    workbook_rows: dict[str, WorkbookRows] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[InputProblem]:
@@ -99,6 +102,14 @@ class DealIntake(Intake):
     deal: Deal | None = None
     overrides: list = field(default_factory=list)  # list[OverrideRecord]
     maturity: list[MaturityRecord] = field(default_factory=list)  # maturity.csv and questionnaires' sheet
+
+    def questionnaire_people(self) -> list[Row]:
+        """The people.csv-shaped rows of the questionnaires (one per respondent who gave function or role)."""
+        return [r for rows in self.workbook_rows.values() for r in rows.people]
+
+    def questionnaire_contacts(self) -> list[Row]:
+        """The contacts.csv-shaped rows of the questionnaires' "Your contacts" sheets."""
+        return [r for rows in self.workbook_rows.values() for r in rows.contacts]
 
 
 def answer_files(folder: Path) -> list[Path]:
@@ -235,7 +246,8 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
         general = [a for a in home.answers if (a.respondent_id, a.rated_side, a.dimension_id) not in specific]
         intake.answers = general + intake.answers
     _read_evidence(deal_dir / "evidence.csv", base, playbook, intake)
-    intake.maturity, maturity_problems = read_maturity(deal_dir, base, playbook.maturity)
+    sheets = [r for rows in intake.workbook_rows.values() for r in rows.maturity]
+    intake.maturity, maturity_problems = read_maturity(deal_dir, base, playbook.maturity, sheets)
     for problem, bad_row in maturity_problems:
         intake.reject(problem, bad_row)
     intake.overrides, override_problems = read_overrides(deal_dir, base, playbook)
@@ -363,7 +375,7 @@ def _read_answers(
     read: list[tuple[Path, list[Row]]] = []
     for path in files:
         try:
-            read.append((path, answer_rows(path, base, playbook, intake.problems)))
+            read.append((path, answer_rows(path, base, playbook, intake.problems, intake.workbook_rows)))
         except ProblemList as exc:
             unreadable += 1
             for p in exc.problems:
@@ -376,6 +388,7 @@ def _read_answers(
             twin = _twin_workbook(rows, workbooks, playbook)
             if twin is not None:
                 intake.reject(twin)
+                intake.workbook_rows.pop(twin.file, None)
                 continue
         for row in rows:
             record = _answer_from_row(row, playbook, intake)

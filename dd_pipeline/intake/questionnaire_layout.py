@@ -125,3 +125,55 @@ def minutes_for(answer_cells: int) -> int:
 
 def questionnaire_filename(deal_id: str, side: Side, respondent_id: str | None = None) -> str:
     return f"{deal_id}_{side.value}{'_' + respondent_id if respondent_id else ''}.xlsx"
+
+
+# --------------------------------------------------------------------------------------------------
+# The respondent's place in the alliance, the maturity self-assessment and the respondent's contacts.
+# Workbooks made before these existed lack them; the reader then yields no such rows.
+# --------------------------------------------------------------------------------------------------
+
+# "About you", below ABOUT_FIELDS
+ALLIANCE_FIELDS: tuple[tuple[str, str, int], ...] = (
+    ("function", "Function", 9),
+    ("alliance_role", "Role in the alliance", 10),
+)
+ALLIANCE_ROLES = ("sponsor", "governance", "project_lead", "core_team", "peripheral")
+ALLIANCE_ROLE_HINT = (
+    "sponsor: the executive who answers for the alliance; governance: sits on its committees; project_lead: "
+    "leads a project or workstream; core_team: works on it most days; peripheral: is called in now and then"
+)
+FUNCTION_HINT = "Your function, for example R&D, Marketing, Legal or Manufacturing."
+
+# "Maturity": a title row, a note, the headings, then one row per area of the maturity model.
+MATURITY_SHEET = "Maturity"
+MATURITY_HEADER_ROW = 3
+MATURITY_FIRST_ROW = 4
+MATURITY_ID_COL, MATURITY_AREA_COL, MATURITY_LEVEL_COL = "A", "B", "G"
+MATURITY_DESCRIPTION_COLS = "CDEF"  # level 1 to 4
+MATURITY_CHOICES = ("1", "2", "3", "4")
+
+
+def maturity_headings(own: str) -> tuple[str, ...]:
+    return ("id", "Area", "Level 1", "Level 2", "Level 3", "Level 4", f"{own} today\n(pick 1-4)")
+
+
+# "Your contacts": a title row, a note, the headings, then CONTACT_ROWS empty rows.
+CONTACTS_SHEET = "Your contacts"
+CONTACTS_HEADER_ROW = 3
+CONTACTS_FIRST_ROW = 4
+CONTACT_ROWS = 30
+CONTACT_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("person", "Person you deal with", "A"),
+    ("organization", "Their organization", "B"),
+    ("frequency", "How often", "C"),
+    ("importance", "How important for the alliance", "D"),
+    ("close", "Close (trusted, informal)", "E"),
+)
+FREQUENCIES = ("daily", "weekly", "monthly", "rarely")
+IMPORTANCES = ("high", "medium", "low")
+CLOSE_CHOICES = ("yes", "no")
+
+# dd_meta: the two organizations' names (for the organization dropdown) and the deal's roster (people.csv):
+# the name shown in the person dropdown, the person id and the organization.
+META_ORGANIZATIONS_COL = "H"
+META_ROSTER_COLS = ("J", "K", "L")
