@@ -30,14 +30,15 @@ class MaturityRecord:
 
 
 def maturity_files(deal_dir: Path) -> list[Path]:
-    """maturity.csv (or .xlsx) of a deal folder, when there is one."""
-    return [p for p in (deal_dir / MATURITY_FILE, deal_dir / "maturity.xlsx") if p.is_file()]
+    """maturity.csv of a deal folder, when there is one (an .xlsx at the top of a deal folder is an answers
+    workbook, so the levels of a workbook come from its "Maturity" sheet)."""
+    return [p for p in (deal_dir / MATURITY_FILE,) if p.is_file()]
 
 
 def read_maturity(
     deal_dir: Path, base: Path, model: MaturityModel, sheet_rows: list[Row] | None = None
 ) -> tuple[list[MaturityRecord], list[tuple[InputProblem, Row | None]]]:
-    """The maturity answers of a deal: maturity.csv (or .xlsx) and the rows of questionnaires' "Maturity"
+    """The maturity answers of a deal: maturity.csv and the rows of questionnaires' "Maturity"
     sheets, with one (problem, row) per bad cell; a file that cannot be read at all has row None."""
     rows: list[Row] = []
     problems: list[tuple[InputProblem, Row | None]] = []
