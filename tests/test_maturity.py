@@ -204,6 +204,15 @@ def test_twice_the_same_area_and_one_person_on_two_sides_are_refused(builder, pl
     ) in text
 
 
+def test_a_maturity_respondent_is_on_the_side_the_answers_give(builder, playbook):
+    with pytest.raises(ProblemList) as caught:
+        run(builder, playbook, [["P01", "home", "", "reputation", "2"]])
+    assert (
+        "inputs/deals/d1/maturity.csv, row 2, respondent_id: 'P01' is given as home here but as partner in "
+        "inputs/deals/d1/answers_partner.csv row 2; a respondent id names one person, on one side"
+    ) in str(caught.value)
+
+
 def test_a_misspelt_column_is_named(builder, playbook):
     folder = builder.deal("d1", {"decision_style": [1, 1, 1]})
     builder.home_answers(ANSWERS)

@@ -247,7 +247,8 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
         intake.answers = general + intake.answers
     _read_evidence(deal_dir / "evidence.csv", base, playbook, intake)
     sheets = [r for rows in intake.workbook_rows.values() for r in rows.maturity]
-    intake.maturity, maturity_problems = read_maturity(deal_dir, base, playbook.maturity, sheets)
+    known = {a.respondent_id: (a.respondent_side, a.source_file, a.source_row) for a in intake.answers}
+    intake.maturity, maturity_problems = read_maturity(deal_dir, base, playbook.maturity, sheets, known)
     for problem, bad_row in maturity_problems:
         intake.reject(problem, bad_row)
     intake.overrides, override_problems = read_overrides(deal_dir, base, playbook)

@@ -36,10 +36,15 @@ def maturity_files(deal_dir: Path) -> list[Path]:
 
 
 def read_maturity(
-    deal_dir: Path, base: Path, model: MaturityModel, sheet_rows: list[Row] | None = None
+    deal_dir: Path,
+    base: Path,
+    model: MaturityModel,
+    sheet_rows: list[Row] | None = None,
+    known: dict[str, tuple[str, str, int]] | None = None,
 ) -> tuple[list[MaturityRecord], list[tuple[InputProblem, Row | None]]]:
     """The maturity answers of a deal: maturity.csv and the rows of questionnaires' "Maturity"
-    sheets, with one (problem, row) per bad cell; a file that cannot be read at all has row None."""
+    sheets, with one (problem, row) per bad cell; a file that cannot be read at all has row None.
+    ``known``: respondent id -> (side, file, row) from the answers, which a maturity row must agree with."""
     rows: list[Row] = []
     problems: list[tuple[InputProblem, Row | None]] = []
     for path in maturity_files(deal_dir):
@@ -51,7 +56,27 @@ def read_maturity(
     found: list[tuple[InputProblem, Row]] = []
     records = maturity_from_rows(rows, model, found)
     problems.extend(found)
-    return records, problems
+    by_row = {(r.file, r.number): r for r in rows}
+    kept = []
+    for record in records:
+        side, file, number = (known or {}).get(record.respondent_id, (record.respondent_side, "", 0))
+        if side == record.respondent_side:
+            kept.append(record)
+            continue
+        problems.append(
+            (
+                InputProblem(
+                    record.source_file,
+                    record.source_row,
+                    "respondent_id",
+                    quoted(record.respondent_id),
+                    f"is given as {record.respondent_side} here but as {side} in {file} row {number}; a respondent "
+                    "id names one person, on one side",
+                ),
+                by_row.get((record.source_file, record.source_row)),
+            )
+        )
+    return kept, problems
 
 
 def maturity_from_rows(
