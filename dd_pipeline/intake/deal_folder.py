@@ -247,7 +247,9 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
         intake.answers = general + intake.answers
     _read_evidence(deal_dir / "evidence.csv", base, playbook, intake)
     sheets = [r for rows in intake.workbook_rows.values() for r in rows.maturity]
-    known = {a.respondent_id: (a.respondent_side, a.source_file, a.source_row) for a in intake.answers}
+    known: dict[str, tuple[str, str, int]] = {}
+    for a in intake.answers:
+        known.setdefault(a.respondent_id, (a.respondent_side, a.source_file, a.source_row))
     intake.maturity, maturity_problems = read_maturity(deal_dir, base, playbook.maturity, sheets, known)
     for problem, bad_row in maturity_problems:
         intake.reject(problem, bad_row)
