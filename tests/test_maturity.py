@@ -254,3 +254,46 @@ def test_the_model_needs_four_levels_per_area_and_a_known_fallback(empty_project
     assert "rule.fallback_dimension: 'am_maturty' is not a dimension id in assets/framework/dimensions/" in str(
         caught.value
     )
+
+
+def test_the_dashboard_shows_the_grid_and_says_what_maturity_does(builder, playbook):
+    from dd_pipeline.reporting.dashboard import write_dashboard
+
+    rows = [*levels_rows("H01", "home", [3] * 6), *levels_rows("P01", "partner", [2, 2, 2, 2, 3, 3])]
+    run(builder, playbook, rows)
+    with connect(builder.settings.warehouse_path) as con:
+        page = write_dashboard(con, builder.settings, "d1", playbook).read_text(encoding="utf-8")
+    assert 'id="fig-maturity"' in page
+    words = (
+        "PartnerCo is at alliance-management maturity level 2 (rated by its own people), at or below level 2: "
+        "immature organizations meet all 21 execution challenges more often, so every challenge&#39;s likelihood "
+        "is raised by 10 points (capped at 100)."
+    )
+    maturity, challenges = page.index('id="maturity"'), page.index('id="challenges"')
+    assert maturity < page.index(words) < challenges < page.index(words, challenges)
+    figure = page[page.index('id="fig-maturity"') :]
+    figure = figure[: figure.index("</script>")]
+    assert '"showSendToCloud": false' in figure and "sendDataToCloud" in figure  # the house figure config
+
+
+def test_the_maturity_suite_flags_levels_off_the_model(playbook):
+    import pandas as pd
+
+    from dd_pipeline.quality.expectations import maturity_rules, validate
+
+    frame_ = pd.DataFrame(
+        [
+            ["maturity.csv", 2, "P01", "partner", "partner", "reputation", 2],
+            ["maturity.csv", 3, "P01", "partner", "partner", "reputation", 5],
+            ["maturity.csv", 4, "P02", "partner", "partner", "brand", 3],
+        ],
+        columns=["source_file", "source_row", "respondent_id", "respondent_side", "rated_side", "area_id", "level"],
+    )
+    failed = {
+        o.message for o in validate("maturity", frame_, maturity_rules(playbook.maturity.area_ids)) if not o.passed
+    }
+    assert failed == {
+        "area must be one of the maturity model's areas",
+        "a maturity level is a whole number from 1 to 4",
+        "a respondent gives one level per area and organization rated",
+    }
