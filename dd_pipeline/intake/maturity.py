@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from dd_pipeline.errors import InputProblem, ProblemList, plain_validation_message
 from dd_pipeline.errors import shown as quoted
@@ -174,7 +175,7 @@ def _record(row: Row, model: MaturityModel, problems: list[tuple[InputProblem, R
     )
 
 
-def _empty(err: dict) -> str:  # type: ignore[type-arg]
+def _empty(err: ErrorDetails) -> str:
     if err.get("type") in ("enum", "literal_error"):
         return f"is empty; expected one of {(err.get('ctx') or {}).get('expected', '')}"
     return "is empty; a value is required"

@@ -104,8 +104,8 @@ def write_maturity(sheet: Worksheet, model: MaturityModel, own: str) -> None:
         "empty if you cannot judge it."
     )
     sheet["B2"].font = Font(italic=True, color="595959")
-    for col, text in enumerate(maturity_headings(own), start=1):
-        cell = _text(sheet, MATURITY_HEADER_ROW, col, text)
+    for number, text in enumerate(maturity_headings(own), start=1):
+        cell = _text(sheet, MATURITY_HEADER_ROW, number, text)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -155,8 +155,8 @@ def write_contacts(sheet: Worksheet, own: str, other: str, roster: Roster) -> No
         "important they are for it, and whether you trust them enough to talk informally. Optional."
     )
     sheet["A2"].font = Font(italic=True, color="595959")
-    for col, (_key, label, _letter) in enumerate(CONTACT_COLUMNS, start=1):
-        cell = _text(sheet, CONTACTS_HEADER_ROW, col, label)
+    for number, (_key, label, _letter) in enumerate(CONTACT_COLUMNS, start=1):
+        cell = _text(sheet, CONTACTS_HEADER_ROW, number, label)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")

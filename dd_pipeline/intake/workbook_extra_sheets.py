@@ -78,7 +78,7 @@ def read_extra_sheets(
         rows.people.append(
             Row(
                 name,
-                0,
+                ALLIANCE_FIELDS[0][2],  # the respondent's row is made from "About you"
                 {
                     "person_id": respondent,
                     "organization": side.value,
