@@ -831,3 +831,18 @@ def test_the_contacts_sheet_offers_the_deals_roster(cli, empty_project, playbook
     contacts = read_inputs(empty_project, "acme", playbook).intake.questionnaire_contacts()
     assert [(r.values["contact_id"], r.values["contact_organization"]) for r in contacts] == [("H7", "home")]
     assert (deal_dir / QUESTIONNAIRES).is_dir()
+
+
+def test_a_workbook_made_before_the_maturity_and_contacts_sheets_still_reads(filled, empty_project, playbook):
+    def older(wb) -> None:  # type: ignore[no-untyped-def]
+        del wb["Maturity"]
+        del wb["Your contacts"]
+        for row in (9, 10):
+            for col in "ABC":
+                wb["About you"][f"{col}{row}"] = None
+
+    edit(filled, older)
+    intake = read_inputs(empty_project, "acme", playbook).intake
+    assert [str(p) for p in intake.errors] == []
+    assert len(intake.answers) > 100
+    assert (intake.maturity, intake.questionnaire_people(), intake.questionnaire_contacts()) == ([], [], [])
