@@ -18,69 +18,74 @@ LEVEL_COLOURS = {1: "#D55E00", 2: "#E69F00", 3: "#56B4E9", 4: "#0072B2"}
 SIDES = ("home", "partner")
 
 
-def _colourscale() -> list[list[object]]:
-    """Each whole level its own colour on a 1..4 scale (a median between two levels takes the lower one)."""
-    steps: list[list[object]] = []
-    for level, colour in LEVEL_COLOURS.items():
-        steps += [[(level - 1) / 4, alpha(colour, 0.6)], [level / 4, alpha(colour, 0.6)]]
-    return steps
+def _colour(level: float | None) -> str:
+    """The cell colour of a level (a median between two levels takes the lower one); grey when not rated."""
+    if level is None:
+        return alpha(NO_BAND, 0.3)
+    return alpha(LEVEL_COLOURS[min(4, max(1, int(level)))], 0.6)
 
 
 def maturity_grid(profile: pd.DataFrame, areas: Mapping[str, str], labels: Mapping[str, str]) -> go.Figure:
-    """``profile``: maturity_report rows; ``areas``: area id -> name in the model's order."""
+    """``profile``: maturity_report rows; ``areas``: area id -> name in the model's order. One column per
+    organization, one row per area and the overall level; drawn as bars (plain SVG, no image), each cell a bar
+    of width one."""
     rows = [*areas, "overall"]
     names = [*(esc(n) for n in areas.values()), "<b>Overall level</b>"]
     by_key = {(str(r["side"]), str(r["area"])): r for _, r in profile.iterrows()}
-    z: list[list[float | None]] = []
-    text: list[list[str]] = []
-    hover: list[list[str]] = []
-    for area in rows:
-        z_row: list[float | None] = []
-        text_row: list[str] = []
-        hover_row: list[str] = []
-        for side in SIDES:
+    fig = go.Figure()
+    for column, side in enumerate(SIDES):
+        name = esc(labels[side])
+        colours: list[str] = []
+        text: list[str] = []
+        hover: list[str] = []
+        for area in rows:
             r = by_key.get((side, area))
-            name = esc(labels[side])
             if r is None or missing(r["level"]):
-                z_row.append(None)
-                text_row.append("not rated")
-                hover_row.append(f"<b>{name}</b><br>not rated")
+                colours.append(_colour(None))
+                text.append("not rated")
+                hover.append(f"<b>{name}</b><br>not rated")
                 continue
             level = float(r["level"])
-            z_row.append(min(4.0, float(int(level))) - 0.5)
+            colours.append(_colour(level))
             flag = " · immature" if area == "overall" and bool(r["immature"]) else ""
             outside = " (other side's view)" if r["view"] == "other" else ""
-            text_row.append(f"level {level_text(level)}{flag}{outside}")
+            text.append(f"level {level_text(level)}{flag}{outside}")
             description = "" if missing(r["level_description"]) else f"<br>{wrap(r['level_description'], 60)}"
-            hover_row.append(
+            hover.append(
                 f"<b>{name}: level {level_text(level)}</b>{description}<br>"
                 f"{esc(view_words(r, dict(labels)))}; {int(r['respondents'])} respondents"
             )
-        z.append(z_row)
-        text.append(text_row)
-        hover.append(hover_row)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[esc(labels[s]) for s in SIDES],
-            y=names,
-            zmin=0,
-            zmax=4,
-            colorscale=_colourscale(),
-            showscale=False,
-            text=text,
-            texttemplate="%{text}",
-            textfont={"size": 12, "color": INK},
-            hoverinfo="text",
-            hovertext=hover,
-            xgap=3,
-            ygap=3,
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=list(range(len(rows))),
+                x=[0.98] * len(rows),
+                base=[column + 0.01] * len(rows),
+                width=0.92,
+                name=name,
+                marker={"color": colours, "line": {"width": 0}},
+                text=text,
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"size": 12, "color": INK},
+                hoverinfo="text",
+                hovertext=hover,
+            )
         )
+    fig.update_yaxes(
+        tickvals=list(range(len(rows))), ticktext=names, autorange="reversed", showgrid=False, zeroline=False
     )
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(side="top", showgrid=False)
+    fig.update_xaxes(
+        range=[0, len(SIDES)],
+        tickvals=[i + 0.5 for i in range(len(SIDES))],
+        ticktext=[esc(labels[s]) for s in SIDES],
+        side="top",
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
+    )
     styled(fig, 90 + 42 * len(rows), legend=False, top=30)
-    fig.update_layout(plot_bgcolor=alpha(NO_BAND, 0.3))
+    fig.update_layout(barmode="overlay", bargap=0.08, dragmode=False)
     return fig
 
 
