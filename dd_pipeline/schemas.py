@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from dd_pipeline.maturity.models import MaturityAnswer, MaturityModel
 from dd_pipeline.models import (
     Answer,
     ChallengeFile,
@@ -33,6 +34,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "framework_dimensions.schema.json": DimensionFile,
     "framework_scoring.schema.json": ScoringRules,
     "framework_governance.schema.json": GovernanceFile,
+    "framework_maturity.schema.json": MaturityModel,
+    "maturity_row.schema.json": MaturityAnswer,
     "challenges.schema.json": ChallengeFile,
     "mitigations.schema.json": MitigationFile,
     "clauses.schema.json": ClauseFile,

@@ -126,6 +126,24 @@ CREATE TABLE IF NOT EXISTS likely_challenges (
     deal_id VARCHAR, challenge_id VARCHAR, title VARCHAR, challenge_group VARCHAR, costliest BOOLEAN,
     likelihood DOUBLE, band VARCHAR, driving_dimensions VARCHAR, high_gaps INTEGER, rank INTEGER);
 
+-- The Alliance Management Maturity Model (assets/framework/maturity.yaml): its areas with the four level
+-- descriptions, its rule, each person's levels (maturity.csv, questionnaires' "Maturity" sheet) and each
+-- side's profile: one row per side and area rated, and one row per side with area_id 'overall'.
+CREATE TABLE IF NOT EXISTS playbook_maturity_areas (
+    area_id VARCHAR PRIMARY KEY, name VARCHAR, sort_order INTEGER, level_1 VARCHAR, level_2 VARCHAR,
+    level_3 VARCHAR, level_4 VARCHAR);
+CREATE TABLE IF NOT EXISTS playbook_maturity_rule (
+    overall VARCHAR, immature_at_or_below INTEGER, fallback_dimension VARCHAR);
+CREATE TABLE IF NOT EXISTS staged_maturity (
+    deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, respondent_id VARCHAR, respondent_side VARCHAR,
+    rated_side VARCHAR, area_id VARCHAR, level INTEGER);
+CREATE TABLE IF NOT EXISTS maturity_answers (
+    deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, respondent_id VARCHAR, respondent_side VARCHAR,
+    rated_side VARCHAR, area_id VARCHAR, level INTEGER);
+CREATE TABLE IF NOT EXISTS maturity_profile (
+    deal_id VARCHAR, side VARCHAR, area_id VARCHAR, area_name VARCHAR, sort_order INTEGER, level DOUBLE,
+    respondents INTEGER, view VARCHAR, immature BOOLEAN);
+
 -- Mitigations, clauses and the launch plan: each row names what it came from (traceability).
 CREATE TABLE IF NOT EXISTS mitigation_matches (
     deal_id VARCHAR, rank INTEGER, mitigation_id VARCHAR, status VARCHAR, dimension_id VARCHAR,

@@ -538,7 +538,7 @@ def test_init_deal_explains_bad_options(cli, empty_project, args, expected):
 def test_the_workbook_lets_a_respondent_fill_only_the_answer_cells(cli, empty_project, playbook):
     new_deal(cli)
     wb = load_workbook(empty_project.deal_dir("acme") / "questionnaires" / "acme_home.xlsx")
-    assert wb.sheetnames == ["Instructions", "About you", *CATEGORY_SHEETS, "dd_meta"]
+    assert wb.sheetnames == ["Instructions", "About you", *CATEGORY_SHEETS, "Maturity", "Your contacts", "dd_meta"]
     assert wb["dd_meta"].sheet_state == "hidden"
     assert wb.security.lockStructure
     assert all(sheet.protection.sheet for sheet in wb.worksheets)
@@ -696,3 +696,153 @@ def test_answers_tables_keep_working_beside_workbooks(filled, empty_project, pla
         "inputs/deals/acme/p1.xlsx, row 4, dimension: 'decision_style' is answered twice by P1 about partner "
         "(first in inputs/deals/acme/answers_more.csv row 2); keep one row"
     ]
+
+
+# --------------------------------------------------------------------------------------------------
+# The maturity and contacts sheets, and the respondent's function and role
+# --------------------------------------------------------------------------------------------------
+
+
+def fill_extra_sheets(
+    path: Path, levels: dict[int, object], contacts: list[list[object]], about: dict[str, object]
+) -> None:
+    """Pick maturity levels (sheet row -> level), type contact rows from row 4, and fill 'About you' cells."""
+    wb = load_workbook(path)
+    for row, level in levels.items():
+        wb["Maturity"][f"G{row}"] = level
+    for offset, cells in enumerate(contacts):
+        for col, value in zip("ABCDE", cells, strict=True):
+            wb["Your contacts"][f"{col}{4 + offset}"] = value
+    for ref, value in about.items():
+        wb["About you"][ref] = value
+    wb.save(path)
+
+
+def test_maturity_and_contacts_sheets_come_back_as_rows(filled, empty_project, playbook):
+    fill_extra_sheets(
+        filled,
+        {4: 2, 5: "2", 6: 3, 8: 1, 9: 4},
+        [["Ann Home", "HomeCo", "weekly", "high", "yes"], ["Dana Ops", "Acme", "Daily", "medium", "no"]],
+        {"B9": "R&D", "B10": "core_team"},
+    )
+    intake = read_inputs(empty_project, "acme", playbook).intake
+    assert [str(p) for p in intake.errors] == []
+    assert [(m.respondent_id, m.respondent_side, m.rated_side, m.area_id, m.level) for m in intake.maturity] == [
+        ("P1", "partner", "partner", "strategic_importance", 2),
+        ("P1", "partner", "partner", "am_mission", 2),
+        ("P1", "partner", "partner", "am_structure", 3),
+        ("P1", "partner", "partner", "people_culture", 1),
+        ("P1", "partner", "partner", "reputation", 4),
+    ]
+    assert [r.values for r in intake.questionnaire_people()] == [
+        {
+            "person_id": "P1",
+            "organization": "partner",
+            "level": "middle",
+            "function": "R&D",
+            "alliance_role": "core_team",
+            "name": "",
+            "named": "no",
+            "status": "active",
+        }
+    ]
+    assert [(r.number, r.values) for r in intake.questionnaire_contacts()] == [
+        (
+            4,
+            {
+                "person_id": "P1",
+                "contact_id": "Ann-Home",
+                "contact_organization": "home",
+                "frequency": "weekly",
+                "importance": "high",
+                "close": "yes",
+            },
+        ),
+        (
+            5,
+            {
+                "person_id": "P1",
+                "contact_id": "Dana-Ops",
+                "contact_organization": "partner",
+                "frequency": "daily",
+                "importance": "medium",
+                "close": "no",
+            },
+        ),
+    ]
+
+
+def test_a_bad_level_or_contact_cell_is_named_by_sheet_and_cell(filled, empty_project, playbook):
+    fill_extra_sheets(
+        filled,
+        {5: 7},
+        [["Ann Home", "Globex", "hourly", "high", "yes"], ["", "Acme", "daily", "", "no"]],
+        {"B10": "boss"},
+    )
+    assert set(problems_of(empty_project, playbook)) >= {
+        "inputs/deals/acme/p1.xlsx, row 5, sheet 'Maturity' cell G5: '7' is not a maturity level; expected 1, 2, 3 "
+        "or 4",
+        "inputs/deals/acme/p1.xlsx, row 4, sheet 'Your contacts' cell B4: 'Globex' is not one of the two "
+        "organizations; expected HomeCo or Acme",
+        "inputs/deals/acme/p1.xlsx, row 4, sheet 'Your contacts' cell C4: 'hourly' is not on the list; expected "
+        "daily, weekly, monthly, rarely",
+        "inputs/deals/acme/p1.xlsx, row 5, sheet 'Your contacts' cell A5: is empty; name the person this row is about",
+        "inputs/deals/acme/p1.xlsx, row 5, sheet 'Your contacts' cell D5: is empty; expected high, medium, low",
+        "inputs/deals/acme/p1.xlsx, row 10, sheet 'About you' cell B10: 'boss' is not a role in the alliance; "
+        "expected one of sponsor, governance, project_lead, core_team, peripheral",
+    }
+
+
+def test_the_contacts_sheet_offers_the_deals_roster(cli, empty_project, playbook):
+    from dd_pipeline.intake.new_deal import QUESTIONNAIRES
+    from dd_pipeline.intake.questionnaire import questionnaire_xlsx
+    from dd_pipeline.intake.questionnaire_extra_sheets import deal_roster
+    from dd_pipeline.models import Deal, HomeOrganization, Side
+
+    new_deal(cli)
+    deal_dir = empty_project.deal_dir("acme")
+    write_csv(
+        deal_dir / "people.csv",
+        [
+            ["H7", "home", "executive", "Legal", "sponsor", "Ann Home", "yes", "active"],
+            ["P9", "partner", "middle", "R&D", "core_team", "Secret Person", "no", "active"],
+        ],
+        ["person_id", "organization", "level", "function", "alliance_role", "name", "named", "status"],
+    )
+    deal = Deal.model_validate(yaml.safe_load((deal_dir / "deal.yaml").read_text(encoding="utf-8")))
+    home = HomeOrganization.model_validate(
+        yaml.safe_load((empty_project.home_dir / "organization.yaml").read_text(encoding="utf-8"))
+    )
+    roster = deal_roster(deal_dir)
+    assert roster == [("Ann Home", "H7", "home"), ("P9", "P9", "partner")]  # 'named: no' shows the id only
+    path = deal_dir / "p2.xlsx"
+    path.write_bytes(questionnaire_xlsx(playbook, deal, home, Side.partner, "P2", roster))
+    wb = load_workbook(path)
+    rules = {str(dv.sqref): dv for dv in wb["Your contacts"].data_validations.dataValidation}
+    assert rules["A4:A33"].formula1 == "dd_meta!$J$2:$J$3"
+    assert rules["B4:B33"].formula1 == "dd_meta!$H$2:$H$3"
+    assert [wb["dd_meta"]["H2"].value, wb["dd_meta"]["H3"].value] == ["Acme", "HomeCo"]
+    assert not wb["Your contacts"]["A4"].protection.locked and wb["Your contacts"]["F4"].protection.locked
+    assert wb["Maturity"]["G4"].protection.locked is False and wb["Maturity"].protection.sheet
+    assert wb["Maturity"]["C4"].value == playbook.maturity.areas[0].levels[1]
+    wb.close()
+    fill(path, path, {"B6": "Research", "B7": "middle"}, pattern(2))
+    fill_extra_sheets(path, {}, [["Ann Home", None, "monthly", "low", "no"]], {})
+    contacts = read_inputs(empty_project, "acme", playbook).intake.questionnaire_contacts()
+    assert [(r.values["contact_id"], r.values["contact_organization"]) for r in contacts] == [("H7", "home")]
+    assert (deal_dir / QUESTIONNAIRES).is_dir()
+
+
+def test_a_workbook_made_before_the_maturity_and_contacts_sheets_still_reads(filled, empty_project, playbook):
+    def older(wb) -> None:  # type: ignore[no-untyped-def]
+        del wb["Maturity"]
+        del wb["Your contacts"]
+        for row in (9, 10):
+            for col in "ABC":
+                wb["About you"][f"{col}{row}"] = None
+
+    edit(filled, older)
+    intake = read_inputs(empty_project, "acme", playbook).intake
+    assert [str(p) for p in intake.errors] == []
+    assert len(intake.answers) > 100
+    assert (intake.maturity, intake.questionnaire_people(), intake.questionnaire_contacts()) == ([], [], [])

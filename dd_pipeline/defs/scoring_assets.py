@@ -297,8 +297,13 @@ findings = _scoring_asset(
 )
 category_scores = _scoring_asset("category_scores", [findings], "Severity rolled up per category.")
 deal_scores = _scoring_asset("deal_scores", [findings], "The engagement-risk index of the deal.")
+maturity_profile = _scoring_asset(
+    "maturity_profile", [answers, gaps], "Each side's alliance-management maturity, per area and overall."
+)
 likely_challenges = _scoring_asset(
-    "likely_challenges", [findings], "Which of the Top 21 execution challenges the findings make likely."
+    "likely_challenges",
+    [findings, maturity_profile],
+    "Which of the Top 21 execution challenges the findings make likely.",
 )
 
 
@@ -307,12 +312,22 @@ likely_challenges = _scoring_asset(
     group_name="reports",
     kinds={"csv"},
     pool=WAREHOUSE_POOL,
-    deps=[gaps, findings, category_scores, deal_scores, perception_gaps, internal_disagreement, likely_challenges],
+    deps=[
+        gaps,
+        findings,
+        category_scores,
+        deal_scores,
+        perception_gaps,
+        internal_disagreement,
+        maturity_profile,
+        likely_challenges,
+    ],
 )
 def gap_reports(
     context: dg.AssetExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    """gaps.csv, category_scores.csv, perception_gaps.csv, internal_disagreement.csv, challenges.csv."""
+    """gaps.csv, category_scores.csv, perception_gaps.csv, internal_disagreement.csv, challenges.csv,
+    maturity.csv."""
     deal_id = context.partition_key
     folder = deal_folder(context, project)
     with warehouse.connect(read_only=True) as con, step(context, "writing the gap tables (gaps.csv ...)"):
@@ -336,6 +351,7 @@ SCORING_ASSETS = [
     findings,
     category_scores,
     deal_scores,
+    maturity_profile,
     likely_challenges,
     gap_reports,
 ]

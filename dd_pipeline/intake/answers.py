@@ -69,7 +69,7 @@ def read_answers(
     read: list[tuple[Path, list[Row]]] = []
     for path in files:
         try:
-            read.append((path, answer_rows(path, base, playbook, intake.problems)))
+            read.append((path, answer_rows(path, base, playbook, intake.problems, intake.workbook_rows)))
         except ProblemList as exc:
             unreadable += 1
             for p in exc.problems:
@@ -82,6 +82,7 @@ def read_answers(
             twin = _twin_workbook(rows, workbooks, playbook)
             if twin is not None:
                 intake.reject(twin)
+                intake.workbook_rows.pop(twin.file, None)
                 continue
         for row in rows:
             record = _answer_from_row(row, playbook, intake)

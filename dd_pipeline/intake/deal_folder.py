@@ -11,6 +11,7 @@ from dd_pipeline.errors import InputProblem, ProblemList
 from dd_pipeline.errors import shown as quoted
 from dd_pipeline.intake.answers import ANSWER_REQUIRED, COPY_NAME, answer_files, looks_like_a_copy, read_answers
 from dd_pipeline.intake.evidence import EVIDENCE_REQUIRED, read_evidence
+from dd_pipeline.intake.maturity import read_maturity
 from dd_pipeline.intake.overrides import read_overrides
 from dd_pipeline.intake.records import AnswerRecord, DealIntake, EvidenceRecord, Intake, Quarantined, merge_repeats
 from dd_pipeline.intake.tables import display_path
@@ -163,6 +164,13 @@ def read_deal(deal_dir: Path, base: Path, playbook: Playbook, home: Intake | Non
         general = [a for a in home.answers if (a.respondent_id, a.rated_side, a.dimension_id) not in specific]
         intake.answers = general + intake.answers
     read_evidence(deal_dir / "evidence.csv", base, playbook, intake)
+    sheets = [r for rows in intake.workbook_rows.values() for r in rows.maturity]
+    known: dict[str, tuple[str, str, int]] = {}
+    for a in intake.answers:
+        known.setdefault(a.respondent_id, (a.respondent_side, a.source_file, a.source_row))
+    intake.maturity, maturity_problems = read_maturity(deal_dir, base, playbook.maturity, sheets, known)
+    for problem, bad_row in maturity_problems:
+        intake.reject(problem, bad_row)
     intake.overrides, override_problems = read_overrides(deal_dir, base, playbook)
     intake.problems.extend(override_problems)
     _overrides_without_gap(intake, base)

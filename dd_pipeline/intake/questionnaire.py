@@ -2,154 +2,59 @@
 
 One XLSX per respondent (or one per side): an Instructions sheet, an "About you" sheet, one sheet per
 category with one row per dimension, and a hidden "dd_meta" sheet that records the deal, the side and the
-dimension of every row so that a filled workbook can be read back (intake/workbook.py). The layout
-constants here are shared with that reader: a change to the layout is a new FORMAT_VERSION.
+dimension of every row so that a filled workbook can be read back (intake/workbook.py). The layout the
+writer and the reader share is in intake/questionnaire_layout.py.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from dd_pipeline.models import Category, Deal, Dimension, HomeOrganization, Level, Perspective, Side
+from dd_pipeline.intake.questionnaire_layout import (
+    ABOUT_SHEET,
+    CONTACTS_SHEET,
+    INSTRUCTIONS_SHEET,
+    MATURITY_SHEET,
+    META_SHEET,
+    minutes_for,
+    organization_names,
+    questionnaire_filename,
+    sheet_plans,
+)
+from dd_pipeline.models import Deal, HomeOrganization, Side
 from dd_pipeline.playbook import Playbook
 from dd_pipeline.zipfiles import stamped_workbook, workbook_bytes
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-FORMAT_VERSION = 1
-META_SHEET = "dd_meta"
-INSTRUCTIONS_SHEET = "Instructions"
-ABOUT_SHEET = "About you"
-SECONDS_PER_ANSWER = 15
-NOT_APPLICABLE_CHOICE = "not applicable"
-UNKNOWN_CHOICE = "don't know"
-
-# Category sheets: a title row, a counts row, the headings, then one row per dimension.
-HEADER_ROW = 3
-FIRST_ROW = 4
-ID_COL, NUMBER_COL, QUESTION_COL, LOW_COL, MIDDLE_COL, HIGH_COL, OWN_COL, OTHER_COL, COMMENT_COL = "ABCDEFGHI"
-NOT_ASKED = "(your organization only)"
-
-# "About you": label in column A, the respondent's entry in column B, a hint in column C.
-ABOUT_VALUE_COL = "B"
-ABOUT_FIELDS: tuple[tuple[str, str, int], ...] = (
-    ("respondent_id", "Respondent id", 4),
-    ("name", "Your name", 5),
-    ("division", "Division", 6),
-    ("level", "Level", 7),
-)
-LEVELS = [level.value for level in Level]
-LEVEL_HINT = (
-    "executive: sets direction (board, C-level, vice president); middle: runs a function, "
-    "department or team; operational: does the day-to-day work"
-)
-
-# dd_meta: key/value pairs in rows 2.., then a table of question rows; divisions for the dropdown in F.
-META_KEYS = ("format_version", "deal_id", "side", "home_name", "partner_name", "question_rows")
-META_TABLE_ROW = 9
-META_TABLE_HEADINGS = ("sheet", "row", "dimension", "perspective")
-META_DIVISIONS_COL = "F"
-
-
-def category_sheet_name(category: Category) -> str:
-    """The tab name: the category id, capitalized (category names may exceed Excel's 31 characters)."""
-    return category.id.value.capitalize()
-
-
-def headings(own: str, other: str) -> tuple[str, ...]:
-    """The heading of each column of a category sheet, A to I."""
-    return (
-        "id",
-        "#",
-        "Question",
-        "Lowest answer means",
-        "In between",
-        "Highest answer means",
-        f"About {own}\n(your organization)",
-        f"About {other}\n(the other organization)",
-        "Comment (optional)",
-    )
-
-
-def choices(dimension: Dimension) -> list[str]:
-    """What the answer dropdown offers: the scale's points, then 'not applicable' and "don't know"."""
-    return [str(p) for p in range(dimension.scale.min, dimension.scale.max + 1)] + [
-        NOT_APPLICABLE_CHOICE,
-        UNKNOWN_CHOICE,
-    ]
-
-
-def expected_answers(dimension: Dimension) -> str:
-    return f"{dimension.scale.min}-{dimension.scale.max}, {NOT_APPLICABLE_CHOICE} or {UNKNOWN_CHOICE}"
-
-
-def organization_names(deal: Deal, home: HomeOrganization, side: Side) -> tuple[str, str]:
-    """(the respondent's own organization, the other organization) as the workbook names them."""
-    names = (home.short_name, deal.partner_label)
-    return names if side is Side.home else (names[1], names[0])
-
-
-@dataclass(frozen=True)
-class SheetPlan:
-    category: Category
-    dimensions: list[Dimension]
-    first_number: int
-    key_weight: float  # scoring.yaml key_item_weight: a question whose dimension weighs this much is marked
-
-    def is_key(self, dimension: Dimension, alliance_type: str) -> bool:
-        """Whether the question counts most for this kind of alliance (marked with a star)."""
-        return dimension.weight_for(alliance_type) >= self.key_weight
-
-    @property
-    def name(self) -> str:
-        return category_sheet_name(self.category)
-
-    @property
-    def last_row(self) -> int:
-        return FIRST_ROW + len(self.dimensions) - 1
-
-    @property
-    def answer_cells(self) -> int:
-        return sum(2 if d.perspective is Perspective.both else 1 for d in self.dimensions)
-
-    @property
-    def not_asked(self) -> int:
-        return len(self.dimensions) * 2 - self.answer_cells
-
-
-def sheet_plans(playbook: Playbook) -> list[SheetPlan]:
-    """One sheet per category, in the framework's order, with its dimensions in the framework's order."""
-    plans, number = [], 1
-    for category in playbook.categories:
-        dims = [d for d in playbook.dimensions if d.category == category.id]
-        if dims:
-            plans.append(SheetPlan(category, dims, number, playbook.scoring.key_item_weight))
-            number += len(dims)
-    return plans
-
-
-def minutes_for(answer_cells: int) -> int:
-    return max(1, math.ceil(answer_cells * SECONDS_PER_ANSWER / 60))
-
-
-def questionnaire_filename(deal_id: str, side: Side, respondent_id: str | None = None) -> str:
-    return f"{deal_id}_{side.value}{'_' + respondent_id if respondent_id else ''}.xlsx"
+__all__ = ["minutes_for", "questionnaire_filename", "questionnaire_xlsx", "sheet_plans"]
 
 
 def questionnaire_xlsx(
-    playbook: Playbook, deal: Deal, home: HomeOrganization, side: Side, respondent_id: str | None = None
+    playbook: Playbook,
+    deal: Deal,
+    home: HomeOrganization,
+    side: Side,
+    respondent_id: str | None = None,
+    roster: Sequence[tuple[str, str, str]] = (),
 ) -> bytes:
-    """The questionnaire for one side (and one respondent when given), as XLSX bytes.
+    """The questionnaire for one side (and one respondent when given), as XLSX bytes. ``roster``: the deal's
+    people (questionnaire_extra_sheets.deal_roster) that the contacts sheet offers in its person dropdown.
 
     The same inputs give the same bytes: the document's dates are the deal's term-sheet date and every
     zip entry carries a fixed time.
     """
     from openpyxl.workbook.protection import WorkbookProtection
 
-    from dd_pipeline.intake.questionnaire_sheets import (
+    from dd_pipeline.intake.questionnaire_extra_sheets import (
+        write_alliance_fields,
+        write_contacts,
+        write_maturity,
+        write_meta_lists,
+    )
+    from dd_pipeline.intake.questionnaire_sheets import (  # openpyxl is imported only when a workbook is made
         write_about_you,
         write_category,
         write_instructions,
@@ -164,13 +69,19 @@ def questionnaire_xlsx(
     instructions.title = INSTRUCTIONS_SHEET
     about = wb.create_sheet(ABOUT_SHEET)
     categories = [wb.create_sheet(plan.name) for plan in plans]
+    maturity = wb.create_sheet(MATURITY_SHEET)
+    contacts = wb.create_sheet(CONTACTS_SHEET)
     meta = wb.create_sheet(META_SHEET)
 
     write_instructions(instructions, deal, playbook, plans, side, own, other)
     write_about_you(about, side, home, respondent_id)
+    write_alliance_fields(about)
     for sheet, plan in zip(categories, plans, strict=True):
         write_category(sheet, plan, deal.alliance_type, own, other)
+    write_maturity(maturity, playbook.maturity, own)
+    write_contacts(contacts, own, other, roster)
     write_meta(meta, deal, home, side, plans)
+    write_meta_lists(meta, own, other, roster)
     meta.sheet_state = "hidden"
     wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 0

@@ -15,7 +15,7 @@ from openpyxl.utils import column_index_from_string, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dd_pipeline.intake.questionnaire import (
+from dd_pipeline.intake.questionnaire_layout import (
     ABOUT_FIELDS,
     ABOUT_VALUE_COL,
     COMMENT_COL,

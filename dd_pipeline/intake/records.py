@@ -7,7 +7,9 @@ import json
 from dataclasses import dataclass, field
 
 from dd_pipeline.errors import InputProblem
+from dd_pipeline.intake.maturity import MaturityRecord
 from dd_pipeline.intake.tables import Row
+from dd_pipeline.intake.workbook_extra_sheets import WorkbookRows
 from dd_pipeline.models import (
     Deal,
 )
@@ -59,6 +61,8 @@ class Intake:
     evidence: list[EvidenceRecord] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     quarantine: list[Quarantined] = field(default_factory=list)
+    # questionnaires' maturity, people and contacts rows, by file (the answers of the same files are used)
+    workbook_rows: dict[str, WorkbookRows] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[InputProblem]:
@@ -77,6 +81,15 @@ class Intake:
 class DealIntake(Intake):
     deal: Deal | None = None
     overrides: list = field(default_factory=list)  # list[OverrideRecord]
+    maturity: list[MaturityRecord] = field(default_factory=list)  # maturity.csv and questionnaires' sheet
+
+    def questionnaire_people(self) -> list[Row]:
+        """The people.csv-shaped rows of the questionnaires (one per respondent who gave function or role)."""
+        return [r for rows in self.workbook_rows.values() for r in rows.people]
+
+    def questionnaire_contacts(self) -> list[Row]:
+        """The contacts.csv-shaped rows of the questionnaires' "Your contacts" sheets."""
+        return [r for rows in self.workbook_rows.values() for r in rows.contacts]
 
 
 def merge_repeats(problems: list[InputProblem]) -> list[InputProblem]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from dd_pipeline.errors import InputProblem, ProblemList, shown
-from dd_pipeline.intake.questionnaire import (
+from dd_pipeline.intake.questionnaire_layout import (
     ABOUT_FIELDS,
     ABOUT_SHEET,
     ABOUT_VALUE_COL,
@@ -37,6 +37,7 @@ from dd_pipeline.intake.questionnaire import (
     headings,
 )
 from dd_pipeline.intake.tables import MAX_TABLE_BYTES, Row, display_path, read_table
+from dd_pipeline.intake.workbook_extra_sheets import WorkbookRows, read_extra_sheets
 from dd_pipeline.models import ANSWER_COLUMNS, DEAL_ID_PATTERN, NOT_APPLICABLE, UNKNOWN, Side
 from dd_pipeline.playbook import Playbook
 from dd_pipeline.zipfiles import archive_problem
@@ -91,10 +92,17 @@ def is_questionnaire(path: Path) -> bool:
     return any(el.tag.endswith("}sheet") and el.get("name") == META_SHEET for el in root.iter())
 
 
-def answer_rows(path: Path, base: Path, playbook: Playbook, problems: list[InputProblem]) -> list[Row]:
+def answer_rows(
+    path: Path,
+    base: Path,
+    playbook: Playbook,
+    problems: list[InputProblem],
+    extras: dict[str, WorkbookRows] | None = None,
+) -> list[Row]:
     """The answer rows of one file of a deal folder: a questionnaire workbook or an answers table.
 
-    Raises ProblemList when the file cannot be used; warnings about a usable file go to ``problems``.
+    Raises ProblemList when the file cannot be used; warnings about a usable file go to ``problems``; a
+    questionnaire's maturity, people and contacts rows go to ``extras`` under the file's name.
     """
     if path.suffix.lower() == ".xlsx":
         size = path.stat().st_size
@@ -114,7 +122,7 @@ def answer_rows(path: Path, base: Path, playbook: Playbook, problems: list[Input
         if unsafe:
             raise ProblemList([InputProblem(display_path(path, base), None, None, None, unsafe)])
     if is_questionnaire(path):
-        return read_questionnaire(path, base, playbook, problems)
+        return read_questionnaire(path, base, playbook, problems, extras)
     if is_answers_table(path):
         return read_table(path, base, ANSWER_COLUMNS, ANSWER_REQUIRED)
     raise ProblemList(
@@ -340,11 +348,18 @@ class _Reader:
             )
         if len(self.problems) > before:
             return None
-        return {"respondent_id": respondent_id, "division": division, "level": level}
+        return {"respondent_id": respondent_id, "division": division, "level": level, "name": given["name"]}
 
 
-def read_questionnaire(path: Path, base: Path, playbook: Playbook, problems: list[InputProblem]) -> list[Row]:
-    """The answers in one filled questionnaire as answers-table rows (row = the question's sheet row).
+def read_questionnaire(
+    path: Path,
+    base: Path,
+    playbook: Playbook,
+    problems: list[InputProblem],
+    extras: dict[str, WorkbookRows] | None = None,
+) -> list[Row]:
+    """The answers in one filled questionnaire as answers-table rows (row = the question's sheet row); its
+    maturity, people and contacts rows go to ``extras`` (intake/workbook_extra_sheets.py).
 
     Raises ProblemList with every problem found when the workbook cannot be used; an empty questionnaire
     gives no rows and a warning.
@@ -376,11 +391,19 @@ def read_questionnaire(path: Path, base: Path, playbook: Playbook, problems: lis
             )
             return []
         person = reader.respondent(path.stem)
+        more = WorkbookRows()
+        if person is not None:
+            names = {"home": values["home_name"], "partner": values["partner_name"]}
+            more = read_extra_sheets(
+                workbook, name, side, names, person, playbook.maturity, reader.problem, stand_in_id
+            )
         if reader.errors or person is None:
             raise ProblemList(reader.problems)
     finally:
         workbook.close()
     problems.extend(reader.problems)
+    if extras is not None:
+        extras[name] = more
     rows = []
     for q, rated, value, comment in answers:
         rated_side = side if rated == "own" else side.other

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from dd_pipeline.maturity.models import MaturityModel
 from dd_pipeline.models import (
     AllianceType,
     Category,
@@ -38,6 +39,7 @@ class Playbook:
     launch_plan: LaunchPlanSeed
     governance: GovernanceFile
     escalation_tiers: list[str]  # who considers an escalated issue at each tier (assets/clauses/)
+    maturity: MaturityModel
     fingerprint: str = field(default="")
 
     @cached_property

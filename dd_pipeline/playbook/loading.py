@@ -6,7 +6,8 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from dd_pipeline.errors import InputProblem, ProblemList
+from dd_pipeline.errors import InputProblem, ProblemList, shown
+from dd_pipeline.maturity.models import MaturityModel
 from dd_pipeline.models import (
     ChallengeFile,
     ClauseFile,
@@ -18,7 +19,7 @@ from dd_pipeline.models import (
 )
 from dd_pipeline.playbook.book import Playbook, _CategoryFile
 from dd_pipeline.playbook.cross_checks import check_governance, cross_check
-from dd_pipeline.playbook.placement import M, parse_model
+from dd_pipeline.playbook.placement import M, parse_model, place
 from dd_pipeline.playbook.yaml_reading import read_yaml, rel_path
 
 
@@ -35,6 +36,7 @@ def playbook_files(root: Path) -> list[Path]:
         framework / "categories.yaml",
         framework / "scoring.yaml",
         framework / "governance.yaml",
+        framework / "maturity.yaml",
         root / "challenges.yaml",
         *_files(framework / "dimensions"),
         *_files(root / "mitigations"),
@@ -97,9 +99,12 @@ def _read_playbook(root: Path) -> Playbook:
     mitigation_files = load_many(MitigationFile, root / "mitigations")
     clause_files = load_many(ClauseFile, root / "clauses")
     seed = load(LaunchPlanSeed, root / "launch_plan" / "seed.yaml")
+    maturity = load(MaturityModel, framework / "maturity.yaml")
     if problems:
         raise ProblemList(problems)
-    assert cats and scoring and governance and challenges and seed  # for the type checker: problems would be set
+    assert (
+        cats and scoring and governance and challenges and seed and maturity
+    )  # for the type checker: problems would be set
 
     playbook = Playbook(
         root=root,
@@ -113,10 +118,24 @@ def _read_playbook(root: Path) -> Playbook:
         launch_plan=seed,
         governance=governance,
         escalation_tiers=[body for _, f in clause_files for body in f.escalation_tiers],
+        maturity=maturity,
         fingerprint=playbook_fingerprint(root),
     )
     cross_check(playbook, dimension_files, mitigation_files, clause_files, root, problems, raws)
     check_governance(playbook, mitigation_files, clause_files, root, problems, raws)
+    # the maturity model's fallback names a dimension
+    fallback = maturity.rule.fallback_dimension
+    if fallback not in playbook.dimension_by_id:
+        key, line = place(raws.get(framework / "maturity.yaml"), ("rule", "fallback_dimension"))
+        problems.append(
+            InputProblem(
+                rel_path(framework / "maturity.yaml", root),
+                line,
+                key,
+                shown(fallback),
+                "is not a dimension id in assets/framework/dimensions/",
+            )
+        )
     if problems:
         raise ProblemList(problems)
     return playbook

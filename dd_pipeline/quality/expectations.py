@@ -10,6 +10,7 @@ Suites (the frames they run on are built in quality/frames.py):
   scale, one answer per respondent, organization rated and dimension, at least one partner answer);
 - respondents: one row per respondent (a respondent id names one person: one side, division and level);
 - evidence: one row per evidence note;
+- maturity: one row per maturity level given (a person's level 1-4 for one area of one organization);
 - thin data (warnings): respondents rating their own organization, and dimensions answered, per side.
 """
 
@@ -204,6 +205,42 @@ def evidence_rules(dimension_ids: Sequence[str]) -> list[Rule]:
             "dimension must be one of the framework's dimensions",
         ),
         Rule("ExpectColumnValuesToNotBeNull", {"column": "observation"}, "observation must be filled"),
+    ]
+
+
+def maturity_rules(area_ids: Sequence[str]) -> list[Rule]:
+    """One row per accepted maturity level (maturity.csv, questionnaires' "Maturity" sheet)."""
+    rules = [
+        Rule("ExpectColumnValuesToNotBeNull", {"column": column}, f"{column} must be filled")
+        for column in ("respondent_id", "respondent_side", "rated_side", "area_id", "level")
+    ]
+    return [
+        *rules,
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "respondent_side", "value_set": SIDES},
+            "respondent_side must be home or partner",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "rated_side", "value_set": SIDES},
+            "rated_side must be home or partner",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeInSet",
+            {"column": "area_id", "value_set": list(area_ids)},
+            "area must be one of the maturity model's areas",
+        ),
+        Rule(
+            "ExpectColumnValuesToBeBetween",
+            {"column": "level", "min_value": 1, "max_value": 4},
+            "a maturity level is a whole number from 1 to 4",
+        ),
+        Rule(
+            "ExpectCompoundColumnsToBeUnique",
+            {"column_list": ["respondent_id", "rated_side", "area_id"]},
+            "a respondent gives one level per area and organization rated",
+        ),
     ]
 
 

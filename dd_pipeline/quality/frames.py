@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
 from dd_pipeline.errors import InputProblem
 from dd_pipeline.intake.deal_folder import AnswerRecord, EvidenceRecord
+from dd_pipeline.intake.maturity import MaturityRecord
 from dd_pipeline.models import Deal
 from dd_pipeline.playbook import Playbook
 from dd_pipeline.quality.expectations import (
@@ -22,6 +23,7 @@ from dd_pipeline.quality.expectations import (
     coverage_rules,
     deal_rules,
     evidence_rules,
+    maturity_rules,
     respondent_count_rules,
     respondent_rules,
     validate,
@@ -44,6 +46,7 @@ ANSWER_COLUMNS = [
     "norm_value",
 ]
 EVIDENCE_COLUMNS = ["source_file", "source_row", "dimension_id", "about_side", "kind", "observation"]
+MATURITY_COLUMNS = ["source_file", "source_row", "respondent_id", "respondent_side", "rated_side", "area_id", "level"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class SuiteFrames:
     deal: pd.DataFrame
     answers: pd.DataFrame
     evidence: pd.DataFrame
+    maturity: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MATURITY_COLUMNS))
+    maturity_areas: tuple[str, ...] = ()
 
 
 def deal_frame(deal: Deal | None) -> pd.DataFrame:
@@ -66,7 +71,11 @@ def deal_frame(deal: Deal | None) -> pd.DataFrame:
 
 
 def frames_from_intake(
-    deal: Deal | None, answers: list[AnswerRecord], evidence: list[EvidenceRecord], playbook: Playbook
+    deal: Deal | None,
+    answers: list[AnswerRecord],
+    evidence: list[EvidenceRecord],
+    playbook: Playbook,
+    maturity: list[MaturityRecord] | None = None,
 ) -> SuiteFrames:
     """The suites' frames from what one read of a deal folder accepted (before anything is stored)."""
     scales = {d.id: (float(d.scale.min), float(d.scale.max)) for d in playbook.dimensions}
@@ -98,7 +107,10 @@ def frames_from_intake(
         [[e.source_file, e.source_row, e.dimension_id, e.about_side, e.kind, e.observation] for e in evidence],
         columns=EVIDENCE_COLUMNS,
     )
-    return SuiteFrames(deal_frame(deal), _typed(answer_df), evidence_df)
+    maturity_df = pd.DataFrame(
+        [[getattr(m, c) for c in MATURITY_COLUMNS] for m in maturity or []], columns=MATURITY_COLUMNS
+    )
+    return SuiteFrames(deal_frame(deal), _typed(answer_df), evidence_df, maturity_df, tuple(playbook.maturity.area_ids))
 
 
 def frames_from_warehouse(con: duckdb.DuckDBPyConnection, deal_id: str) -> SuiteFrames:
@@ -118,7 +130,14 @@ def frames_from_warehouse(con: duckdb.DuckDBPyConnection, deal_id: str) -> Suite
         f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM staged_evidence WHERE deal_id = ? ORDER BY source_file, source_row",
         [deal_id],
     ).df()
-    return SuiteFrames(deal_frame(deal), _typed(answers), evidence)
+    maturity = con.execute(
+        f"SELECT {', '.join(MATURITY_COLUMNS)} FROM staged_maturity WHERE deal_id = ? ORDER BY source_file, source_row",
+        [deal_id],
+    ).df()
+    areas = tuple(
+        r[0] for r in con.execute("SELECT area_id FROM playbook_maturity_areas ORDER BY sort_order").fetchall()
+    )
+    return SuiteFrames(deal_frame(deal), _typed(answers), evidence, maturity, areas)
 
 
 def _typed(answers: pd.DataFrame) -> pd.DataFrame:
@@ -131,13 +150,15 @@ def _typed(answers: pd.DataFrame) -> pd.DataFrame:
 def input_outcomes(
     frames: SuiteFrames, dimension_ids: Sequence[str], alliance_types: Sequence[str]
 ) -> list[CheckOutcome]:
-    """The blocking suites: deal, answers, respondents, evidence."""
+    """The blocking suites: deal, answers, respondents, evidence, maturity."""
     respondents = frames.answers[["respondent_id", "respondent_side", "division", "level"]].drop_duplicates()
     outcomes = validate("deal", frames.deal, deal_rules(alliance_types))
     outcomes += validate("answers", frames.answers, answer_rules(dimension_ids))
     outcomes += validate("respondents", respondents, respondent_rules())
     if not frames.evidence.empty:
         outcomes += validate("evidence", frames.evidence, evidence_rules(dimension_ids))
+    if not frames.maturity.empty:
+        outcomes += validate("maturity", frames.maturity, maturity_rules(frames.maturity_areas))
     return outcomes
 
 

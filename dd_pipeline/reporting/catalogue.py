@@ -195,6 +195,28 @@ def _governance(pb: Playbook) -> list[str]:
     return [*out, ""]
 
 
+def _maturity(pb: Playbook) -> list[str]:
+    m = pb.maturity
+    rule = m.rule
+    overall = "the median of its area levels" if rule.overall == "median" else "its lowest area level"
+    out = [
+        "## Alliance management maturity",
+        "",
+        f"{len(m.areas)} areas, each at level 1 to 4 (assets/framework/maturity.yaml). A side's overall level is "
+        f"{overall}, rounded down; at level {rule.immature_at_or_below} or below it is immature and every execution "
+        f"challenge becomes {_number(pb.scoring.immature_uplift)} points more likely. A side without maturity "
+        f"answers is judged on `{rule.fallback_dimension}`. Source: {_line(m.source)}.",
+        "",
+        "| id | area | level 1 | level 2 | level 3 | level 4 |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    out += [
+        f"| `{a.id}` | {_cell(a.name)} | " + " | ".join(_cell(a.levels[n]) for n in (1, 2, 3, 4)) + " |"
+        for a in m.areas
+    ]
+    return [*out, ""]
+
+
 def render_catalogue(pb: Playbook) -> str:
     """The catalogue of a loaded playbook as Markdown."""
     out = [
@@ -218,8 +240,8 @@ def render_catalogue(pb: Playbook) -> str:
         "| --- | --- | --- | --- |",
     ]
     out += [f"| {c.id} | {c.group.value} | {_cell(c.title)} | {'yes' if c.costliest else ''} |" for c in pb.challenges]
+    out += ["", *_maturity(pb)]
     out += [
-        "",
         "## Mitigations",
         "",
         f"{len(pb.mitigations)} mitigation strategies. A finding at {pb.scoring.select_band.value} or worse selects "

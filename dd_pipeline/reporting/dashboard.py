@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 import dd_pipeline
 from dd_pipeline.findings import KIND_LABELS, describe, render_side_text
+from dd_pipeline.maturity.profile import load_profile
 from dd_pipeline.models import FindingKind
 from dd_pipeline.outputs import atomic_write_text
 from dd_pipeline.playbook import Playbook
@@ -27,6 +28,7 @@ from dd_pipeline.reporting import chart_style as style
 from dd_pipeline.reporting import figures as fx
 from dd_pipeline.reporting import timelines
 from dd_pipeline.reporting.deal_view import DealView, load_deal_view
+from dd_pipeline.reporting.maturity_figures import maturity_context
 from dd_pipeline.settings import Settings
 
 PLOTLY_JS = "plotly.min.js"
@@ -39,6 +41,7 @@ DEAL_FILES = (
     "perception_gaps.csv",
     "internal_disagreement.csv",
     "challenges.csv",
+    "maturity.csv",
     "mitigations.csv",
     "clauses.docx",
     "clauses.md",
@@ -52,6 +55,7 @@ SECTIONS = (
     ("gaps", "Gaps"),
     ("perception", "Perception"),
     ("disagreement", "Disagreement"),
+    ("maturity", "Maturity"),
     ("challenges", "Challenges"),
     ("mitigations", "Mitigations"),
     ("clauses", "Clauses"),
@@ -97,15 +101,16 @@ def write_dashboard(
 ) -> Path:
     """Render the deal's dashboard from the warehouse and write it into ``folder`` (the deal's output folder
     unless given) and the shared plotly.min.js."""
-    page = render_dashboard(load_deal_view(con, deal_id), playbook)
+    page = render_dashboard(load_deal_view(con, deal_id), playbook, load_profile(con, deal_id))
     path = (folder or settings.deal_outputs(deal_id)) / DASHBOARD
     write_plotly_js(settings.outputs_dir)
     atomic_write_text(path, page)
     return path
 
 
-def render_dashboard(view: DealView, playbook: Playbook) -> str:
+def render_dashboard(view: DealView, playbook: Playbook, maturity: pd.DataFrame | None = None) -> str:
     context = dashboard_context(view, playbook)
+    context.update(maturity_context(maturity, view.parties, playbook, embed))
     return environment().get_template("dashboard.html.j2").render(**context)
 
 

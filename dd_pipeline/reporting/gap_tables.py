@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from dd_pipeline.findings import describe, party_names
+from dd_pipeline.maturity.profile import load_profile, maturity_table
 from dd_pipeline.outputs import write_frame_csv
 from dd_pipeline.warehouse.connection import frame
 
@@ -111,7 +112,11 @@ def write_gap_tables(con: duckdb.DuckDBPyConnection, deal_id: str, folder: Path)
             df = _with_words(name, df, parties)
         write_frame_csv(path, df)
         written.append(path)
+    path = folder / MATURITY_CSV
+    write_frame_csv(path, maturity_table(load_profile(con, deal_id), parties))
+    written.append(path)
     return written
 
 
+MATURITY_CSV = "maturity.csv"  # each side's maturity profile (dd_pipeline/maturity/profile.py)
 WORDED = ("findings.csv", "gaps.csv", "perception_gaps.csv", "internal_disagreement.csv")

@@ -1,5 +1,5 @@
 """Scoring in DuckDB: gaps, perception gaps, internal disagreement, the ranked findings of every kind,
-rollups and likely challenges.
+rollups, the maturity profile of each side and likely challenges.
 
 Each function replaces one deal's rows of one table with the result of its named query in
 warehouse/sql/, inside one transaction, so a rerun gives the same rows and a failure changes nothing.
@@ -18,6 +18,7 @@ SCORING_STEPS = (
     ("findings", "findings"),
     ("category_scores", "category_scores"),
     ("deal_scores", "deal_scores"),
+    ("maturity_profile", "maturity_profile"),
     ("likely_challenges", "likely_challenges"),
 )
 

@@ -90,6 +90,15 @@ def store_playbook(con: duckdb.DuckDBPyConnection, pb: Playbook) -> None:
         ],
         columns=["name", "value"],
     ).astype({"value": "float64"})
+    m = pb.maturity
+    maturity_areas = pd.DataFrame(
+        [(a.id, a.name, i, *(a.levels[n] for n in (1, 2, 3, 4))) for i, a in enumerate(m.areas)],
+        columns=["area_id", "name", "sort_order", "level_1", "level_2", "level_3", "level_4"],
+    )
+    maturity_rule = pd.DataFrame(
+        [(m.rule.overall, m.rule.immature_at_or_below, m.rule.fallback_dimension)],
+        columns=["overall", "immature_at_or_below", "fallback_dimension"],
+    )
     tables = {
         "playbook_categories": categories,
         "playbook_dimensions": dimensions,
@@ -97,6 +106,8 @@ def store_playbook(con: duckdb.DuckDBPyConnection, pb: Playbook) -> None:
         "playbook_challenges": challenges,
         "playbook_dimension_challenges": links,
         "playbook_rules": rules,
+        "playbook_maturity_areas": maturity_areas,
+        "playbook_maturity_rule": maturity_rule,
     }
     with transaction(con):
         for table, df in tables.items():
@@ -125,6 +136,7 @@ ANSWER_FIELDS = [
     "comment",
 ]
 OVERRIDE_FIELDS = ["dimension_id", "severity", "adjust", "band", "reason", "author", "date", "source_file", "position"]
+MATURITY_FIELDS = ["source_file", "source_row", "respondent_id", "respondent_side", "rated_side", "area_id", "level"]
 EVIDENCE_FIELDS = [
     "source_file",
     "source_row",
@@ -182,6 +194,8 @@ def stage_deal(
         replace_rows(con, "staged_answers", deal_id, _records(deal_id, intake.answers, ANSWER_FIELDS))
         replace_rows(con, "staged_evidence", deal_id, _records(deal_id, intake.evidence, EVIDENCE_FIELDS))
         replace_rows(con, "staged_deals", deal_id, deal_df)
+        maturity = _records(deal_id, intake.maturity, MATURITY_FIELDS).astype({"level": "int64"})
+        replace_rows(con, "staged_maturity", deal_id, maturity)
         overrides = _records(deal_id, intake.overrides, OVERRIDE_FIELDS).rename(columns={"date": "override_date"})
         for column in ("severity", "adjust"):
             overrides[column] = overrides[column].astype("float64")
@@ -224,6 +238,12 @@ def promote_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> Deal:
         con.execute("DELETE FROM overrides WHERE deal_id = ?", [deal_id])
         con.execute(
             "INSERT INTO overrides SELECT * FROM staged_overrides WHERE deal_id = ? ORDER BY position", [deal_id]
+        )
+        con.execute("DELETE FROM maturity_answers WHERE deal_id = ?", [deal_id])
+        con.execute(
+            "INSERT INTO maturity_answers BY NAME SELECT * FROM staged_maturity WHERE deal_id = ? "
+            "ORDER BY source_file, source_row",
+            [deal_id],
         )
         con.execute("DELETE FROM evidence WHERE deal_id = ?", [deal_id])
         con.execute(

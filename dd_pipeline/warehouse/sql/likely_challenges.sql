@@ -1,15 +1,17 @@
 -- Which of the Top 21 execution challenges a deal is likely to meet: a challenge is as likely as the
--- worst gap among the dimensions that tend to cause it, raised by immature_uplift when either side is at
--- alliance-management maturity level 1 or 2 (immature organizations meet all 21 more often). Findings of
+-- worst gap among the dimensions that tend to cause it, raised by immature_uplift when either side's
+-- alliance-management maturity profile is immature (immature organizations meet all 21 more often). Findings of
 -- every kind count; a challenge none of whose dimensions has a finding or a score has no likelihood.
 -- $1 = the list of deal ids.
 INSERT INTO likely_challenges
 WITH rules AS ({rules}),
 deal AS (SELECT deal_id FROM deals WHERE list_contains($1, deal_id)),
 g AS (SELECT * FROM gaps WHERE list_contains($1, deal_id)),
+-- a side is immature as its maturity profile says (maturity_profile.sql: its maturity answers, or the
+-- maturity model's fallback dimension when it has none)
 immature AS (
-    SELECT deal.deal_id, coalesce(bool_or(least(g.home_score, g.partner_score) < 3), false) AS flag
-    FROM deal LEFT JOIN g ON g.deal_id = deal.deal_id AND g.dimension_id = 'am_maturity'
+    SELECT deal.deal_id, coalesce(bool_or(m.immature), false) AS flag
+    FROM deal LEFT JOIN maturity_profile m ON m.deal_id = deal.deal_id AND m.area_id = 'overall'
     GROUP BY deal.deal_id
 ),
 -- each dimension at its worst finding; a scored dimension without a finding counts as 0
