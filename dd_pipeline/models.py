@@ -165,6 +165,7 @@ class FindingKind(StrEnum):
     shared = "shared"  # both organizations sit in the weak zone of such a dimension
     perception = "perception"  # how an organization sees itself differs from how the other sees it
     disagreement = "disagreement"  # one organization's divisions disagree about it
+    network = "network"  # a pattern of the alliance's communication network (docs/network.md)
 
 
 GAP_FINDINGS = (FindingKind.difference, FindingKind.shortfall)
@@ -375,6 +376,9 @@ class Trigger(Strict):
         description="Which kinds of finding on those dimensions trigger it.",
     )
     any_dimension: bool = Field(False, description="Findings on any dimension count (with ``findings``).")
+    network: list[Identifier] = Field(
+        default_factory=list, description="Network findings with these pattern ids (docs/network.md) trigger it."
+    )
     conditions: list[SideCondition] = Field(default_factory=list, description="All must hold.")
     alliance_types: list[Identifier] = Field(
         default_factory=list, description="Only for these alliance types; empty means all."

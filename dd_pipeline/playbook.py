@@ -34,6 +34,8 @@ from dd_pipeline.models import (
     ScoringRules,
     Strict,
 )
+from dd_pipeline.network.config import NetworkConfig
+from dd_pipeline.network.patterns import NOT_A_PATTERN, PATTERNS as NETWORK_PATTERNS
 
 MAX_ASSET_BYTES = 2_000_000
 M = TypeVar("M", bound=BaseModel)
@@ -56,6 +58,7 @@ class Playbook:
     clauses: list[Clause]
     launch_plan: LaunchPlanSeed
     fingerprint: str = field(default="")
+    network: NetworkConfig = field(default_factory=NetworkConfig)  # framework/network.yaml
 
     @cached_property
     def dimension_by_id(self) -> dict[str, Dimension]:
@@ -350,6 +353,7 @@ def playbook_files(root: Path) -> list[Path]:
     return [
         framework / "categories.yaml",
         framework / "scoring.yaml",
+        framework / "network.yaml",
         root / "challenges.yaml",
         *_files(framework / "dimensions"),
         *_files(root / "mitigations"),
@@ -411,6 +415,7 @@ def _read_playbook(root: Path) -> Playbook:
     mitigation_files = load_many(MitigationFile, root / "mitigations")
     clause_files = load_many(ClauseFile, root / "clauses")
     seed = load(LaunchPlanSeed, root / "launch_plan" / "seed.yaml")
+    network = load(NetworkConfig, framework / "network.yaml") if (framework / "network.yaml").is_file() else None
     if problems:
         raise ProblemList(problems)
     assert cats and scoring and challenges and seed  # for the type checker: problems would be set
@@ -426,6 +431,7 @@ def _read_playbook(root: Path) -> Playbook:
         clauses=[c for _, f in clause_files for c in f.clauses],
         launch_plan=seed,
         fingerprint=playbook_fingerprint(root),
+        network=network or NetworkConfig(),
     )
     _cross_check(playbook, dimension_files, mitigation_files, clause_files, root, problems, raws)
     if problems:
@@ -507,6 +513,9 @@ def _cross_check(
                             cond.dimension,
                             "is not a dimension id in assets/framework/dimensions/",
                         )
+                for ni, pattern in enumerate(trig.network):
+                    if pattern not in NETWORK_PATTERNS:
+                        add(path, (*key, "triggers", ti, "network", ni), pattern, NOT_A_PATTERN)
                 for ai, t in enumerate(trig.alliance_types):
                     if t not in types:
                         add(path, (*key, "triggers", ti, "alliance_types", ai), t, not_a_type)
