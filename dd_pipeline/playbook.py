@@ -35,7 +35,8 @@ from dd_pipeline.models import (
     Strict,
 )
 from dd_pipeline.network.config import NetworkConfig
-from dd_pipeline.network.patterns import NOT_A_PATTERN, PATTERNS as NETWORK_PATTERNS
+from dd_pipeline.network.pattern_ids import NOT_A_PATTERN
+from dd_pipeline.network.pattern_ids import PATTERNS as NETWORK_PATTERNS
 
 MAX_ASSET_BYTES = 2_000_000
 M = TypeVar("M", bound=BaseModel)

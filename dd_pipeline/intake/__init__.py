@@ -92,6 +92,9 @@ def read_inputs(settings: Settings, deal_id: str, playbook: Playbook) -> DealInp
         )
         return DealInputs(deal_id, home, home_intake, intake, "")
     intake = read_deal(deal_dir, base, playbook, home_intake)
+    from dd_pipeline.network.intake import read_network  # here: network.intake reads tables of this package
+
+    intake.problems += read_network(deal_dir, base).problems  # people.csv, contacts.csv (docs/network.md)
     after = fingerprint(settings.home_dir, deal_dir)
     if after != before:
         # A file changed while it was read: what was parsed matches neither hash. The run goes on with what it

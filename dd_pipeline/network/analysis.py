@@ -119,7 +119,7 @@ def _nodes(people: Mapping[str, PersonRow], contacts: Sequence[ContactRow]) -> d
         )
         for p in people.values()
     }
-    for c in sorted(contacts, key=lambda c: (c.contact_id, c.source_row)):
+    for c in sorted(contacts, key=lambda c: (c.contact_id, c.person_id)):
         if c.contact_id not in nodes and c.contact_organization is not None:
             nodes[c.contact_id] = Node(
                 c.contact_id,
@@ -165,18 +165,21 @@ def _ties(nodes: Mapping[str, Node], contacts: Sequence[ContactRow], config: Net
     return ties
 
 
-def _key_people(graph: nx.Graph, nodes: Mapping[str, Node]) -> set[str]:
-    """People whose departure cuts someone off from every person of the other firm they could reach before."""
+def _key_people(graph: nx.Graph, nodes: Mapping[str, Node], share: float) -> set[str]:
+    """People whose departure cuts at least ``share`` of the network's other people off from every person of
+    the other firm they could reach before (only articulation points can)."""
     key = set()
-    for v in nx.articulation_points(graph):
+    others = max(1, len(graph) - 1)
+    for v in sorted(nx.articulation_points(graph)):
         before = nx.node_connected_component(graph, v)
         if {nodes[n].organization for n in before} != set(SIDES):
             continue
         rest = graph.subgraph(n for n in before if n != v)
-        for part in nx.connected_components(rest):
-            if len({nodes[n].organization for n in part}) == 1:
-                key.add(v)
-                break
+        cut_off = sum(
+            len(part) for part in nx.connected_components(rest) if len({nodes[n].organization for n in part}) == 1
+        )
+        if cut_off / others >= share:
+            key.add(v)
     return key
 
 
@@ -194,7 +197,7 @@ def analyse(people: Mapping[str, PersonRow], contacts: Sequence[ContactRow], con
     core = set(nx.k_core(strong, config.core_k)) if strong.number_of_edges() else set()
     betweenness = nx.betweenness_centrality(graph, normalized=True) if len(graph) > 2 else {}
     closeness = nx.closeness_centrality(graph)
-    key = _key_people(graph, nodes)
+    key = _key_people(graph, nodes, config.key_person_share)
 
     metrics = {pid: PersonMetrics(node) for pid, node in sorted(nodes.items())}
     for t in ties:

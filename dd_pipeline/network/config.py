@@ -62,6 +62,13 @@ class NetworkConfig(Strict):
         description="A senior executive whose weighted degree is below this share of the median of the firm's "
         "people is at the edge of the network.",
     )
+    key_person_share: float = Field(
+        0.2,
+        gt=0,
+        le=1,
+        description="A key person is one whose departure cuts at least this share of the network's other people "
+        "off from every person of the other firm.",
+    )
     one_way_share: float = Field(
         0.3,
         gt=0,

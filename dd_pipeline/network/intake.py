@@ -164,7 +164,7 @@ def validate_contacts(
         seen.setdefault(key, number)
         problems += row_problems
         if not row_problems:
-            contacts.append(tie.model_copy(update={"source_row": number}))
+            contacts.append(tie)
     return contacts, problems
 
 

@@ -12,19 +12,8 @@ from dataclasses import dataclass
 from dd_pipeline.models import BandThresholds
 from dd_pipeline.network.analysis import LEVEL_RANK, SIDES, Network, PersonMetrics, firm_median_degree
 from dd_pipeline.network.config import NetworkConfig
+from dd_pipeline.network.pattern_ids import PATTERNS
 
-# pattern id -> the title findings show (the pattern id is what a mitigation trigger names)
-PATTERNS: dict[str, str] = {
-    "centralized_interface": "Contact with the other firm runs through one person",
-    "senior_executives_peripheral": "Senior executives sit at the edge of the alliance network",
-    "spanners_low_level": "Boundary spanners are almost all at the lowest level",
-    "level_not_connected": "The two firms are not connected at one management level",
-    "seniority_mismatch": "Counterparts differ in seniority",
-    "key_person_risk": "One person's departure would cut the link to the other firm",
-    "turnover_on_ties": "People reassigned or gone held ties to the other firm",
-    "one_way_ties": "Many ties are named by one side of the tie only",
-}
-NOT_A_PATTERN = "is not a network pattern; expected one of " + ", ".join(PATTERNS)
 COUNTERPART_ROLES = ("sponsor", "governance", "project_lead")
 LOW_LEVEL_SHARE = 2 / 3
 
@@ -47,7 +36,7 @@ class NetworkFinding:
     @property
     def title(self) -> str:
         base = PATTERNS[self.pattern]
-        return f"{base} ({self.subject})" if self.subject else base
+        return f"{base} ({self.subject.replace('_', ' ')})" if self.subject else base
 
 
 def band_of(severity: float, bands: BandThresholds) -> str:
@@ -63,6 +52,10 @@ def band_of(severity: float, bands: BandThresholds) -> str:
 def _who(m: PersonMetrics) -> str:
     role = (m.node.alliance_role or "not surveyed").replace("_", " ")
     return f"{m.node.person_id} ({role}, {m.node.level or 'level unknown'})"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _people(ms: list[PersonMetrics]) -> str:
@@ -107,7 +100,8 @@ def find_patterns(net: Network, config: NetworkConfig, bands: BandThresholds) ->
                 "senior_executives_peripheral",
                 side,
                 sev.senior_executives_peripheral * len(edge) / len(execs),
-                f"{len(edge)} of this firm's {len(execs)} executives have weak ties (weighted degree below "
+                f"{len(edge)} of this firm's {_count(len(execs), 'executive', 'executives')} with weak ties "
+                "(weighted degree below "
                 f"{config.peripheral_share:.0%} of the firm's median {middle:.2f})",
                 _people(edge),
             )
@@ -173,8 +167,8 @@ def find_patterns(net: Network, config: NetworkConfig, bands: BandThresholds) ->
                 "key_person_risk",
                 side,
                 sev.key_person_risk * min(1.0, 0.75 + 0.25 * (len(key) - 1)),
-                f"without {', '.join(m.node.person_id for m in key)} some people of the deal could no longer reach "
-                "the other firm",
+                f"without {', '.join(m.node.person_id for m in key)} at least {config.key_person_share:.0%} of the "
+                "people in the network could no longer reach the other firm",
                 _people(key),
             )
 
@@ -191,7 +185,8 @@ def find_patterns(net: Network, config: NetworkConfig, bands: BandThresholds) ->
                 "turnover_on_ties",
                 side,
                 sev.turnover_on_ties * (1.0 if strong else 0.6),
-                f"{len(gone)} people of this firm reassigned or gone held {len(ties)} ties to the other firm"
+                f"{_count(len(gone), 'person', 'people')} of this firm reassigned or gone held "
+                f"{_count(len(ties), 'tie', 'ties')} to the other firm"
                 + (" (strong ties among them)" if strong else ""),
                 _people(gone),
                 "; ".join(f"{t.a}-{t.b}" for t in ties),

@@ -52,4 +52,3 @@ class ContactRow(Strict):
     frequency: Frequency
     importance: Importance
     close: YesNo = "no"
-    source_row: int = Field(0, description="Row of the file the tie was read from (not a column).")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from dd_pipeline.findings import describe, party_names
 from dd_pipeline.outputs import write_frame_csv
+from dd_pipeline.reporting.network_tables import write_network_tables
 from dd_pipeline.warehouse.connection import frame
 
 GAPS_SQL = """
@@ -53,7 +54,7 @@ FINDINGS_SQL = """
 SELECT f.rank, f.finding_id, f.kind, f.dimension_id AS dimension, f.dimension_name, f.category_id AS category,
        f.side, f.band, f.severity, f.size_scale, f.size, d.scale_min, d.scale_max, f.weight, f.confidence,
        f.home_score, f.partner_score, f.detail, f.overridden
-FROM findings f JOIN playbook_dimensions d USING (dimension_id)
+FROM findings f LEFT JOIN playbook_dimensions d USING (dimension_id)
 WHERE f.deal_id = ? ORDER BY f.rank
 """
 
@@ -111,7 +112,7 @@ def write_gap_tables(con: duckdb.DuckDBPyConnection, deal_id: str, folder: Path)
             df = _with_words(name, df, parties)
         write_frame_csv(path, df)
         written.append(path)
-    return written
+    return written + write_network_tables(con, deal_id, folder)
 
 
 WORDED = ("findings.csv", "gaps.csv", "perception_gaps.csv", "internal_disagreement.csv")

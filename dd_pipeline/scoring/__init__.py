@@ -48,6 +48,17 @@ def score_deals(con: duckdb.DuckDBPyConnection, deal_ids: list[str]) -> dict[str
     return {table: rescore_many(con, deal_ids, query) for table, query in SCORING_STEPS}
 
 
+def store_deal_network(con: duckdb.DuckDBPyConnection, settings, playbook, deal_id: str) -> None:  # type: ignore[no-untyped-def]
+    """The deal's network tables, as the network asset stores them (before findings, which ranks them in)."""
+    from dd_pipeline.network.run import deal_network
+    from dd_pipeline.warehouse.network import store_network
+
+    _, net, found = deal_network(
+        settings.deal_dir(deal_id), settings.inputs_dir.parent, playbook.network, playbook.scoring.bands
+    )
+    store_network(con, deal_id, net, found)
+
+
 def ingest_and_score(con: duckdb.DuckDBPyConnection, settings, playbook, deal_id: str):  # type: ignore[no-untyped-def]
     """Read, stage, accept and score one deal with the same functions the assets call, without Dagster.
 
@@ -63,5 +74,6 @@ def ingest_and_score(con: duckdb.DuckDBPyConnection, settings, playbook, deal_id
     if inputs.errors:
         raise ProblemList(inputs.errors)
     promote_deal(con, deal_id)
+    store_deal_network(con, settings, playbook, deal_id)
     score_deal(con, deal_id)
     return inputs
