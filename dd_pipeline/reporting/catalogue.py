@@ -80,7 +80,8 @@ def _trigger(trigger: Trigger) -> str:
             f"{_code_list(trigger.dimensions)} at {trigger.min_band.value} or worse"
         )
     if trigger.network:
-        parts.append(f"a network finding {_code_list(trigger.network)} at {trigger.min_band.value} or worse")
+        any_of = "any of " if len(trigger.network) > 1 else ""
+        parts.append(f"a network finding {any_of}{_code_list(trigger.network)} at {trigger.min_band.value} or worse")
     parts += [_condition(c) for c in trigger.conditions]
     if not parts:
         if trigger.alliance_types:
