@@ -376,3 +376,38 @@ def test_a_trigger_naming_an_unknown_network_pattern_is_refused(tmp_path: Path) 
     with pytest.raises(ProblemList) as err:
         load_playbook(tmp_path / "assets")
     assert "'bosses_absent' is not a network pattern; expected one of centralized_interface" in str(err.value)
+
+
+def test_changes_name_the_ties_and_spanners_that_appeared_or_went() -> None:
+    from dd_pipeline.reporting.changes import State, _Names, compare_states, render
+    from dd_pipeline.warehouse.connection import ddl
+    from dd_pipeline.warehouse.history import live_findings
+    from dd_pipeline.warehouse.network import store_network
+
+    def findings_of(people: list[dict[str, str]], ties: list[dict[str, str]]) -> dict:  # type: ignore[type-arg]
+        con = duckdb.connect()
+        con.execute(ddl())
+        net, found = network(people, ties)
+        store_network(con, "d1", net, found)
+        return live_findings(con, "d1")
+
+    people = [person("H1", "home"), person("H2", "home"), person("P1", "partner"), person("P2", "partner")]
+    before = findings_of(people, both_ways("H1", "H2") + both_ways("H1", "P1") + both_ways("P1", "P2"))
+    after = findings_of(
+        people, both_ways("H1", "H2") + both_ways("H2", "P1") + both_ways("P1", "P2", frequency="monthly")
+    )
+
+    def state(findings: dict) -> State:  # type: ignore[type-arg]
+        return State(50.0, "high", "pb", "code", {}, findings, {}, {}, {})
+
+    changes = compare_states("d1", "Acme Inc.", state(before), state(after), _Names({}, "Larkspur", "Acme"))
+    assert changes.network == [
+        "new tie H2-P1 (strong, between Larkspur and Acme)",
+        "tie gone: H1-P1 (strong, between Larkspur and Acme)",
+        "tie P1-P2 is no longer strong",
+        "new boundary spanner: H2 (Larkspur, operational)",
+        "boundary spanner H1 (Larkspur) no longer spans",
+        "boundary spanner P1 (Acme) no longer spans",
+    ]
+    assert "## Ties and boundary spanners" in render(changes)
+    assert compare_states("d1", "Acme Inc.", state(after), state(after), _Names({}, "L", "A")).network == []
