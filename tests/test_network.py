@@ -411,3 +411,26 @@ def test_changes_name_the_ties_and_spanners_that_appeared_or_went() -> None:
     ]
     assert "## Ties and boundary spanners" in render(changes)
     assert compare_states("d1", "Acme Inc.", state(after), state(after), _Names({}, "L", "A")).network == []
+
+
+def test_the_expectation_suites_pass_on_stored_tables_and_catch_a_tie_stored_twice() -> None:
+    import pandas as pd
+
+    from dd_pipeline.network.quality import network_outcomes
+    from dd_pipeline.warehouse.connection import ddl
+    from dd_pipeline.warehouse.network import network_frames, store_network
+
+    con = duckdb.connect()
+    con.execute(ddl())
+    people, ties = _star_vs_decentralized()
+    net, found = network(people, ties)
+    store_network(con, "d1", net, found)
+    frames = network_frames(con, "d1")
+    assert all(o.passed for o in network_outcomes(frames["people"], frames["ties"]))
+    doubled = pd.concat([frames["ties"], frames["ties"].head(1)], ignore_index=True)
+    failed = [str(o) for o in network_outcomes(frames["people"], doubled) if not o.passed]
+    assert len(failed) == 1 and failed[0].startswith(
+        "network ties, person_a,person_b: {'person_a': 'H1', 'person_b': 'H2'}"
+    )
+    assert failed[0].endswith("a tie named by both people counts once")
+    assert network_outcomes(frames["people"].head(0), frames["ties"]) == []

@@ -3,8 +3,9 @@
 import dagster as dg
 
 from dd_pipeline.errors import ProblemList
+from dd_pipeline.network.quality import network_outcomes
 from dd_pipeline.network.run import deal_network
-from dd_pipeline.warehouse.network import store_network
+from dd_pipeline.warehouse.network import network_frames, store_network
 
 from .partitions import DEALS, WAREHOUSE_POOL
 from .publication import step
@@ -47,4 +48,29 @@ def network(
     )
 
 
+@dg.asset_check(
+    asset=network,
+    blocking=True,
+    description="The network tables are consistent: the Great Expectations suites for its people and ties pass.",
+)
+def network_is_consistent(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    deal_id = context.op_execution_context.partition_key
+    with warehouse.connect(read_only=True) as con:
+        frames = network_frames(con, deal_id)
+    outcomes = network_outcomes(frames["people"], frames["ties"])
+    failed = [o for o in outcomes if not o.passed]
+    return dg.AssetCheckResult(
+        passed=not failed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={
+            "expectations": len(outcomes),
+            "expectations failed": len(failed),
+            "details": dg.MetadataValue.md(
+                "\n".join(f"- {o} ({o.unexpected_count} rows)" for o in failed) or "all passed"
+            ),
+        },
+    )
+
+
 NETWORK_ASSETS = [network]
+NETWORK_CHECKS = [network_is_consistent]
