@@ -137,13 +137,14 @@ def _nodes(people: Mapping[str, PersonRow], contacts: Sequence[ContactRow]) -> d
 def _ties(nodes: Mapping[str, Node], contacts: Sequence[ContactRow], config: NetworkConfig) -> list[Tie]:
     reports: dict[tuple[str, str], list[ContactRow]] = {}
     for c in contacts:
-        reports.setdefault(tuple(sorted((c.person_id, c.contact_id))), []).append(c)  # type: ignore[arg-type]
+        a, b = sorted((c.person_id, c.contact_id))
+        reports.setdefault((a, b), []).append(c)
+
+    def strength(c: ContactRow) -> tuple[float, str]:
+        return (tie_weight(c.frequency, c.importance, c.close == "yes", config), c.person_id)
+
     ties = []
     for (a, b), rows in sorted(reports.items()):
-
-        def strength(c: ContactRow) -> tuple[float, str]:
-            return (tie_weight(c.frequency, c.importance, c.close == "yes", config), c.person_id)
-
         best = max(rows, key=strength)
         weight = strength(best)[0]
         reporters = {c.person_id for c in rows}

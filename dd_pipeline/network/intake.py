@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -29,6 +30,7 @@ UNKNOWN_PERSON = f"is an unknown person; expected a person_id listed in {PEOPLE_
 _OPTIONAL = {"name", "named", "status", "contact_organization", "close"}
 
 RowLike = Row | Mapping[str, str]
+M = TypeVar("M", PersonRow, ContactRow)
 
 
 @dataclass
@@ -55,7 +57,7 @@ def _numbered(rows: Sequence[RowLike]) -> list[tuple[int, dict[str, str]]]:
     return out
 
 
-def _parse(model: type[PersonRow] | type[ContactRow], cells: dict[str, str], source: str, number: int):  # type: ignore[no-untyped-def]
+def _parse(model: type[M], cells: dict[str, str], source: str, number: int) -> tuple[M | None, list[InputProblem]]:
     """The model of one row, or the problems of its cells."""
     values = {k: v.lower() if k not in ("person_id", "contact_id", "function", "name") else v for k, v in cells.items()}
     values = {k: v for k, v in values.items() if not (k in _OPTIONAL and v == "")}

@@ -31,9 +31,9 @@ class PersonRow(Strict):
         description="Free text, e.g. R&D, Marketing, Legal."
     )
     alliance_role: AllianceRole
-    name: Annotated[str, StringConstraints(max_length=120)] = Field("", description="Optional display name.")
-    named: YesNo = Field("yes", description="'no': the name is never shown, the role is shown instead.")
-    status: Status = Field("active", description="reassigned or left: no longer on the alliance.")
+    name: Annotated[str, StringConstraints(max_length=120)] = Field(default="", description="Optional display name.")
+    named: YesNo = Field(default="yes", description="'no': the name is never shown, the role is shown instead.")
+    status: Status = Field(default="active", description="reassigned or left: no longer on the alliance.")
 
     @property
     def label(self) -> str:

@@ -7,6 +7,8 @@ alliance role), and every text is escaped for plotly.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -35,28 +37,28 @@ def positions(people: pd.DataFrame) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _hover(r: object) -> str:
+def _hover(r: Any) -> str:  # a row of network_people (itertuples)
     role = getattr(r, "alliance_role", None)
     lines = [
-        f"<b>{style.esc(r.shown_as)}</b>",  # type: ignore[attr-defined]
+        f"<b>{style.esc(r.shown_as)}</b>",
         f"{style.esc(str(role).replace('_', ' ')) if isinstance(role, str) else 'not surveyed'}, "
-        f"{style.esc(r.level) if isinstance(r.level, str) else 'level unknown'}"  # type: ignore[attr-defined]
-        + (f", {style.esc(r.function)}" if isinstance(r.function, str) and r.function else ""),  # type: ignore[attr-defined]
-        f"ties: {int(r.degree)} ({int(r.cross_ties)} to the other firm, "  # type: ignore[attr-defined]
-        f"{int(r.strong_internal) + int(r.strong_cross)} strong)",  # type: ignore[attr-defined]
-        f"betweenness {style.num(r.betweenness, 2)}, closeness {style.num(r.closeness, 2)}",  # type: ignore[attr-defined]
+        f"{style.esc(r.level) if isinstance(r.level, str) else 'level unknown'}"
+        + (f", {style.esc(r.function)}" if isinstance(r.function, str) and r.function else ""),
+        f"ties: {int(r.degree)} ({int(r.cross_ties)} to the other firm, "
+        f"{int(r.strong_internal) + int(r.strong_cross)} strong)",
+        f"betweenness {style.num(r.betweenness, 2)}, closeness {style.num(r.closeness, 2)}",
     ]
     marks = [
         label
         for label, flag in (
-            ("boundary spanner", r.boundary_spanner),  # type: ignore[attr-defined]
-            ("core", r.core),  # type: ignore[attr-defined]
-            ("key person", r.key_person),  # type: ignore[attr-defined]
+            ("boundary spanner", r.boundary_spanner),
+            ("core", r.core),
+            ("key person", r.key_person),
         )
         if bool(flag)
     ]
-    if r.status != "active":  # type: ignore[attr-defined]
-        marks.append(str(r.status))  # type: ignore[attr-defined]
+    if r.status != "active":
+        marks.append(str(r.status))
     if marks:
         lines.append(", ".join(marks))
     return "<br>".join(lines)

@@ -7,9 +7,15 @@ warehouse/sql/, inside one transaction, so a rerun gives the same rows and a fai
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
 
 from dd_pipeline.warehouse.connection import run_named, run_script, transaction
+
+if TYPE_CHECKING:
+    from dd_pipeline.playbook import Playbook
+    from dd_pipeline.settings import Settings
 
 SCORING_STEPS = (
     ("gaps", "gaps"),
@@ -48,7 +54,7 @@ def score_deals(con: duckdb.DuckDBPyConnection, deal_ids: list[str]) -> dict[str
     return {table: rescore_many(con, deal_ids, query) for table, query in SCORING_STEPS}
 
 
-def store_deal_network(con: duckdb.DuckDBPyConnection, settings, playbook, deal_id: str) -> None:  # type: ignore[no-untyped-def]
+def store_deal_network(con: duckdb.DuckDBPyConnection, settings: Settings, playbook: Playbook, deal_id: str) -> None:
     """The deal's network tables, as the network asset stores them (before findings, which ranks them in)."""
     from dd_pipeline.network.run import deal_network
     from dd_pipeline.warehouse.network import store_network
