@@ -434,3 +434,29 @@ def test_the_expectation_suites_pass_on_stored_tables_and_catch_a_tie_stored_twi
     )
     assert failed[0].endswith("a tie named by both people counts once")
     assert network_outcomes(frames["people"].head(0), frames["ties"]) == []
+
+
+def test_a_person_who_also_answered_must_be_in_the_same_firm(project, playbook) -> None:
+    from dd_pipeline.intake import read_inputs
+
+    roster = project.deal_dir("helix-jv") / "people.csv"
+    text = roster.read_text(encoding="utf-8")
+    text = text.replace("H01,home,executive", "H01,partner,executive").replace(
+        "P02,partner,middle", "P02,partner,operational"
+    )
+    roster.write_text(text, encoding="utf-8")
+    problems = [
+        (str(p), p.severity) for p in read_inputs(project, "helix-jv", playbook).problems if "people.csv" in p.file
+    ]
+    assert problems == [
+        (
+            "inputs/deals/helix-jv/people.csv, row 2, organization: 'partner' does not agree with the answers, where "
+            "respondent 'H01' answers for home; expected the same firm (the same id is the same person)",
+            "error",
+        ),
+        (
+            "inputs/deals/helix-jv/people.csv, row 17, level: 'operational' differs from the answers, where respondent "
+            "'P02' gives the level middle; expected the same level (the same id is the same person)",
+            "warning",
+        ),
+    ]

@@ -40,6 +40,42 @@ class NetworkIntake:
     people: dict[str, PersonRow] = field(default_factory=dict)
     contacts: list[ContactRow] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    source: str = ""  # people.csv as the user knows it
+    rows: dict[str, int] = field(default_factory=dict)  # person_id -> its row in people.csv
+
+    def against_answers(self, respondents: Mapping[str, tuple[str, str]]) -> list[InputProblem]:
+        """A respondent of the answers with a person's id is that person: the firm must agree (an error)
+        and the level should (a warning). ``respondents``: respondent_id -> (side, level)."""
+        problems = []
+        for pid, person in sorted(self.people.items()):
+            if pid not in respondents:
+                continue
+            side, level = respondents[pid]
+            row = self.rows.get(pid)
+            if side != person.organization.value:
+                problems.append(
+                    InputProblem(
+                        self.source,
+                        row,
+                        "organization",
+                        shown(person.organization.value),
+                        f"does not agree with the answers, where respondent {shown(pid)} answers for {side}; "
+                        "expected the same firm (the same id is the same person)",
+                    )
+                )
+            elif level != person.level.value:
+                problems.append(
+                    InputProblem(
+                        self.source,
+                        row,
+                        "level",
+                        shown(person.level.value),
+                        f"differs from the answers, where respondent {shown(pid)} gives the level {level}; "
+                        "expected the same level (the same id is the same person)",
+                        "warning",
+                    )
+                )
+        return problems
 
     @property
     def present(self) -> bool:
@@ -191,8 +227,11 @@ def read_network(deal_dir: Path, base: Path) -> NetworkIntake:
     except ProblemList as exc:
         result.problems += exc.problems
         return result
-    result.people, found = validate_people(rows, display_path(people_path, base))
+    result.source = display_path(people_path, base)
+    result.people, found = validate_people(rows, result.source)
     result.problems += found
+    for row in rows:
+        result.rows.setdefault(row.values.get("person_id", ""), row.number)
     if contacts_path.is_file():
         try:
             crows = read_table(contacts_path, base, CONTACT_COLUMNS, CONTACT_REQUIRED, allow_empty=True)
