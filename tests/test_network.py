@@ -460,3 +460,43 @@ def test_a_person_who_also_answered_must_be_in_the_same_firm(project, playbook) 
             "warning",
         ),
     ]
+
+
+def test_the_network_picture_marks_spanners_and_never_shows_a_hidden_name() -> None:
+    from dd_pipeline.reporting import chart_style as style
+    from dd_pipeline.reporting.dashboard import embed
+    from dd_pipeline.reporting.network_figures import network_picture, network_section
+    from dd_pipeline.warehouse.connection import ddl
+    from dd_pipeline.warehouse.network import network_frames, store_network
+
+    people, ties = _star_vs_decentralized()
+    people[0] = {**people[0], "name": "Odile <b>Secret</b>", "named": "no"}  # H1
+    people[1] = {**people[1], "name": "Ann <b>Visible</b>"}  # H2
+    con = duckdb.connect()
+    con.execute(ddl())
+    net, found = network(people, ties)
+    store_network(con, "d1", net, found)
+    frames = network_frames(con, "d1")
+    fig = network_picture(frames["people"], frames["ties"], "HomeCo", "PartnerCo")
+    markers = {t.name: t for t in fig.data if t.mode == "markers+text"}
+    assert set(markers) == {"HomeCo", "PartnerCo"}
+    assert markers["HomeCo"].marker.color != markers["PartnerCo"].marker.color
+    symbols = dict(zip(markers["HomeCo"].text, markers["HomeCo"].marker.symbol, strict=True))
+    assert symbols["H2"] == "star" and symbols["H0"] == "circle"  # H2 spans the firms; H0 has no tie at all
+    hover = " ".join(markers["HomeCo"].hovertext)
+    assert "Odile" not in hover and "H1 (core team)" in hover and "Ann &lt;b&gt;Visible&lt;/b&gt;" in hover
+    html = embed(fig, "fig-network")
+    assert "Odile" not in html and '"displaylogo": false' in html and '"showSendToCloud": false' in html
+    assert html == embed(network_picture(frames["people"], frames["ties"], "HomeCo", "PartnerCo"), "fig-network")
+    section = network_section(frames, {"home": "HomeCo", "partner": "PartnerCo"})
+    assert section is not None
+    assert [(lv["level"], lv["connected"]) for lv in section["levels"]] == [  # type: ignore[index,union-attr]
+        ("executive", False),
+        ("middle", False),
+        ("operational", False),
+    ]
+    assert [(o["label"], o["top_share"], o["centralized"]) for o in section["organizations"]] == [  # type: ignore[union-attr]
+        ("HomeCo", "25%", False),
+        ("PartnerCo", "100%", True),
+    ]
+    assert style.CONFIG["displaylogo"] is False
