@@ -500,3 +500,10 @@ def test_the_network_picture_marks_spanners_and_never_shows_a_hidden_name() -> N
         ("PartnerCo", "100%", True),
     ]
     assert style.CONFIG["displaylogo"] is False
+
+
+def test_a_roster_with_only_its_header_is_no_network_yet(deal_dir: Path) -> None:
+    _write(deal_dir / "people.csv", PEOPLE_COLUMNS, [])
+    _write(deal_dir / "contacts.csv", CONTACT_COLUMNS, [])
+    intake = read_network(deal_dir, deal_dir.parents[2])
+    assert intake.problems == [] and not intake.present

@@ -223,7 +223,7 @@ def read_network(deal_dir: Path, base: Path) -> NetworkIntake:
             )
         return result
     try:
-        rows = read_table(people_path, base, PEOPLE_COLUMNS, PEOPLE_REQUIRED)
+        rows = read_table(people_path, base, PEOPLE_COLUMNS, PEOPLE_REQUIRED, allow_empty=True)  # a template
     except ProblemList as exc:
         result.problems += exc.problems
         return result
