@@ -507,3 +507,17 @@ def test_a_roster_with_only_its_header_is_no_network_yet(deal_dir: Path) -> None
     _write(deal_dir / "contacts.csv", CONTACT_COLUMNS, [])
     intake = read_network(deal_dir, deal_dir.parents[2])
     assert intake.problems == [] and not intake.present
+
+
+def test_the_network_asset_runs_per_deal_before_the_ranked_findings() -> None:
+    import dagster as dg
+
+    from dd_pipeline.defs import build_definitions
+    from dd_pipeline.defs.partitions import DEALS
+
+    graph = build_definitions().resolve_asset_graph()
+    node = graph.get(dg.AssetKey("network"))
+    assert node.partitions_def == DEALS
+    assert dg.AssetKey("answers") in node.parent_keys
+    assert dg.AssetKey("network") in graph.get(dg.AssetKey("findings")).parent_keys
+    assert any(k.name == "network_is_consistent" for k in graph.asset_check_keys)
