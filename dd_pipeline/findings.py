@@ -20,6 +20,7 @@ KIND_LABELS = {
     FindingKind.shared: "shared weakness",
     FindingKind.perception: "perception gap",
     FindingKind.disagreement: "internal disagreement",
+    FindingKind.network: "network pattern",
 }
 
 
@@ -84,6 +85,8 @@ def describe(f: FindingView | object, parties: Mapping[str, str]) -> str:
         return f"{home} and {partner} differ on {name}"
     if kind is FindingKind.shared:
         return f"Both {home} and {partner} are weak on {name}"
+    if kind is FindingKind.network:  # name: the pattern's title (network/patterns.py)
+        return f"{parties[side] if side else 'Both organizations'}: {name}"
     if side is None:
         return f"{KIND_LABELS[kind]} on {name}"
     who, peer = parties[side], parties[other(side)]

@@ -147,7 +147,7 @@ def _evaluate(
         reasons.append(why)
         sides |= meeting
         cond_dims.append(cond.dimension)
-    if not trigger.dimensions and not trigger.any_dimension:
+    if not trigger.dimensions and not trigger.any_dimension and not trigger.network:
         if trigger.conditions:
             return _Hit("selected", [], reasons, sides, cond_dims)
         if trigger.alliance_types:
@@ -159,8 +159,10 @@ def _evaluate(
     hits = [
         f
         for f in findings
-        if (trigger.any_dimension or f.dimension_id in trigger.dimensions)
-        and f.kind in kinds
+        if (
+            ((trigger.any_dimension or f.dimension_id in trigger.dimensions) and f.kind in kinds)
+            or (f.kind is FindingKind.network and f.dimension_id in trigger.network)  # dimension_id: the pattern
+        )
         and f.band is not None
         and f.band.rank >= trigger.min_band.rank
     ]

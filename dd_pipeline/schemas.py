@@ -22,6 +22,8 @@ from dd_pipeline.models import (
     OverrideFile,
     ScoringRules,
 )
+from dd_pipeline.network.config import NetworkConfig
+from dd_pipeline.network.rows import ContactRow, PersonRow
 from dd_pipeline.playbook import _CategoryFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -40,6 +42,9 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "mitigations.schema.json": MitigationFile,
     "clauses.schema.json": ClauseFile,
     "launch_plan_seed.schema.json": LaunchPlanSeed,
+    "people_row.schema.json": PersonRow,
+    "contact_row.schema.json": ContactRow,
+    "framework_network.schema.json": NetworkConfig,
 }
 
 

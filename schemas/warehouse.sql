@@ -143,6 +143,28 @@ CREATE TABLE IF NOT EXISTS maturity_answers (
 CREATE TABLE IF NOT EXISTS maturity_profile (
     deal_id VARCHAR, side VARCHAR, area_id VARCHAR, area_name VARCHAR, sort_order INTEGER, level DOUBLE,
     respondents INTEGER, view VARCHAR, immature BOOLEAN);
+-- The alliance's communication network (people.csv and contacts.csv; network/analysis.py): one row per
+-- person with the metrics, per tie, per management level and firm, and the network findings, which
+-- findings.sql ranks with the others.
+CREATE TABLE IF NOT EXISTS network_people (
+    deal_id VARCHAR, person_id VARCHAR, organization VARCHAR, level VARCHAR, function VARCHAR,
+    alliance_role VARCHAR, status VARCHAR, surveyed BOOLEAN, shown_as VARCHAR, degree INTEGER,
+    weighted_degree DOUBLE, betweenness DOUBLE, closeness DOUBLE, core BOOLEAN, internal_ties INTEGER,
+    cross_ties INTEGER, strong_internal INTEGER, strong_cross INTEGER, cross_weight DOUBLE,
+    boundary_spanner BOOLEAN, key_person BOOLEAN);
+CREATE TABLE IF NOT EXISTS network_ties (
+    deal_id VARCHAR, person_a VARCHAR, person_b VARCHAR, organization_a VARCHAR, organization_b VARCHAR,
+    weight DOUBLE, frequency VARCHAR, importance VARCHAR, close BOOLEAN, reported_by VARCHAR, one_way BOOLEAN,
+    cross_firm BOOLEAN, strong BOOLEAN);
+CREATE TABLE IF NOT EXISTS network_levels (
+    deal_id VARCHAR, level VARCHAR, home_people INTEGER, partner_people INTEGER, ties INTEGER,
+    strong_ties INTEGER, connected BOOLEAN, pairs VARCHAR);
+CREATE TABLE IF NOT EXISTS network_organizations (
+    deal_id VARCHAR, side VARCHAR, people INTEGER, with_cross_ties INTEGER, cross_ties INTEGER,
+    cross_weight DOUBLE, top_contact VARCHAR, top_share DOUBLE, centralized BOOLEAN);
+CREATE TABLE IF NOT EXISTS network_findings (
+    deal_id VARCHAR, finding_id VARCHAR, pattern VARCHAR, subject VARCHAR, side VARCHAR, severity DOUBLE,
+    band VARCHAR, title VARCHAR, detail VARCHAR, people VARCHAR, ties VARCHAR);
 
 -- Mitigations, clauses and the launch plan: each row names what it came from (traceability).
 CREATE TABLE IF NOT EXISTS mitigation_matches (

@@ -210,7 +210,9 @@ def answers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
     )
 
 
-def _scoring_asset(table: str, upstream: list[dg.AssetsDefinition], description: str) -> dg.AssetsDefinition:
+def _scoring_asset(
+    table: str, upstream: list[dg.AssetsDefinition | dg.AssetKey], description: str
+) -> dg.AssetsDefinition:
     @dg.asset(
         name=table,
         partitions_def=DEALS,
@@ -290,10 +292,10 @@ internal_disagreement = _scoring_asset(
 )
 findings = _scoring_asset(
     "findings",
-    [gaps, perception_gaps, internal_disagreement],
+    [gaps, perception_gaps, internal_disagreement, dg.AssetKey("network")],  # network: defs/network_assets.py
     "Every finding of the "
     "deal ranked together: differences, shortfalls of either side, shared weaknesses, "
-    "perception gaps and internal disagreement.",
+    "perception gaps, internal disagreement and patterns of the communication network.",
 )
 category_scores = _scoring_asset("category_scores", [findings], "Severity rolled up per category.")
 deal_scores = _scoring_asset("deal_scores", [findings], "The engagement-risk index of the deal.")

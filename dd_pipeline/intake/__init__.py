@@ -92,6 +92,11 @@ def read_inputs(settings: Settings, deal_id: str, playbook: Playbook) -> DealInp
         )
         return DealInputs(deal_id, home, home_intake, intake, "")
     intake = read_deal(deal_dir, base, playbook, home_intake)
+    from dd_pipeline.network.intake import read_network  # here: network.intake reads tables of this package
+
+    network = read_network(deal_dir, base)  # people.csv, contacts.csv (docs/network.md)
+    respondents = {a.respondent_id: (a.respondent_side, a.level) for a in intake.answers}
+    intake.problems += network.problems + network.against_answers(respondents)
     after = fingerprint(settings.home_dir, deal_dir)
     if after != before:
         # A file changed while it was read: what was parsed matches neither hash. The run goes on with what it

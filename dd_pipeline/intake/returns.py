@@ -26,7 +26,7 @@ NOT_READ = {
     ".numbers": "is a Numbers spreadsheet, which is not read; export it as an Excel workbook (.xlsx) into the "
     "same folder",
 }
-READ_AT_TOP = ("deal.yaml", "evidence.csv", "maturity.csv", "overrides.yaml")
+READ_AT_TOP = ("deal.yaml", "evidence.csv", "maturity.csv", "overrides.yaml", "people.csv", "contacts.csv")
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,8 @@ def ignored_files(settings: Settings, deal_id: str) -> list[Ignored]:
                     path,
                     display_path(path, base),
                     "not read",
-                    "is not read: only answers*.csv, evidence.csv and maturity.csv are; rename it to start with "
-                    "'answers' if it holds answers, or move it into a subfolder",
+                    "is not read: only answers*.csv, evidence.csv, maturity.csv, people.csv and contacts.csv are; "
+                    "rename it to start with 'answers' if it holds answers, or move it into a subfolder",
                 )
             )
         elif suffix == ".xlsx" and is_questionnaire(path):

@@ -84,6 +84,7 @@ class FindingKind(StrEnum):
     shared = "shared"  # both organizations sit in the weak zone of such a dimension
     perception = "perception"  # how an organization sees itself differs from how the other sees it
     disagreement = "disagreement"  # one organization's divisions disagree about it
+    network = "network"  # a pattern of the alliance's communication network (docs/network.md)
 
 
 GAP_FINDINGS = (FindingKind.difference, FindingKind.shortfall)

@@ -71,6 +71,9 @@ class Trigger(Strict):
         description="Which kinds of finding on those dimensions trigger it.",
     )
     any_dimension: bool = Field(False, description="Findings on any dimension count (with ``findings``).")
+    network: list[Identifier] = Field(
+        default_factory=list, description="Network findings with these pattern ids (docs/network.md) trigger it."
+    )
     conditions: list[SideCondition] = Field(default_factory=list, description="All must hold.")
     alliance_types: list[Identifier] = Field(
         default_factory=list, description="Only for these alliance types; empty means all."

@@ -19,6 +19,7 @@ from dd_pipeline.models import (
     ScoringRules,
     Strict,
 )
+from dd_pipeline.network.config import NetworkConfig
 
 
 class _CategoryFile(Strict):
@@ -41,6 +42,7 @@ class Playbook:
     escalation_tiers: list[str]  # who considers an escalated issue at each tier (assets/clauses/)
     maturity: MaturityModel
     fingerprint: str = field(default="")
+    network: NetworkConfig = field(default_factory=NetworkConfig)  # framework/network.yaml
 
     @cached_property
     def dimension_by_id(self) -> dict[str, Dimension]:

@@ -15,6 +15,8 @@ from dd_pipeline.models import (
     MitigationFile,
 )
 from dd_pipeline.models.governance import listed
+from dd_pipeline.network.pattern_ids import NOT_A_PATTERN
+from dd_pipeline.network.pattern_ids import PATTERNS as NETWORK_PATTERNS
 from dd_pipeline.playbook.book import Playbook
 from dd_pipeline.playbook.placement import place
 from dd_pipeline.playbook.yaml_reading import rel_path
@@ -94,6 +96,9 @@ def cross_check(
                             cond.dimension,
                             "is not a dimension id in assets/framework/dimensions/",
                         )
+                for ni, pattern in enumerate(trig.network):
+                    if pattern not in NETWORK_PATTERNS:
+                        add(path, (*key, "triggers", ti, "network", ni), pattern, NOT_A_PATTERN)
                 for ai, t in enumerate(trig.alliance_types):
                     if t not in types:
                         add(path, (*key, "triggers", ti, "alliance_types", ai), t, not_a_type)

@@ -17,6 +17,7 @@ from dd_pipeline.models import (
     MitigationFile,
     ScoringRules,
 )
+from dd_pipeline.network.config import NetworkConfig
 from dd_pipeline.playbook.book import Playbook, _CategoryFile
 from dd_pipeline.playbook.cross_checks import check_governance, cross_check
 from dd_pipeline.playbook.placement import M, parse_model, place
@@ -37,6 +38,7 @@ def playbook_files(root: Path) -> list[Path]:
         framework / "scoring.yaml",
         framework / "governance.yaml",
         framework / "maturity.yaml",
+        framework / "network.yaml",
         root / "challenges.yaml",
         *_files(framework / "dimensions"),
         *_files(root / "mitigations"),
@@ -100,6 +102,7 @@ def _read_playbook(root: Path) -> Playbook:
     clause_files = load_many(ClauseFile, root / "clauses")
     seed = load(LaunchPlanSeed, root / "launch_plan" / "seed.yaml")
     maturity = load(MaturityModel, framework / "maturity.yaml")
+    network = load(NetworkConfig, framework / "network.yaml") if (framework / "network.yaml").is_file() else None
     if problems:
         raise ProblemList(problems)
     assert (
@@ -119,6 +122,7 @@ def _read_playbook(root: Path) -> Playbook:
         governance=governance,
         escalation_tiers=[body for _, f in clause_files for body in f.escalation_tiers],
         maturity=maturity,
+        network=network or NetworkConfig(),
         fingerprint=playbook_fingerprint(root),
     )
     cross_check(playbook, dimension_files, mitigation_files, clause_files, root, problems, raws)

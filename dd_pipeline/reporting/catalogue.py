@@ -79,6 +79,9 @@ def _trigger(trigger: Trigger) -> str:
             f"a {kinds} finding on {'any of ' if len(trigger.dimensions) > 1 else ''}"
             f"{_code_list(trigger.dimensions)} at {trigger.min_band.value} or worse"
         )
+    if trigger.network:
+        any_of = "any of " if len(trigger.network) > 1 else ""
+        parts.append(f"a network finding {any_of}{_code_list(trigger.network)} at {trigger.min_band.value} or worse")
     parts += [_condition(c) for c in trigger.conditions]
     if not parts:
         if trigger.alliance_types:

@@ -124,6 +124,7 @@ class Changes:
     other_gaps: list[str] = field(default_factory=list)
     perception: list[str] = field(default_factory=list)
     disagreement: list[str] = field(default_factory=list)
+    network: list[str] = field(default_factory=list)
     mitigations: list[str] = field(default_factory=list)
     clauses: list[str] = field(default_factory=list)
     tasks: list[str] = field(default_factory=list)
@@ -143,6 +144,7 @@ class Changes:
             ("Other changes to gaps", "gap", self.other_gaps),
             ("Perception gaps", "perception gap", self.perception),
             ("Internal disagreement", "disagreement", self.disagreement),
+            ("Ties and boundary spanners", "network", self.network),
             ("Mitigations", "mitigation", self.mitigations),
             ("Clauses", "clause", self.clauses),
             ("Launch-plan tasks", "task", self.tasks),
@@ -356,6 +358,7 @@ def compare_states(deal_id: str, partner: str, before: State | None, after: Stat
         if finding not in old:
             continue  # not recorded by the earlier run
         _generic_findings(finding, old.get(finding, {}), new.get(finding, {}), names, changes)
+    _network(old, new, names, changes)
     _mitigations(before.mitigations, after.mitigations, changes)
     _clauses(before.clauses, after.clauses, changes)
     _tasks(before.tasks, after.tasks, changes)
@@ -579,6 +582,49 @@ def _generic_findings(
                 parts.insert(0, "now flagged" if b.get("flagged") is True else "no longer flagged")
             if parts:
                 target.append(f"{title(key)}: {'; '.join(parts)}")
+
+
+def _network(old: Items, new: Items, names: _Names, changes: Changes) -> None:
+    """Ties of the communication network that appeared or disappeared or changed strength, and people who
+    became or stopped being boundary spanners (a run without people.csv has none)."""
+    before, now = old.get("network_ties", {}), new.get("network_ties", {})
+
+    def tie(row: dict) -> str:
+        where = (
+            f"between {names.side(str(row.get('organization_a')))} and {names.side(str(row.get('organization_b')))}"
+            if row.get("cross_firm") is True
+            else f"inside {names.side(str(row.get('organization_a')))}"
+        )
+        strength = "strong" if row.get("strong") is True else "weak"
+        return f"{row.get('person_a')}-{row.get('person_b')} ({strength}, {where})"
+
+    for key in sorted(set(now) - set(before)):
+        changes.network.append(f"new tie {tie(now[key])}")
+    for key in sorted(set(before) - set(now)):
+        changes.network.append(f"tie gone: {tie(before[key])}")
+    for key in sorted(set(now) & set(before)):
+        if now[key].get("strong") != before[key].get("strong"):
+            became = "became strong" if now[key].get("strong") is True else "is no longer strong"
+            changes.network.append(f"tie {now[key].get('person_a')}-{now[key].get('person_b')} {became}")
+    people_before, people_now = old.get("network_people", {}), new.get("network_people", {})
+
+    def spanners(rows: dict[str, dict]) -> dict[str, dict]:
+        return {str(r.get("person_id")): r for r in rows.values() if r.get("boundary_spanner") is True}
+
+    was, nowsp = spanners(people_before), spanners(people_now)
+    for pid in sorted(set(nowsp) - set(was)):
+        r = nowsp[pid]
+        changes.network.append(
+            f"new boundary spanner: {pid} ({names.side(str(r.get('organization')))}, {r.get('level')})"
+        )
+    for pid in sorted(set(was) - set(nowsp)):
+        r = was[pid]
+        gone = (
+            "left the network"
+            if pid not in {str(p.get("person_id")) for p in people_now.values()}
+            else "no longer spans"
+        )
+        changes.network.append(f"boundary spanner {pid} ({names.side(str(r.get('organization')))}) {gone}")
 
 
 def _mitigations(before: dict[str, dict], now: dict[str, dict], changes: Changes) -> None:

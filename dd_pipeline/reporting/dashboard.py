@@ -29,7 +29,10 @@ from dd_pipeline.reporting import figures as fx
 from dd_pipeline.reporting import timelines
 from dd_pipeline.reporting.deal_view import DealView, load_deal_view
 from dd_pipeline.reporting.maturity_figures import maturity_context
+from dd_pipeline.reporting.network_figures import network_picture, network_section
+from dd_pipeline.reporting.network_tables import NETWORK_FILES
 from dd_pipeline.settings import Settings
+from dd_pipeline.warehouse.network import network_frames
 
 PLOTLY_JS = "plotly.min.js"
 DASHBOARD = "dashboard.html"
@@ -56,6 +59,7 @@ SECTIONS = (
     ("perception", "Perception"),
     ("disagreement", "Disagreement"),
     ("maturity", "Maturity"),
+    ("network", "Network"),
     ("challenges", "Challenges"),
     ("mitigations", "Mitigations"),
     ("clauses", "Clauses"),
@@ -101,20 +105,29 @@ def write_dashboard(
 ) -> Path:
     """Render the deal's dashboard from the warehouse and write it into ``folder`` (the deal's output folder
     unless given) and the shared plotly.min.js."""
-    page = render_dashboard(load_deal_view(con, deal_id), playbook, load_profile(con, deal_id))
+    page = render_dashboard(
+        load_deal_view(con, deal_id), playbook, load_profile(con, deal_id), network_frames(con, deal_id)
+    )
     path = (folder or settings.deal_outputs(deal_id)) / DASHBOARD
     write_plotly_js(settings.outputs_dir)
     atomic_write_text(path, page)
     return path
 
 
-def render_dashboard(view: DealView, playbook: Playbook, maturity: pd.DataFrame | None = None) -> str:
-    context = dashboard_context(view, playbook)
+def render_dashboard(
+    view: DealView,
+    playbook: Playbook,
+    maturity: pd.DataFrame | None = None,
+    network: dict[str, pd.DataFrame] | None = None,
+) -> str:
+    context = dashboard_context(view, playbook, network)
     context.update(maturity_context(maturity, view.parties, playbook, embed))
     return environment().get_template("dashboard.html.j2").render(**context)
 
 
-def dashboard_context(view: DealView, playbook: Playbook) -> dict[str, Any]:
+def dashboard_context(
+    view: DealView, playbook: Playbook, network: dict[str, pd.DataFrame] | None = None
+) -> dict[str, Any]:
     home, partner = view.home_label, view.partner_label
     labels = {"home": home, "partner": partner}
     rules = view.rules
@@ -161,7 +174,13 @@ def dashboard_context(view: DealView, playbook: Playbook) -> dict[str, Any]:
         else None,
     }
     trend = _trend(view, figures)
-    sections = [s for s in SECTIONS if s[0] != "trend" or trend]
+    net = network_section(network, view.parties)  # network_figures.py; None without people.csv
+    figures["network"] = (
+        embed(network_picture(network["people"], network["ties"], home, partner), "fig-network")
+        if net and network
+        else None
+    )
+    sections = [s for s in SECTIONS if (s[0] != "trend" or trend) and (s[0] != "network" or net)]
     return {
         "version": getattr(dd_pipeline, "__version__", ""),
         "plotly_src": f"../{PLOTLY_JS}",
@@ -228,7 +247,8 @@ def dashboard_context(view: DealView, playbook: Playbook) -> dict[str, Any]:
         "plan": _plan(view, playbook),
         "quality": _quality(view),
         "trend": trend,
-        "files": DEAL_FILES,
+        "network": net,
+        "files": DEAL_FILES + (NETWORK_FILES if net else ()),
         "fingerprints": {
             "inputs": view.input_fingerprint[:12] or "-",
             "playbook": view.playbook_fingerprint[:12] or "-",

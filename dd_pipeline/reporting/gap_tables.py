@@ -11,6 +11,7 @@ import pandas as pd
 from dd_pipeline.findings import describe, party_names
 from dd_pipeline.maturity.profile import load_profile, maturity_table
 from dd_pipeline.outputs import write_frame_csv
+from dd_pipeline.reporting.network_tables import write_network_tables
 from dd_pipeline.warehouse.connection import frame
 
 GAPS_SQL = """
@@ -54,7 +55,7 @@ FINDINGS_SQL = """
 SELECT f.rank, f.finding_id, f.kind, f.dimension_id AS dimension, f.dimension_name, f.category_id AS category,
        f.side, f.band, f.severity, f.size_scale, f.size, d.scale_min, d.scale_max, f.weight, f.confidence,
        f.home_score, f.partner_score, f.detail, f.overridden
-FROM findings f JOIN playbook_dimensions d USING (dimension_id)
+FROM findings f LEFT JOIN playbook_dimensions d USING (dimension_id)
 WHERE f.deal_id = ? ORDER BY f.rank
 """
 
@@ -115,7 +116,7 @@ def write_gap_tables(con: duckdb.DuckDBPyConnection, deal_id: str, folder: Path)
     path = folder / MATURITY_CSV
     write_frame_csv(path, maturity_table(load_profile(con, deal_id), parties))
     written.append(path)
-    return written
+    return written + write_network_tables(con, deal_id, folder)
 
 
 MATURITY_CSV = "maturity.csv"  # each side's maturity profile (dd_pipeline/maturity/profile.py)

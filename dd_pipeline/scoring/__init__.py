@@ -7,9 +7,15 @@ warehouse/sql/, inside one transaction, so a rerun gives the same rows and a fai
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
 
 from dd_pipeline.warehouse.connection import run_named, run_script, transaction
+
+if TYPE_CHECKING:
+    from dd_pipeline.playbook import Playbook
+    from dd_pipeline.settings import Settings
 
 SCORING_STEPS = (
     ("gaps", "gaps"),
@@ -49,6 +55,17 @@ def score_deals(con: duckdb.DuckDBPyConnection, deal_ids: list[str]) -> dict[str
     return {table: rescore_many(con, deal_ids, query) for table, query in SCORING_STEPS}
 
 
+def store_deal_network(con: duckdb.DuckDBPyConnection, settings: Settings, playbook: Playbook, deal_id: str) -> None:
+    """The deal's network tables, as the network asset stores them (before findings, which ranks them in)."""
+    from dd_pipeline.network.run import deal_network
+    from dd_pipeline.warehouse.network import store_network
+
+    _, net, found = deal_network(
+        settings.deal_dir(deal_id), settings.inputs_dir.parent, playbook.network, playbook.scoring.bands
+    )
+    store_network(con, deal_id, net, found)
+
+
 def ingest_and_score(con: duckdb.DuckDBPyConnection, settings, playbook, deal_id: str):  # type: ignore[no-untyped-def]
     """Read, stage, accept and score one deal with the same functions the assets call, without Dagster.
 
@@ -64,5 +81,6 @@ def ingest_and_score(con: duckdb.DuckDBPyConnection, settings, playbook, deal_id
     if inputs.errors:
         raise ProblemList(inputs.errors)
     promote_deal(con, deal_id)
+    store_deal_network(con, settings, playbook, deal_id)
     score_deal(con, deal_id)
     return inputs

@@ -129,6 +129,8 @@ FINDING_KEYS: dict[str, tuple[str, ...]] = {
     "gaps": ("dimension_id",),
     "perception_gaps": ("rated_side", "dimension_id"),
     "internal_disagreement": ("side", "dimension_id"),
+    "network_ties": ("person_a", "person_b"),  # the communication network (network/analysis.py)
+    "network_people": ("person_id",),
 }
 # The inputs compared from run to run: key columns, and columns that only say where a row was read.
 INPUT_KEYS: dict[str, tuple[str, ...]] = {

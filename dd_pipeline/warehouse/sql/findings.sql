@@ -2,7 +2,8 @@
 -- weaknesses, perception gaps and internal disagreement. A shared weakness is a dimension where one end is
 -- better and both organizations sit in its weak zone; its size is how far the stronger of the two still is
 -- from the better end (1 - the higher goodness), so it is large only when both are weak. Perception gaps and
--- internal disagreement become findings from the playbook's perception_threshold and disagreement_threshold.
+-- internal disagreement become findings from the playbook's perception_threshold and disagreement_threshold;
+-- network findings come ranked in with the rest.
 -- $1 = the list of deal ids.
 INSERT INTO findings
 WITH rules AS ({rules}),
@@ -46,12 +47,27 @@ disagreement_findings AS (
 everything AS (
     SELECT * FROM gap_findings UNION ALL SELECT * FROM shared_findings
     UNION ALL SELECT * FROM perception_findings UNION ALL SELECT * FROM disagreement_findings
-)
+),
+named AS (
+    SELECT e.*, e.kind || ':' || e.dimension_id || coalesce(':' || e.side, '') AS finding_id, d.category_id,
+           d.name
+    FROM everything e JOIN dims d USING (dimension_id)
+),
+-- Patterns of the communication network (network_findings): the pattern id stands where a dimension would,
+-- the category is 'network', and a pattern that concerns both firms has no side, like a shared weakness.
+network AS (
+    SELECT deal_id, 'network' AS kind, pattern AS dimension_id, nullif(side, 'both') AS side, severity, band,
+           NULL::DOUBLE AS size, NULL::DOUBLE AS size_scale, 1.0::DOUBLE AS weight, NULL::DOUBLE AS confidence,
+           NULL::DOUBLE AS home_score, NULL::DOUBLE AS partner_score, detail, false AS overridden, finding_id,
+           'network' AS category_id, title AS name
+    FROM network_findings WHERE list_contains($1, deal_id) AND severity > 0
+),
+ranked AS (SELECT * FROM named UNION ALL BY NAME SELECT * FROM network)
 SELECT e.deal_id,
        row_number() OVER (PARTITION BY e.deal_id ORDER BY e.severity DESC, band_rank(e.band) DESC, e.weight DESC,
-                          e.kind, e.dimension_id, e.side NULLS FIRST),
-       e.kind || ':' || e.dimension_id || coalesce(':' || e.side, ''), e.kind, e.dimension_id, d.category_id,
-       d.name, e.side, e.severity, e.band, band_rank(e.band), round(e.size, 4), round(e.size_scale, 4), e.weight,
+                          e.kind, e.dimension_id, e.side NULLS FIRST, e.finding_id),
+       e.finding_id, e.kind, e.dimension_id, e.category_id,
+       e.name, e.side, e.severity, e.band, band_rank(e.band), round(e.size, 4), round(e.size_scale, 4), e.weight,
        round(e.confidence, 4), e.home_score, e.partner_score, e.detail, coalesce(e.overridden, false)
-FROM everything e JOIN dims d USING (dimension_id)
+FROM ranked e
 ORDER BY e.deal_id, 2;
