@@ -83,7 +83,7 @@ def load(args: dict[str, Any]) -> dict[str, Any]:
 
 def score(args: dict[str, Any]) -> dict[str, Any]:
     """score_deals over every deal in the warehouse: every scoring table, one statement per table."""
-    from dd_pipeline.scoring import score_deals
+    from dd_pipeline.use_cases import score_deals
     from dd_pipeline.warehouse.connection import connect
 
     with connect(Path(args["warehouse"])) as con:
@@ -103,12 +103,13 @@ def score(args: dict[str, Any]) -> dict[str, Any]:
 
 def score_steps(args: dict[str, Any]) -> dict[str, Any]:
     """Seconds per scoring table (where the portfolio's scoring time goes)."""
-    from dd_pipeline.scoring import SCORING_STEPS, rescore_many
+    from dd_pipeline.scoring import SCORING_STEPS
+    from dd_pipeline.use_cases import score_table
     from dd_pipeline.warehouse.connection import connect
 
     with connect(Path(args["warehouse"])) as con:
         ids = _deal_ids(con)
-        steps = {table: _timed(lambda q=query: rescore_many(con, ids, q)) for table, query in SCORING_STEPS}
+        steps = {table: _timed(lambda q=query: score_table(con, q, ids)) for table, query in SCORING_STEPS}
     return {"deals": len(ids), "steps": steps, "peak_rss_mb": peak_rss_mb()}
 
 
@@ -118,8 +119,9 @@ def reference(args: dict[str, Any]) -> dict[str, Any]:
     from bench.equality import COMPARED, compare_scores
     from bench.reference import read_reference_inputs, score_reference
     from dd_pipeline.playbook import load_playbook
-    from dd_pipeline.scoring import SCORING_STEPS, rescore_many
+    from dd_pipeline.scoring import SCORING_STEPS
     from dd_pipeline.settings import PROJECT_ROOT
+    from dd_pipeline.use_cases import score_table
     from dd_pipeline.warehouse.connection import connect
 
     playbook = load_playbook(PROJECT_ROOT / "assets")
@@ -132,7 +134,7 @@ def reference(args: dict[str, Any]) -> dict[str, Any]:
 
         def duckdb_same_tables() -> None:
             for table in steps:
-                rescore_many(con, ids, table)
+                score_table(con, table, ids)
 
         duck = [_timed_cpu(duckdb_same_tables) for _ in range(repeat)]
         started = time.perf_counter()
