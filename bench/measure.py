@@ -161,12 +161,13 @@ def reference(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def intake(args: dict[str, Any]) -> dict[str, Any]:
-    """The pipeline's own intake (read_inputs: every row through pydantic, then stage_deal) for a sample."""
-    from dd_pipeline.intake import read_inputs
+    """The pipeline's own intake (read_deal: every row through pydantic, then stage_inputs, the two halves of
+    ingest_deal as the deal_inputs step runs them) for a sample."""
     from dd_pipeline.playbook import load_playbook
     from dd_pipeline.settings import PROJECT_ROOT, Settings
+    from dd_pipeline.use_cases import read_deal, stage_inputs
     from dd_pipeline.warehouse.connection import connect
-    from dd_pipeline.warehouse.store import stage_deal, store_playbook
+    from dd_pipeline.warehouse.store import store_playbook
 
     inputs = Path(args["inputs"])
     warehouse = Path(args["warehouse"])
@@ -179,10 +180,10 @@ def intake(args: dict[str, Any]) -> dict[str, Any]:
         store_playbook(con, playbook)
         for deal_id in ids:
             started = time.perf_counter()
-            found = read_inputs(settings, deal_id, playbook)
+            found = read_deal(settings, playbook, deal_id)
             read_times.append(time.perf_counter() - started)
             started = time.perf_counter()
-            stage_deal(con, deal_id, found.intake, found.home, found.home_intake, found.fingerprint)
+            stage_inputs(con, playbook, found)
             stage_times.append(time.perf_counter() - started)
             answers += len(found.intake.answers)
             errors += len(found.errors)

@@ -7,7 +7,7 @@ from dd_pipeline.errors import ProblemList
 from dd_pipeline.playbook import Playbook, load_playbook
 from dd_pipeline.quality.frames import frames_from_warehouse, thin_data_outcomes
 from dd_pipeline.reporting.gap_tables import write_gap_tables
-from dd_pipeline.use_cases import accept_deal, deal_place, ingest_deal, score_table, validate_deal
+from dd_pipeline.use_cases import accept_deal, deal_place, read_deal, score_table, stage_inputs, validate_deal
 from dd_pipeline.warehouse.read_model import deal_score, stored_problems, top_challenges, top_findings, top_gaps
 from dd_pipeline.warehouse.store import pin_playbook, store_playbook
 
@@ -85,8 +85,10 @@ def deal_inputs(
     """The deal folder and home profile, read and checked row by row; bad rows go to quarantine."""
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse, context)
-    with warehouse.connect() as con, step(context, f"reading and storing inputs/deals/{deal_id}/ and inputs/home/"):
-        ingested = ingest_deal(con, project.settings, pb, deal_id)
+    with step(context, f"reading inputs/deals/{deal_id}/ and inputs/home/"):
+        read = read_deal(project.settings, pb, deal_id)
+    with warehouse.connect() as con, step(context, f"storing the inputs of inputs/deals/{deal_id}/"):
+        ingested = stage_inputs(con, pb, read)
     inputs, errors, warnings = ingested.inputs, ingested.errors, ingested.warnings
     return dg.MaterializeResult(
         metadata={

@@ -16,6 +16,8 @@ from dd_pipeline.use_cases.intake import (
     accept_deal,
     deal_place,
     ingest_deal,
+    read_deal,
+    stage_inputs,
     validate_deal,
 )
 from dd_pipeline.use_cases.scoring import SCORING_TABLES, score_deal, score_deals, score_table
@@ -36,10 +38,12 @@ __all__ = [
     "match_deal",
     "plan_deal",
     "publish_deal",
+    "read_deal",
     "run_record",
     "score_deal",
     "score_deals",
     "score_table",
     "snapshot_deal",
+    "stage_inputs",
     "validate_deal",
 ]

@@ -70,11 +70,21 @@ class Validation:
 
 
 def ingest_deal(con: duckdb.DuckDBPyConnection, settings: Settings, playbook: Playbook, deal_id: str) -> Ingested:
-    """Read the deal folder and the home profile and stage every row, problem and quarantined row (the
-    warehouse takes ``playbook`` first when it holds another one)."""
+    """Read the deal folder and the home profile and stage every row, problem and quarantined row."""
+    return stage_inputs(con, playbook, read_deal(settings, playbook, deal_id))
+
+
+def read_deal(settings: Settings, playbook: Playbook, deal_id: str) -> DealInputs:
+    """The first half of ingest_deal, without the warehouse: read and check the files (a step that holds the
+    warehouse only while it writes calls the halves one after the other)."""
+    return read_inputs(settings, deal_id, playbook)
+
+
+def stage_inputs(con: duckdb.DuckDBPyConnection, playbook: Playbook, inputs: DealInputs) -> Ingested:
+    """The second half of ingest_deal: stage what the read gave (the warehouse takes ``playbook`` first when
+    it holds another one)."""
     pin_playbook(con, playbook)
-    inputs = read_inputs(settings, deal_id, playbook)
-    stage_deal(con, deal_id, inputs.intake, inputs.home, inputs.home_intake, inputs.fingerprint)
+    stage_deal(con, inputs.deal_id, inputs.intake, inputs.home, inputs.home_intake, inputs.fingerprint)
     return Ingested(inputs)
 
 
