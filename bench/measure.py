@@ -84,7 +84,7 @@ def load(args: dict[str, Any]) -> dict[str, Any]:
 
 def score(args: dict[str, Any]) -> dict[str, Any]:
     """score_deals over every deal in the warehouse: every scoring table, one statement per table."""
-    from dd_pipeline.scoring import score_deals
+    from dd_pipeline.use_cases import score_deals
     from dd_pipeline.warehouse.connection import connect
 
     with connect(Path(args["warehouse"])) as con:
@@ -104,12 +104,13 @@ def score(args: dict[str, Any]) -> dict[str, Any]:
 
 def score_steps(args: dict[str, Any]) -> dict[str, Any]:
     """Seconds per scoring table (where the portfolio's scoring time goes)."""
-    from dd_pipeline.scoring import SCORING_STEPS, rescore_many
+    from dd_pipeline.scoring import SCORING_STEPS
+    from dd_pipeline.use_cases import score_table
     from dd_pipeline.warehouse.connection import connect
 
     with connect(Path(args["warehouse"])) as con:
         ids = _deal_ids(con)
-        steps = {table: _timed(partial(rescore_many, con, ids, query)) for table, query in SCORING_STEPS}
+        steps = {table: _timed(partial(score_table, con, query, ids)) for table, query in SCORING_STEPS}
     return {"deals": len(ids), "steps": steps, "peak_rss_mb": peak_rss_mb()}
 
 
@@ -119,8 +120,9 @@ def reference(args: dict[str, Any]) -> dict[str, Any]:
     from bench.equality import COMPARED, compare_scores
     from bench.reference import read_reference_inputs, score_reference
     from dd_pipeline.playbook import load_playbook
-    from dd_pipeline.scoring import SCORING_STEPS, rescore_many
+    from dd_pipeline.scoring import SCORING_STEPS
     from dd_pipeline.settings import PROJECT_ROOT
+    from dd_pipeline.use_cases import score_table
     from dd_pipeline.warehouse.connection import connect
 
     playbook = load_playbook(PROJECT_ROOT / "assets")
@@ -133,7 +135,7 @@ def reference(args: dict[str, Any]) -> dict[str, Any]:
 
         def duckdb_same_tables() -> None:
             for table in steps:
-                rescore_many(con, ids, table)
+                score_table(con, table, ids)
 
         duck = [_timed_cpu(duckdb_same_tables) for _ in range(repeat)]
         started = time.perf_counter()
@@ -160,12 +162,13 @@ def reference(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def intake(args: dict[str, Any]) -> dict[str, Any]:
-    """The pipeline's own intake (read_inputs: every row through pydantic, then stage_deal) for a sample."""
-    from dd_pipeline.intake import read_inputs
+    """The pipeline's own intake (read_deal: every row through pydantic, then stage_inputs, the two halves of
+    ingest_deal as the deal_inputs step runs them) for a sample."""
     from dd_pipeline.playbook import load_playbook
     from dd_pipeline.settings import PROJECT_ROOT, Settings
+    from dd_pipeline.use_cases import read_deal, stage_inputs
     from dd_pipeline.warehouse.connection import connect
-    from dd_pipeline.warehouse.store import stage_deal, store_playbook
+    from dd_pipeline.warehouse.store import store_playbook
 
     inputs = Path(args["inputs"])
     warehouse = Path(args["warehouse"])
@@ -178,10 +181,10 @@ def intake(args: dict[str, Any]) -> dict[str, Any]:
         store_playbook(con, playbook)
         for deal_id in ids:
             started = time.perf_counter()
-            found = read_inputs(settings, deal_id, playbook)
+            found = read_deal(settings, playbook, deal_id)
             read_times.append(time.perf_counter() - started)
             started = time.perf_counter()
-            stage_deal(con, deal_id, found.intake, found.home, found.home_intake, found.fingerprint)
+            stage_inputs(con, playbook, found)
             stage_times.append(time.perf_counter() - started)
             answers += len(found.intake.answers)
             errors += len(found.errors)

@@ -88,53 +88,40 @@ def _select_deals(settings: Settings, deal: str | None) -> list[str]:
     return found
 
 
-def _expectation_problems(settings: Settings, inputs, playbook) -> list[InputProblem]:  # type: ignore[no-untyped-def]
-    """The Great Expectations suites the blocking check runs, on the rows this read accepted (errors only:
-    the thin-data warnings are already among the input problems)."""
-    import logging
-
-    from dd_pipeline.intake.tables import display_path
-    from dd_pipeline.quality.frames import frames_from_intake, input_outcomes, outcome_problems
-
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    frames = frames_from_intake(inputs.intake.deal, inputs.intake.answers, inputs.intake.evidence, playbook)
-    outcomes = input_outcomes(frames, list(playbook.dimension_by_id), playbook.alliance_type_ids)
-    where = display_path(settings.deal_dir(inputs.deal_id), settings.inputs_dir.parent)
-    return [p for p in outcome_problems(outcomes, where) if p.severity == "error"]
-
-
 @app.command()
 def validate(deal: DealOption = None) -> None:
     """Check the playbook and the inputs without running the pipeline."""
-    from dd_pipeline.intake import read_inputs
+    from dd_pipeline.use_cases import deal_place, ingest_deal, validate_deal
+    from dd_pipeline.warehouse.connection import scratch
 
     settings = _settings()
     playbook = _load_playbook(settings)
     deals = _select_deals(settings, deal)
     bad = 0
     home_reported = False
-    for deal_id in deals:
-        inputs = read_inputs(settings, deal_id, playbook)
-        problems = list(inputs.intake.problems if home_reported else inputs.problems)
-        if home_reported and inputs.home_intake.errors:
-            problems.append(
-                InputProblem(
-                    "inputs/home", None, None, None, "has problems (listed above); every deal uses the home profile"
+    with scratch() as con:  # the same steps as a run, on a warehouse in memory: nothing is written
+        for deal_id in deals:
+            inputs = ingest_deal(con, settings, playbook, deal_id).inputs
+            validation = validate_deal(con, playbook, deal_id, deal_place(settings, deal_id))
+            problems = list(inputs.intake.problems if home_reported else inputs.problems)
+            if home_reported and inputs.home_intake.errors:
+                problems.append(
+                    InputProblem(
+                        "inputs/home", None, None, None, "has problems (listed above); every deal uses the home profile"
+                    )
                 )
-            )
-        home_reported = True
-        _warn_ignored(settings, [deal_id], skip=("empty",))  # the intake warns about empty workbooks itself
-        if not inputs.errors:
-            problems += _expectation_problems(settings, inputs, playbook)
-        if any(p.severity == "error" for p in problems):
-            bad += 1
-            _print_problems(problems, f"{deal_id}")
-        else:
+            home_reported = True
+            _warn_ignored(settings, [deal_id], skip=("empty",))  # the intake warns about empty workbooks itself
+            if not validation.input_errors:
+                problems += validation.expectation_problems
+            if not validation.valid:
+                bad += 1
             _print_problems(problems, deal_id)
-            out.print(
-                f"[green]ok[/] {deal_id}: {len(inputs.intake.answers)} answers, "
-                f"{len(inputs.intake.evidence)} evidence notes"
-            )
+            if validation.valid:
+                out.print(
+                    f"[green]ok[/] {deal_id}: {len(inputs.intake.answers)} answers, "
+                    f"{len(inputs.intake.evidence)} evidence notes"
+                )
     if bad:
         err.print(f"{bad} of {len(deals)} deal(s) have input problems; nothing was run.")
         raise typer.Exit(EXIT_INPUT)

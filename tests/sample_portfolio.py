@@ -8,14 +8,13 @@ import shutil
 from pathlib import Path
 
 import yaml
-from sample_project import copy_sample_inputs
+from sample_project import accept_and_score, copy_sample_inputs
 
-from dd_pipeline.drafting.use_cases import draft_deal, match_deal, plan_deal
 from dd_pipeline.playbook import Playbook
 from dd_pipeline.reporting.dashboard import write_dashboard
 from dd_pipeline.reporting.portfolio import write_portfolio
-from dd_pipeline.scoring import ingest_and_score
 from dd_pipeline.settings import PROJECT_ROOT, Settings
+from dd_pipeline.use_cases import draft_deal, match_deal, plan_deal
 from dd_pipeline.warehouse.connection import connect
 
 INJECTED_PARTNER = "<script>alert(1)</script> BrightPath & Co"
@@ -42,7 +41,7 @@ def copy_sample(root: Path) -> Settings:
 def score_and_draft(settings: Settings, playbook: Playbook, deal_id: str) -> None:
     """What the scoring and drafting assets do for one deal."""
     with connect(settings.warehouse_path) as con:
-        ingest_and_score(con, settings, playbook, deal_id)
+        accept_and_score(con, settings, playbook, deal_id)
         match_deal(con, playbook, deal_id)
         draft_deal(con, playbook, deal_id)
         plan_deal(con, playbook, deal_id)

@@ -7,7 +7,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from duckdb import DuckDBPyConnection
+
+from dd_pipeline.errors import ProblemList
+from dd_pipeline.intake import DealInputs
+from dd_pipeline.playbook import Playbook
 from dd_pipeline.settings import PROJECT_ROOT, Settings
+from dd_pipeline.use_cases import accept_deal, ingest_deal, map_network, score_deal
 
 SAMPLE_DEALS = ("brightpath-comarketing", "helix-jv", "northwind-codev")
 
@@ -36,3 +42,15 @@ def sample_file(relative: str) -> Path:
     if deal is not None and deal not in SAMPLE_DEALS:
         raise ValueError(f"{relative} is not a file of the sample deals")
     return PROJECT_ROOT / "inputs" / relative
+
+
+def accept_and_score(con: DuckDBPyConnection, settings: Settings, playbook: Playbook, deal_id: str) -> DealInputs:
+    """Read, stage, accept and score one deal with the use cases the assets call. Raises ProblemList when the
+    inputs have errors (nothing is accepted then); the expectation suites are left to the tests about them."""
+    ingested = ingest_deal(con, settings, playbook, deal_id)
+    if ingested.errors:
+        raise ProblemList(ingested.errors)
+    accept_deal(con, deal_id)
+    map_network(con, settings, playbook, deal_id)
+    score_deal(con, deal_id)
+    return ingested.inputs

@@ -7,14 +7,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sample_project import accept_and_score
 
 from bench.bulk_load import load_portfolio
 from bench.equality import compare_scores
 from bench.generate import Portfolio, PortfolioFolderError, generate_portfolio
 from bench.reference import read_reference_inputs, score_reference
 from dd_pipeline.intake import read_inputs
-from dd_pipeline.scoring import ingest_and_score, score_deals
 from dd_pipeline.settings import PROJECT_ROOT, Settings
+from dd_pipeline.use_cases import score_deals
 from dd_pipeline.warehouse.connection import connect
 
 
@@ -80,7 +81,7 @@ def test_bulk_load_stages_what_intake_stages(tmp_path, playbook, portfolio):
     }
     with connect(settings.warehouse_path) as intake, connect(tmp_path / "bulk.duckdb") as bulk:
         for deal_id in ids:
-            ingest_and_score(intake, settings, playbook, deal_id)
+            accept_and_score(intake, settings, playbook, deal_id)
         load_portfolio(bulk, portfolio.inputs_dir, ids, playbook)
         score_deals(bulk, ids)
         for table, order in tables.items():
@@ -95,7 +96,7 @@ def test_pandas_reference_gives_the_duckdb_numbers(tmp_path, playbook, portfolio
     ids = list(portfolio.deal_ids)
     with connect(settings.warehouse_path) as con:
         for deal_id in ids:
-            ingest_and_score(con, settings, playbook, deal_id)
+            accept_and_score(con, settings, playbook, deal_id)
         scores = score_reference(read_reference_inputs(con, ids, playbook))
         results = compare_scores(con, ids, scores)
         assert [r.table for r in results] == [
@@ -162,7 +163,7 @@ def test_pandas_reference_on_missing_views_and_empty_dimensions(builder, playboo
         home_about_partner={"approval_layers": [5, 4, 5], "trust_propensity": [2, 3, 3]},
     )
     with connect(builder.settings.warehouse_path) as con:
-        ingest_and_score(con, builder.settings, playbook, "edge")
+        accept_and_score(con, builder.settings, playbook, "edge")
         stored = con.execute("SELECT * FROM gaps WHERE deal_id = 'edge'").df().set_index("dimension_id")
         scores = score_reference(read_reference_inputs(con, ["edge"], playbook))
         results = compare_scores(con, ["edge"], scores)

@@ -8,11 +8,12 @@ the clause documents list it under "Not drafted" with the reason.
 
 from __future__ import annotations
 
+from sample_project import accept_and_score
+
 from dd_pipeline.drafting.documents import clauses_markdown
-from dd_pipeline.drafting.use_cases import draft_deal, match_deal
 from dd_pipeline.errors import ProblemList
 from dd_pipeline.playbook import load_playbook
-from dd_pipeline.scoring import ingest_and_score
+from dd_pipeline.use_cases import draft_deal, match_deal
 from dd_pipeline.warehouse.connection import connect
 
 
@@ -29,7 +30,7 @@ def test_a_name_no_deal_provides_leaves_that_clause_out_and_says_why(builder):
     builder.home_answers({"decision_style": [4, 4, 4]})
     builder.deal("d1", {"decision_style": [2, 2, 2]})
     with connect(builder.settings.warehouse_path) as con:
-        ingest_and_score(con, builder.settings, playbook, "d1")
+        accept_and_score(con, builder.settings, playbook, "d1")
         match_deal(con, playbook, "d1")
         drafted = draft_deal(con, playbook, "d1")
     deal, home, draft, facts = drafted.deal, drafted.home, drafted.draft, drafted.facts

@@ -9,11 +9,11 @@ import docx
 import icalendar
 import openpyxl
 import pytest
+from sample_project import accept_and_score
 
 from dd_pipeline.drafting.documents import write_clause_documents
 from dd_pipeline.drafting.plan_files import write_plan_files
-from dd_pipeline.drafting.use_cases import draft_deal, match_deal, plan_deal
-from dd_pipeline.scoring import ingest_and_score
+from dd_pipeline.use_cases import draft_deal, match_deal, plan_deal
 from dd_pipeline.warehouse.connection import connect, frame
 
 
@@ -31,7 +31,7 @@ def draft(builder, playbook, home, partner_answers, **deal_fields):
     builder.home_answers(home)
     builder.deal("d1", partner_answers, **deal_fields)
     with connect(builder.settings.warehouse_path) as con:
-        ingest_and_score(con, builder.settings, playbook, "d1")
+        accept_and_score(con, builder.settings, playbook, "d1")
         gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = 'd1'")
         matched = match_deal(con, playbook, "d1")
         drafted = draft_deal(con, playbook, "d1")

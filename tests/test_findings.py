@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from sample_project import accept_and_score
 
-from dd_pipeline.drafting.use_cases import draft_deal, match_deal, plan_deal
 from dd_pipeline.playbook import Playbook
-from dd_pipeline.scoring import ingest_and_score
 from dd_pipeline.settings import Settings
+from dd_pipeline.use_cases import draft_deal, match_deal, plan_deal
 from dd_pipeline.warehouse.connection import connect, frame
 from tests.conftest import ANSWER_HEADER, deal_yaml
 
@@ -62,7 +62,7 @@ def write_deal(
 
 def run(settings: Settings, playbook: Playbook, deal_id: str = "d1") -> dict[str, pd.DataFrame]:
     with connect(settings.warehouse_path) as con:
-        ingest_and_score(con, settings, playbook, deal_id)
+        accept_and_score(con, settings, playbook, deal_id)
         match_deal(con, playbook, deal_id)
         draft_deal(con, playbook, deal_id)
         plan_deal(con, playbook, deal_id)

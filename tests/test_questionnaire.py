@@ -18,10 +18,9 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from sample_project import sample_file
+from sample_project import accept_and_score, sample_file
 
 from dd_pipeline.intake import read_inputs
-from dd_pipeline.scoring import ingest_and_score
 from dd_pipeline.settings import PROJECT_ROOT
 from dd_pipeline.warehouse.connection import connect, frame
 from tests.conftest import cli_for, write_csv
@@ -185,7 +184,7 @@ def test_filled_workbooks_from_both_sides_give_the_expected_scores(cli, empty_pr
         )
 
     with connect(empty_project.warehouse_path) as con:
-        inputs = ingest_and_score(con, empty_project, playbook, "acme")
+        inputs = accept_and_score(con, empty_project, playbook, "acme")
         gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = 'acme'").set_index("dimension_id")
         answers = frame(con, "SELECT * FROM answers WHERE deal_id = 'acme'")
 

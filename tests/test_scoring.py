@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from sample_project import accept_and_score
 
-from dd_pipeline.scoring import ingest_and_score
 from dd_pipeline.warehouse.connection import connect, frame
 
 
@@ -12,7 +12,7 @@ def score(builder, playbook, home, partner_self, **kwargs):
     builder.home_answers(home)
     builder.deal("d1", partner_self, **kwargs)
     with connect(builder.settings.warehouse_path) as con:
-        ingest_and_score(con, builder.settings, playbook, "d1")
+        accept_and_score(con, builder.settings, playbook, "d1")
         gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = 'd1'").set_index("dimension_id")
         tables = {
             name: frame(con, f"SELECT * FROM {name} WHERE deal_id = 'd1'")
@@ -199,7 +199,7 @@ overrides:
 """,
     )
     with connect(builder.settings.warehouse_path) as con:
-        ingest_and_score(con, builder.settings, playbook, "d1")
+        accept_and_score(con, builder.settings, playbook, "d1")
         gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = 'd1'").set_index("dimension_id")
     ds = gaps.loc["decision_style"]
     assert bool(ds.overridden) and ds.severity == 10 and ds.band == "low"
@@ -218,7 +218,7 @@ def test_override_without_a_reason_is_refused(builder, playbook):
     from dd_pipeline.errors import ProblemList
 
     with connect(builder.settings.warehouse_path) as con, pytest.raises(ProblemList) as caught:
-        ingest_and_score(con, builder.settings, playbook, "d1")
+        accept_and_score(con, builder.settings, playbook, "d1")
     assert [str(p) for p in caught.value.problems] == [
         "inputs/deals/d1/overrides.yaml, line 2, overrides[0].reason: is missing or too short: every override needs a "
         "reason (at least 10 characters) that stays on record"
@@ -234,7 +234,7 @@ def test_home_scores_may_come_from_the_deal_folder_alone(builder, playbook):
         [[f"H0{i}", "home", "R&D", "middle", "home", "decision_style", 4, ""] for i in (1, 2, 3)],
     )
     with connect(builder.settings.warehouse_path) as con:
-        inputs = ingest_and_score(con, builder.settings, playbook, "d1")
+        inputs = accept_and_score(con, builder.settings, playbook, "d1")
         row = frame(
             con, "SELECT home_score, home_n FROM gaps WHERE deal_id = 'd1' AND dimension_id = 'decision_style'"
         ).iloc[0]
@@ -247,5 +247,5 @@ def test_a_deal_with_no_answers_about_home_is_refused(builder, playbook):
 
     builder.deal("d1", {"decision_style": [1, 1, 1]})
     with connect(builder.settings.warehouse_path) as con, pytest.raises(ProblemList) as caught:
-        ingest_and_score(con, builder.settings, playbook, "d1")
+        accept_and_score(con, builder.settings, playbook, "d1")
     assert "inputs/deals/d1, rated_side: has no answers about the home organization" in str(caught.value)

@@ -20,6 +20,7 @@ def diff(
     """What changed between two runs of a deal: inputs, findings, mitigations, clauses and launch tasks."""
     from dd_pipeline.reporting.changes import compare_runs, render, run_ids
     from dd_pipeline.warehouse.connection import connect
+    from dd_pipeline.warehouse.history_reads import run_times
 
     settings = _settings()
     _select_deals(settings, deal)
@@ -44,7 +45,7 @@ def diff(
                     return
                 err.print(f"[red]x[/] {option} {number}: {deal} has no run {number} ({known} are recorded)")
                 raise typer.Exit(EXIT_INPUT)
-        when = dict(con.execute("SELECT sequence, recorded_at FROM run_history WHERE deal_id = ?", [deal]).fetchall())
+        when = run_times(con, deal)
         report = render(compare_runs(con, deal, start, to))
     out.print(
         f"{deal}: run {start} ({when[start]:%Y-%m-%d %H:%M} UTC) -> run {to} ({when[to]:%Y-%m-%d %H:%M} UTC)",

@@ -1,13 +1,14 @@
 """Assets from the findings to mitigations, draft clauses and the launch plan (the steps themselves are in
-drafting/use_cases.py)."""
+use_cases/drafting.py)."""
 
 import dagster as dg
 
 from dd_pipeline.drafting.documents import write_clause_documents
 from dd_pipeline.drafting.plan_files import mitigations_csv, write_plan_files
-from dd_pipeline.drafting.use_cases import draft_deal, match_deal, plan_deal
 from dd_pipeline.findings import describe, render_side_text
 from dd_pipeline.outputs import atomic_write_text
+from dd_pipeline.use_cases import draft_deal, match_deal, plan_deal
+from dd_pipeline.warehouse.read_model import clause_problems, uncovered_findings
 
 from .partitions import DEALS, WAREHOUSE_POOL
 from .publication import deal_folder, done_writing, step
@@ -58,9 +59,7 @@ def mitigations(
 def high_gaps_are_covered(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     deal_id = context.op_execution_context.partition_key
     with warehouse.connect() as con:
-        rows = con.execute(
-            "SELECT finding_id, band FROM uncovered_gaps WHERE deal_id = ? ORDER BY finding_id", [deal_id]
-        ).fetchall()
+        rows = uncovered_findings(con, deal_id)
     return dg.AssetCheckResult(
         passed=not rows,
         severity=dg.AssetCheckSeverity.WARN,
@@ -103,9 +102,7 @@ def clauses(
 def clauses_are_complete(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
     deal_id = context.op_execution_context.partition_key
     with warehouse.connect() as con:
-        rows = con.execute(
-            "SELECT clause_id, message FROM clause_problems WHERE deal_id = ? ORDER BY clause_id", [deal_id]
-        ).fetchall()
+        rows = clause_problems(con, deal_id)
     return dg.AssetCheckResult(
         passed=not rows,
         severity=dg.AssetCheckSeverity.WARN,

@@ -4,8 +4,8 @@ import dagster as dg
 
 from dd_pipeline.errors import ProblemList
 from dd_pipeline.network.quality import network_outcomes
-from dd_pipeline.network.run import deal_network
-from dd_pipeline.warehouse.network import network_frames, store_network
+from dd_pipeline.use_cases.network import map_network
+from dd_pipeline.warehouse.network import network_frames
 
 from .partitions import DEALS, WAREHOUSE_POOL
 from .publication import step
@@ -27,15 +27,14 @@ def network(
     management level and the network findings (none when the deal folder has no people.csv)."""
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse, context)
-    settings = project.settings
-    with step(context, f"reading people.csv and contacts.csv of inputs/deals/{deal_id}/"):
-        intake, net, findings = deal_network(
-            settings.deal_dir(deal_id), settings.inputs_dir.parent, pb.network, pb.scoring.bands
-        )
-        if intake.problems:
-            raise ProblemList(intake.problems)
-    with warehouse.connect() as con, step(context, "storing the network tables"):
-        store_network(con, deal_id, net, findings)
+    with (
+        warehouse.connect() as con,
+        step(context, f"the network of inputs/deals/{deal_id}/ (people.csv, contacts.csv)"),
+    ):
+        mapped = map_network(con, project.settings, pb, deal_id)
+    if mapped.problems:
+        raise ProblemList(mapped.problems)
+    net, findings = mapped.network, mapped.findings
     return dg.MaterializeResult(
         metadata={
             "people": len(net.people) if net else 0,

@@ -6,6 +6,7 @@ from dd_pipeline.errors import ProblemList
 from dd_pipeline.playbook import load_playbook
 from dd_pipeline.reporting.dashboard import write_dashboard
 from dd_pipeline.reporting.portfolio import portfolio_deals, write_portfolio
+from dd_pipeline.warehouse.read_model import deal_score
 
 from .drafting_assets import clauses, launch_plan, mitigations
 from .partitions import DEALS, WAREHOUSE_POOL
@@ -31,9 +32,7 @@ def dashboard(
     pb = current_playbook(project, warehouse, context)
     with warehouse.connect() as con, step(context, "writing dashboard.html"):
         path = write_dashboard(con, project.settings, deal_id, pb, deal_folder(context, project))
-        row = con.execute(
-            "SELECT risk_index, band, critical_gaps, high_gaps FROM deal_scores WHERE deal_id = ?", [deal_id]
-        ).fetchone()
+        row = deal_score(con, deal_id)
     risk, band, critical, high = row or (None, None, 0, 0)
     size = path.stat().st_size
     done_writing(context, project)

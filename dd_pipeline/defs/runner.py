@@ -197,16 +197,13 @@ def recover_outputs(settings: Settings) -> list[str]:
 def _committed(settings: Settings) -> set[tuple[str, str]]:
     """Those of the ended runs with a staging folder that are recorded in the history."""
     from dd_pipeline.warehouse.connection import connect
+    from dd_pipeline.warehouse.history_reads import recorded_runs
 
     staged = staged_runs(settings)
     if not staged or not settings.warehouse_path.is_file():
         return set()
     with connect(settings.warehouse_path, read_only=True) as con:
-        rows = con.execute(
-            "SELECT deal_id, run_id FROM run_history WHERE run_id IN (SELECT unnest(?))",
-            [[run_id for _, run_id in staged]],
-        ).fetchall()
-    return {(d, r) for d, r in rows}
+        return recorded_runs(con, [run_id for _, run_id in staged])
 
 
 def _after_deals(assets: list[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:

@@ -1,15 +1,15 @@
 """Assets from the playbook and the deal folders to scored gaps."""
 
 import dagster as dg
+import duckdb
 
-from dd_pipeline.errors import InputProblem, ProblemList
-from dd_pipeline.intake import read_inputs
+from dd_pipeline.errors import ProblemList
 from dd_pipeline.playbook import Playbook, load_playbook
-from dd_pipeline.quality.frames import frames_from_warehouse, input_outcomes, thin_data_outcomes
+from dd_pipeline.quality.frames import frames_from_warehouse, thin_data_outcomes
 from dd_pipeline.reporting.gap_tables import write_gap_tables
-from dd_pipeline.scoring import rescore
-from dd_pipeline.warehouse.connection import frame
-from dd_pipeline.warehouse.store import promote_deal, stage_deal, store_playbook
+from dd_pipeline.use_cases import accept_deal, deal_place, read_deal, score_table, stage_inputs, validate_deal
+from dd_pipeline.warehouse.read_model import deal_score, stored_problems, top_challenges, top_findings, top_gaps
+from dd_pipeline.warehouse.store import pin_playbook, store_playbook
 
 from .partitions import DEALS, PLAYBOOK_TAG, WAREHOUSE_POOL
 from .publication import deal_folder, done_writing, step
@@ -38,9 +38,7 @@ def current_playbook(project: ProjectResource, warehouse: WarehouseResource, con
             )
         )
     with warehouse.connect() as con:
-        row = con.execute("SELECT fingerprint FROM playbook_meta").fetchone()
-        if row is None or row[0] != playbook.fingerprint:
-            store_playbook(con, playbook)
+        pin_playbook(con, playbook)
     return playbook
 
 
@@ -88,11 +86,10 @@ def deal_inputs(
     deal_id = context.partition_key
     pb = current_playbook(project, warehouse, context)
     with step(context, f"reading inputs/deals/{deal_id}/ and inputs/home/"):
-        inputs = read_inputs(project.settings, deal_id, pb)
+        read = read_deal(project.settings, pb, deal_id)
     with warehouse.connect() as con, step(context, f"storing the inputs of inputs/deals/{deal_id}/"):
-        stage_deal(con, deal_id, inputs.intake, inputs.home, inputs.home_intake, inputs.fingerprint)
-    errors = inputs.errors
-    warnings = [p for p in inputs.problems if p.severity == "warning"]
+        ingested = stage_inputs(con, pb, read)
+    inputs, errors, warnings = ingested.inputs, ingested.errors, ingested.warnings
     return dg.MaterializeResult(
         metadata={
             "answers": len(inputs.intake.answers),
@@ -117,22 +114,18 @@ def deal_inputs_are_valid(
     context: dg.AssetCheckExecutionContext, project: ProjectResource, warehouse: WarehouseResource
 ) -> dg.AssetCheckResult:
     deal_id = _check_partition(context)
+    pb = current_playbook(project, warehouse, context)
     with warehouse.connect() as con:
-        problems = _stored_problems(con, deal_id, "error")
-        frames = frames_from_warehouse(con, deal_id)
-        dimension_ids = [r[0] for r in con.execute("SELECT dimension_id FROM playbook_dimensions").fetchall()]
-    alliance_types = current_playbook(project, warehouse, context).alliance_type_ids
-    outcomes = input_outcomes(frames, dimension_ids, alliance_types)
-    failed = [o for o in outcomes if not o.passed and o.severity == "error"]
-    lines = [f"- {p}" for p in problems]
-    lines += [f"- {o} ({o.unexpected_count} rows)" for o in failed]
+        validation = validate_deal(con, pb, deal_id, deal_place(project.settings, deal_id))
+    lines = [f"- {p}" for p in validation.input_errors]
+    lines += [f"- {o} ({o.unexpected_count} rows)" for o in validation.failed]
     return dg.AssetCheckResult(
-        passed=not problems and not failed,
+        passed=validation.valid,
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
-            "input errors": len(problems),
-            "expectations": len(outcomes),
-            "expectations failed": len(failed),
+            "input errors": len(validation.input_errors),
+            "expectations": len(validation.outcomes),
+            "expectations failed": len(validation.failed),
             "details": dg.MetadataValue.md("\n".join(lines[:100]) or "all checks passed"),
         },
     )
@@ -149,7 +142,7 @@ def deal_inputs_are_thick_enough(
 ) -> dg.AssetCheckResult:
     deal_id = _check_partition(context)
     with warehouse.connect() as con:
-        warnings = _stored_problems(con, deal_id, "warning")
+        warnings = stored_problems(con, deal_id, "warning")
         frames = frames_from_warehouse(con, deal_id)
     outcomes = thin_data_outcomes(frames.answers, current_playbook(project, warehouse, context))
     thin = [o for o in outcomes if not o.passed]
@@ -162,15 +155,6 @@ def deal_inputs_are_thick_enough(
             "warnings": dg.MetadataValue.md("\n".join(lines) or "none"),
         },
     )
-
-
-def _stored_problems(con, deal_id: str, severity: str) -> list[InputProblem]:  # type: ignore[no-untyped-def]
-    rows = con.execute(
-        "SELECT file, row_number, field, value, message, severity FROM input_problems "
-        "WHERE deal_id = ? AND severity = ? ORDER BY file, row_number NULLS FIRST, field",
-        [deal_id, severity],
-    ).fetchall()
-    return [InputProblem(*r) for r in rows]
 
 
 def _check_partition(context: dg.AssetCheckExecutionContext) -> str:
@@ -188,24 +172,16 @@ def answers(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> 
     """The accepted answers (one row per respondent, organization rated and dimension) and evidence."""
     deal_id = context.partition_key
     with warehouse.connect() as con, step(context, f"taking in the checked inputs of inputs/deals/{deal_id}/"):
-        deal = promote_deal(con, deal_id)
-        counts = con.execute(
-            """
-            SELECT count(*), count(*) FILTER (WHERE status = 'answered'),
-                   count(DISTINCT respondent_id) FILTER (WHERE respondent_side = 'home'),
-                   count(DISTINCT respondent_id) FILTER (WHERE respondent_side = 'partner')
-            FROM answers WHERE deal_id = ?""",
-            [deal_id],
-        ).fetchone()
-    assert counts is not None
+        accepted = accept_deal(con, deal_id)
+    deal, counts = accepted.deal, accepted.counts
     return dg.MaterializeResult(
         metadata={
             "partner": deal.partner,
             "alliance type": deal.alliance_type,
-            "rows": counts[0],
-            "answered": counts[1],
-            "home respondents": counts[2],
-            "partner respondents": counts[3],
+            "rows": counts.rows,
+            "answered": counts.answered,
+            "home respondents": counts.home_respondents,
+            "partner respondents": counts.partner_respondents,
         }
     )
 
@@ -224,7 +200,7 @@ def _scoring_asset(
     )
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con, step(context, f"computing {table} from the deal's answers"):
-            rows = rescore(con, context.partition_key, table)
+            rows = score_table(con, table, [context.partition_key])
             metadata: dict[str, object] = {"rows": rows}
             metadata.update(_summary(con, table, context.partition_key))
         return dg.MaterializeResult(metadata=metadata)
@@ -232,25 +208,16 @@ def _scoring_asset(
     return _asset
 
 
-def _summary(con, table: str, deal_id: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _summary(con: duckdb.DuckDBPyConnection, table: str, deal_id: str) -> dict[str, object]:
     if table == "gaps":
-        top = frame(
-            con,
-            "SELECT rank, dimension_name, band, severity FROM gaps WHERE deal_id = ? AND rank <= 5 ORDER BY rank",
-            [deal_id],
-        )
+        top = top_gaps(con, deal_id, 5)
         return {
             "top gaps": dg.MetadataValue.md(
                 "\n".join(f"{r.rank}. {r.dimension_name}: {r.band} ({r.severity})" for r in top.itertuples())
             )
         }
     if table == "findings":
-        top = frame(
-            con,
-            "SELECT rank, kind, dimension_name, side, band, severity FROM findings WHERE deal_id = ? "
-            "AND rank <= 5 ORDER BY rank",
-            [deal_id],
-        )
+        top = top_findings(con, deal_id, 5)
         return {
             "top findings": dg.MetadataValue.md(
                 "\n".join(
@@ -261,18 +228,11 @@ def _summary(con, table: str, deal_id: str) -> dict[str, object]:  # type: ignor
             )
         }
     if table == "deal_scores":
-        row = con.execute(
-            "SELECT risk_index, band, critical_gaps, high_gaps FROM deal_scores WHERE deal_id = ?", [deal_id]
-        ).fetchone()
+        row = deal_score(con, deal_id)
         if row:
             return {"risk index": row[0], "band": row[1] or "not scored", "critical gaps": row[2], "high gaps": row[3]}
     if table == "likely_challenges":
-        top = frame(
-            con,
-            "SELECT challenge_id, title, likelihood FROM likely_challenges WHERE deal_id = ? "
-            "AND rank <= 5 ORDER BY rank",
-            [deal_id],
-        )
+        top = top_challenges(con, deal_id, 5)
         return {
             "most likely": dg.MetadataValue.md(
                 "\n".join(f"- {r.challenge_id} {r.title} ({r.likelihood})" for r in top.itertuples())

@@ -28,6 +28,7 @@ from dd_pipeline.quality.expectations import (
     respondent_rules,
     validate,
 )
+from dd_pipeline.warehouse.read_model import staged_answers, staged_deal_json, staged_evidence
 
 DEAL_COLUMNS = ["deal_id", "partner", "alliance_type", "term_sheet_date", "effective_date"]
 ANSWER_COLUMNS = [
@@ -115,21 +116,10 @@ def frames_from_intake(
 
 def frames_from_warehouse(con: duckdb.DuckDBPyConnection, deal_id: str) -> SuiteFrames:
     """The suites' frames from the rows the deal_inputs step staged."""
-    row = con.execute("SELECT deal_json FROM staged_deals WHERE deal_id = ?", [deal_id]).fetchone()
-    deal = Deal.model_validate(json.loads(row[0])) if row and row[0] else None
-    answers = con.execute(
-        """
-        SELECT s.source_file, s.source_row, s.respondent_id, s.respondent_side, s.division, s.level,
-               s.rated_side, s.dimension_id, s.status, s.raw_value, d.scale_min, d.scale_max,
-               (s.raw_value - d.scale_min) / (d.scale_max - d.scale_min) AS norm_value
-        FROM staged_answers s LEFT JOIN playbook_dimensions d USING (dimension_id)
-        WHERE s.deal_id = ? ORDER BY s.source_file, s.source_row""",
-        [deal_id],
-    ).df()
-    evidence = con.execute(
-        f"SELECT {', '.join(EVIDENCE_COLUMNS)} FROM staged_evidence WHERE deal_id = ? ORDER BY source_file, source_row",
-        [deal_id],
-    ).df()
+    deal_json = staged_deal_json(con, deal_id)
+    deal = Deal.model_validate(json.loads(deal_json)) if deal_json else None
+    answers = staged_answers(con, deal_id)
+    evidence = staged_evidence(con, deal_id)
     maturity = con.execute(
         f"SELECT {', '.join(MATURITY_COLUMNS)} FROM staged_maturity WHERE deal_id = ? ORDER BY source_file, source_row",
         [deal_id],

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from dd_pipeline.sanitize import markdown_text
-from dd_pipeline.warehouse.connection import frame
+from dd_pipeline.warehouse import history_reads as reads
 from dd_pipeline.warehouse.history import FINDING_KEYS, Items, code_fingerprint, live_findings, live_inputs, recorded
 
 OPEN_BANDS = ("moderate", "high", "critical")
@@ -165,36 +165,14 @@ class Changes:
 
 
 def live_state(con: duckdb.DuckDBPyConnection, deal_id: str) -> State:
-    now = con.execute("SELECT risk_index, band FROM deal_scores WHERE deal_id = ?", [deal_id]).fetchone()
-    playbook = con.execute("SELECT max(fingerprint) FROM playbook_meta").fetchone()
-    mitigations = _keyed(
-        frame(
-            con,
-            """
-        SELECT mitigation_id, min(status) AS status,
-               coalesce(string_agg(dimension_id, ' ' ORDER BY dimension_id), '') AS dimensions,
-               string_agg(reason, '; ' ORDER BY dimension_id) AS reason
-        FROM mitigation_matches WHERE deal_id = ? GROUP BY mitigation_id""",
-            [deal_id],
-        ),
-        "mitigation_id",
-    )
-    clauses = _keyed(
-        frame(con, "SELECT clause_id, title, sha256(text) AS sha, reasons FROM clauses WHERE deal_id = ?", [deal_id]),
-        "clause_id",
-    )
-    tasks = _keyed(
-        frame(
-            con,
-            "SELECT task_id, title, start_date, end_date, origin FROM launch_tasks WHERE deal_id = ? AND kind = 'task'",
-            [deal_id],
-        ),
-        "task_id",
-    )
+    now = reads.live_outcome(con, deal_id)
+    mitigations = _keyed(reads.live_mitigations(con, deal_id), "mitigation_id")
+    clauses = _keyed(reads.live_clauses(con, deal_id), "clause_id")
+    tasks = _keyed(reads.live_tasks(con, deal_id), "task_id")
     return State(
         now[0] if now else None,
         now[1] if now else None,
-        playbook[0] if playbook else None,
+        reads.playbook_fingerprint(con),
         code_fingerprint(),
         live_inputs(con, deal_id),
         live_findings(con, deal_id),
@@ -205,45 +183,14 @@ def live_state(con: duckdb.DuckDBPyConnection, deal_id: str) -> State:
 
 
 def run_state(con: duckdb.DuckDBPyConnection, deal_id: str, run_id: str) -> State:
-    row = con.execute(
-        "SELECT risk_index, band, playbook_fingerprint, code_fingerprint FROM run_history "
-        "WHERE run_id = ? AND deal_id = ?",
-        [run_id, deal_id],
-    ).fetchone()
-    mitigations = _keyed(
-        frame(
-            con,
-            "SELECT mitigation_id, status, dimensions, reason FROM history_mitigations "
-            "WHERE run_id = ? AND deal_id = ?",
-            [run_id, deal_id],
-        ),
-        "mitigation_id",
-    )
-    clauses = _keyed(
-        frame(
-            con,
-            "SELECT clause_id, title, text_sha AS sha, reasons FROM history_clauses WHERE run_id = ? AND deal_id = ?",
-            [run_id, deal_id],
-        ),
-        "clause_id",
-    )
-    tasks = _keyed(
-        frame(
-            con,
-            "SELECT task_id, title, start_date, end_date, origin FROM history_tasks "
-            "WHERE run_id = ? AND deal_id = ? AND kind = 'task'",
-            [run_id, deal_id],
-        ),
-        "task_id",
-    )
+    row = reads.run_outcome(con, deal_id, run_id)
+    assert row is not None, f"run {run_id} of {deal_id} is not recorded"
+    mitigations = _keyed(reads.run_mitigations(con, deal_id, run_id), "mitigation_id")
+    clauses = _keyed(reads.run_clauses(con, deal_id, run_id), "clause_id")
+    tasks = _keyed(reads.run_tasks(con, deal_id, run_id), "task_id")
     findings = recorded(con, "history_findings", run_id, deal_id)
     if findings is None:  # recorded by an earlier version: only the gaps' main columns were kept
-        gaps = frame(
-            con,
-            "SELECT dimension_id, home_score, partner_score, severity, band, overridden "
-            "FROM history_gaps WHERE run_id = ? AND deal_id = ?",
-            [run_id, deal_id],
-        )
+        gaps = reads.run_gaps(con, deal_id, run_id)
         findings = {
             "gaps": {
                 json.dumps([r["dimension_id"]]): {k: _cell(v) for k, v in r.items()} for r in gaps.to_dict("records")
@@ -291,39 +238,27 @@ class _Names:
 
 
 def _names(con: duckdb.DuckDBPyConnection, deal_id: str) -> _Names:
-    dims = dict(con.execute("SELECT dimension_id, name FROM playbook_dimensions").fetchall())
-    row = con.execute(
-        "SELECT coalesce(home_short, home_name), coalesce(partner_short, partner) FROM deals WHERE deal_id = ?",
-        [deal_id],
-    ).fetchone()
-    return _Names(dims, row[0] if row else "home", row[1] if row else "partner")
+    row = reads.party_short_names(con, deal_id)
+    return _Names(reads.dimension_names(con), row[0] if row else "home", row[1] if row else "partner")
 
 
 def compare(con: duckdb.DuckDBPyConnection, deal_id: str) -> Changes:
     """The deal now against its latest recorded run (what changes.md says)."""
-    partner_row = con.execute("SELECT partner FROM deals WHERE deal_id = ?", [deal_id]).fetchone()
-    previous = con.execute(
-        "SELECT run_id FROM run_history WHERE deal_id = ? ORDER BY sequence DESC LIMIT 1", [deal_id]
-    ).fetchone()
-    partner = partner_row[0] if partner_row else deal_id
-    before = run_state(con, deal_id, previous[0]) if previous else None
+    previous = reads.latest_run_id(con, deal_id)
+    partner = reads.partner_name(con, deal_id) or deal_id
+    before = run_state(con, deal_id, previous) if previous else None
     return compare_states(deal_id, partner, before, live_state(con, deal_id), _names(con, deal_id))
 
 
 def run_ids(con: duckdb.DuckDBPyConnection, deal_id: str) -> dict[int, str]:
     """The deal's recorded runs: sequence number -> run id."""
-    return dict(
-        con.execute(
-            "SELECT sequence, run_id FROM run_history WHERE deal_id = ? ORDER BY sequence", [deal_id]
-        ).fetchall()
-    )
+    return reads.run_ids(con, deal_id)
 
 
 def compare_runs(con: duckdb.DuckDBPyConnection, deal_id: str, older: int, newer: int) -> Changes:
     """Run ``older`` against run ``newer`` (sequence numbers) of the deal's history."""
     runs = run_ids(con, deal_id)
-    partner_row = con.execute("SELECT partner FROM deals WHERE deal_id = ?", [deal_id]).fetchone()
-    partner = partner_row[0] if partner_row else deal_id
+    partner = reads.partner_name(con, deal_id) or deal_id
     return compare_states(
         deal_id,
         partner,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,65 +13,16 @@ from dd_pipeline.findings import describe, party_names
 from dd_pipeline.maturity.profile import load_profile, maturity_table
 from dd_pipeline.outputs import write_frame_csv
 from dd_pipeline.reporting.network_tables import write_network_tables
-from dd_pipeline.warehouse.connection import frame
+from dd_pipeline.warehouse import dashboard_reads as reads
+from dd_pipeline.warehouse.read_model import deal_names
 
-GAPS_SQL = """
-SELECT g.rank, g.dimension_id AS dimension, g.dimension_name AS name, g.category_id AS category,
-       g.kind, g.short_side, g.band, g.severity, g.home_score, g.partner_score, d.scale_min, d.scale_max,
-       g.direction, g.signed_gap, g.effective_gap, g.weight, g.confidence, g.size_factor, g.confidence_factor,
-       g.home_goodness, g.partner_goodness, g.home_weak, g.partner_weak, g.home_n, g.partner_n, g.home_sd,
-       g.partner_sd, g.home_basis, g.partner_basis, g.home_rag AS home_self_rag,
-       g.home_other_score, g.home_other_rag, g.partner_rag AS partner_self_rag, g.partner_other_score,
-       g.partner_other_rag, g.evidence_count,
-       g.home_answers, g.partner_answers, g.overridden, g.computed_severity, g.computed_band,
-       g.override_reason, g.override_author, g.override_date
-FROM gaps g JOIN playbook_dimensions d USING (dimension_id)
-WHERE g.deal_id = ?
-ORDER BY g.rank NULLS LAST, d.sort_order
-"""
-
-CATEGORY_SQL = """
-SELECT category_id AS category, category_name AS name, score, band, max_severity, critical_gaps, high_gaps,
-       dimensions_scored, dimensions_total, home_mean, partner_mean, mean_abs_gap, top_dimension
-FROM category_scores WHERE deal_id = ? ORDER BY score DESC NULLS LAST, category_id
-"""
-
-PERCEPTION_SQL = """
-SELECT p.dimension_id AS dimension, d.name, p.rated_side, p.band, p.severity, p.self_view, p.other_view,
-       p.difference_scale, p.difference, d.scale_min, d.scale_max, p.self_rag, p.other_rag, p.weight, p.confidence,
-       p.self_n, p.other_n, p.flagged
-FROM perception_gaps p JOIN playbook_dimensions d USING (dimension_id)
-WHERE p.deal_id = ? ORDER BY p.severity DESC, abs(p.difference) DESC, d.sort_order, p.rated_side
-"""
-
-DISAGREEMENT_SQL = """
-SELECT i.side, i.dimension_id AS dimension, d.name, i.band, i.severity, i.spread_scale, i.spread, d.scale_min,
-       d.scale_max, i.lowest_division, i.lowest_mean, i.highest_division, i.highest_mean, i.divisions,
-       i.respondents, i.respondent_sd, i.weight, i.confidence, i.flagged
-FROM internal_disagreement i JOIN playbook_dimensions d USING (dimension_id)
-WHERE i.deal_id = ? ORDER BY i.severity DESC NULLS LAST, i.spread DESC, i.side, d.sort_order
-"""
-
-FINDINGS_SQL = """
-SELECT f.rank, f.finding_id, f.kind, f.dimension_id AS dimension, f.dimension_name, f.category_id AS category,
-       f.side, f.band, f.severity, f.size_scale, f.size, d.scale_min, d.scale_max, f.weight, f.confidence,
-       f.home_score, f.partner_score, f.detail, f.overridden
-FROM findings f LEFT JOIN playbook_dimensions d USING (dimension_id)
-WHERE f.deal_id = ? ORDER BY f.rank
-"""
-
-CHALLENGES_SQL = """
-SELECT rank, challenge_id, title, challenge_group, costliest, likelihood, band, high_gaps, driving_dimensions
-FROM likely_challenges WHERE deal_id = ? ORDER BY rank
-"""
-
-TABLES = {
-    "findings.csv": FINDINGS_SQL,
-    "gaps.csv": GAPS_SQL,
-    "category_scores.csv": CATEGORY_SQL,
-    "perception_gaps.csv": PERCEPTION_SQL,
-    "internal_disagreement.csv": DISAGREEMENT_SQL,
-    "challenges.csv": CHALLENGES_SQL,
+TABLES: dict[str, Callable[[duckdb.DuckDBPyConnection, str], pd.DataFrame]] = {
+    "findings.csv": reads.findings_csv,
+    "gaps.csv": reads.gaps_csv,
+    "category_scores.csv": reads.category_scores_csv,
+    "perception_gaps.csv": reads.perception_gaps_csv,
+    "internal_disagreement.csv": reads.internal_disagreement_csv,
+    "challenges.csv": reads.challenges_csv,
 }
 
 
@@ -103,12 +55,12 @@ def _with_words(name: str, df: pd.DataFrame, parties: dict[str, str]) -> pd.Data
 
 
 def write_gap_tables(con: duckdb.DuckDBPyConnection, deal_id: str, folder: Path) -> list[Path]:
-    names = con.execute("SELECT home_short, partner_short FROM deals WHERE deal_id = ?", [deal_id]).fetchone()
-    parties = party_names(*(names or ("home", "partner")))
+    names = deal_names(con, deal_id)
+    parties = party_names(*((names.home_short, names.partner_short) if names else ("home", "partner")))
     written = []
-    for name, sql in TABLES.items():
+    for name, read in TABLES.items():
         path = folder / name
-        df = frame(con, sql, [deal_id])
+        df = read(con, deal_id)
         if name in WORDED:
             df = _with_words(name, df, parties)
         write_frame_csv(path, df)

@@ -16,70 +16,14 @@ from dd_pipeline.reporting import chart_style as style
 from dd_pipeline.reporting import figures as fx
 from dd_pipeline.reporting.dashboard import DASHBOARD, PLOTLY_JS, embed, environment, write_plotly_js
 from dd_pipeline.settings import Settings
-from dd_pipeline.warehouse.connection import frame
+from dd_pipeline.warehouse import dashboard_reads as reads
 
 INDEX = "index.html"
-
-# A deal that has run shows the scores of its last recorded run (the run its published files come from),
-# not those a later failed run may have left in the scoring tables.
-DEALS_SQL = """
--- A rerun that changes nothing leaves the page as it was: the date shown is when the current results first
--- appeared, and the change compares them with the results before (not with an identical rerun).
-WITH runs AS (
-    SELECT deal_id, sequence, recorded_at, risk_index, band, critical_gaps, high_gaps, uncovered_gaps,
-           output_fingerprint, row_number() OVER (PARTITION BY deal_id ORDER BY sequence DESC) AS k
-    FROM run_history
-),
-committed AS (SELECT * FROM runs WHERE k = 1),
-latest AS (SELECT deal_id, output_fingerprint, risk_index FROM runs WHERE k = 1),
-before AS (
-    SELECT r.deal_id, max(r.sequence) AS sequence FROM runs r JOIN latest l USING (deal_id)
-    WHERE r.output_fingerprint IS DISTINCT FROM l.output_fingerprint GROUP BY ALL
-),
-history AS (
-    SELECT l.deal_id, (SELECT count(*) FROM runs r WHERE r.deal_id = l.deal_id) AS runs,
-           (SELECT min(r.recorded_at) FROM runs r WHERE r.deal_id = l.deal_id
-              AND r.sequence > coalesce(b.sequence, 0)) AS last_run,
-           l.risk_index AS last_risk,
-           (SELECT r.risk_index FROM runs r WHERE r.deal_id = l.deal_id AND r.sequence = b.sequence)
-               AS previous_risk,
-           b.sequence IS NOT NULL AS has_previous
-    FROM latest l LEFT JOIN before b USING (deal_id)
-),
-errors AS (
-    SELECT deal_id, count(*) AS input_errors FROM input_problems WHERE severity = 'error' GROUP BY deal_id
-),
-uncovered AS (SELECT deal_id, count(*) AS uncovered_gaps FROM uncovered_gaps GROUP BY deal_id)
-SELECT d.deal_id, d.partner, d.partner_short, d.alliance_type,
-       CASE WHEN c.deal_id IS NULL THEN s.risk_index ELSE c.risk_index END AS risk_index,
-       CASE WHEN c.deal_id IS NULL THEN s.band ELSE c.band END AS band,
-       coalesce(CASE WHEN c.deal_id IS NULL THEN s.critical_gaps ELSE c.critical_gaps END, 0) AS critical_gaps,
-       coalesce(CASE WHEN c.deal_id IS NULL THEN s.high_gaps ELSE c.high_gaps END, 0) AS high_gaps,
-       coalesce(CASE WHEN c.deal_id IS NULL THEN u.uncovered_gaps ELSE c.uncovered_gaps END, 0) AS uncovered_gaps,
-       coalesce(e.input_errors, 0) AS input_errors,
-       coalesce(h.runs, 0) AS runs, h.last_run, h.last_risk, h.previous_risk,
-       coalesce(h.has_previous, false) AS has_previous
-FROM deals d
-LEFT JOIN deal_scores s USING (deal_id)
-LEFT JOIN committed c USING (deal_id)
-LEFT JOIN uncovered u USING (deal_id)
-LEFT JOIN errors e USING (deal_id)
-LEFT JOIN history h USING (deal_id)
-ORDER BY 5 DESC NULLS LAST, d.deal_id
-"""
-
-NOT_SCORED_SQL = """
-SELECT s.deal_id, json_extract_string(s.deal_json, '$.partner') AS partner,
-       (SELECT count(*) FROM input_problems p WHERE p.deal_id = s.deal_id AND p.severity = 'error') AS input_errors
-FROM staged_deals s
-WHERE s.deal_id NOT IN (SELECT deal_id FROM deals)
-ORDER BY s.deal_id
-"""
 
 
 def portfolio_deals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per scored deal, riskiest first."""
-    deals = frame(con, DEALS_SQL)
+    deals = reads.portfolio_deals(con)
     deals["label"] = [f"{p} ({d})" for p, d in zip(deals["partner_short"], deals["deal_id"], strict=True)]
     return deals
 
@@ -90,8 +34,8 @@ def write_portfolio(
     """Write outputs/index.html (and the shared plotly.min.js) from the warehouse; ``alliance_types`` gives
     the playbook's names of the alliance types (the id in words otherwise)."""
     deals = portfolio_deals(con)
-    not_scored = frame(con, NOT_SCORED_SQL)
-    rules = {name: float(value) for name, value in con.execute("SELECT name, value FROM playbook_rules").fetchall()}
+    not_scored = reads.not_scored_deals(con)
+    rules = reads.scoring_rules(con)
     types = {t: (alliance_types or {}).get(t) or t.replace("_", " ").capitalize() for t in deals["alliance_type"]}
     linked = {d for d in deals["deal_id"] if (settings.deal_outputs(d) / DASHBOARD).is_file()}
     known = set(deals["deal_id"]) | set(not_scored["deal_id"])

@@ -28,45 +28,13 @@ import pandas as pd
 
 from dd_pipeline.outputs import atomic_write_bytes, atomic_write_text, write_frame_csv
 from dd_pipeline.settings import Settings
-from dd_pipeline.warehouse.connection import frame
+from dd_pipeline.warehouse import share_reads as reads
 from dd_pipeline.zipfiles import normalize_zip
 
 AUDIENCES = ("partner", "legal", "internal")
 PLAN_FILES = ("launch_plan.csv", "launch_plan.xlsx", "launch_plan.ics")
 LEGAL_FILES = ("clauses.docx", "clauses.md", "clauses.json")
 
-# The joint findings: every kind but the home organization's own internal disagreement.
-FINDINGS_SQL = """
-SELECT f.rank, f.kind, f.dimension_id AS dimension, f.dimension_name AS name, f.category_id AS category,
-       CASE f.side WHEN 'home' THEN ? WHEN 'partner' THEN ? ELSE 'both' END AS concerns, f.band, f.severity,
-       f.size_scale, d.scale_min, d.scale_max, f.home_score, f.partner_score, f.confidence, f.overridden
-FROM findings f JOIN playbook_dimensions d USING (dimension_id)
-WHERE f.deal_id = ? AND NOT (f.kind = 'disagreement' AND f.side = 'home') ORDER BY f.rank
-"""
-HOME_ONLY_FINDINGS_SQL = """
-SELECT finding_id FROM findings WHERE deal_id = ? AND kind = 'disagreement' AND side = 'home'
-"""
-CATEGORIES_SQL = """
-SELECT category_id AS category, category_name AS name, score, band, max_severity, critical_gaps, high_gaps,
-       dimensions_scored, dimensions_total, home_mean, partner_mean
-FROM category_scores WHERE deal_id = ? ORDER BY score DESC NULLS LAST, category_id
-"""
-PERCEPTION_SQL = """
-SELECT p.dimension_id AS dimension, d.name, CASE p.rated_side WHEN 'home' THEN ? ELSE ? END AS organization,
-       p.self_view, p.other_view, p.difference, p.flagged
-FROM perception_gaps p JOIN playbook_dimensions d USING (dimension_id)
-WHERE p.deal_id = ? ORDER BY abs(p.difference) DESC, d.sort_order, p.rated_side
-"""
-PARTNER_DISAGREEMENT_SQL = """
-SELECT i.dimension_id AS dimension, d.name, i.spread, i.lowest_division, i.lowest_mean, i.highest_division,
-       i.highest_mean, i.divisions, i.flagged
-FROM internal_disagreement i JOIN playbook_dimensions d USING (dimension_id)
-WHERE i.deal_id = ? AND i.side = 'partner' ORDER BY i.spread DESC, d.sort_order
-"""
-CHALLENGES_SQL = """
-SELECT rank, challenge_id, title, challenge_group, likelihood, band, driving_dimensions
-FROM likely_challenges WHERE deal_id = ? ORDER BY rank
-"""
 # The columns of the deal's mitigations.csv that go to the partner (the table is the playbook's, filled in
 # from the gaps; none of its columns quotes a respondent).
 MITIGATION_COLUMNS = (
@@ -85,25 +53,6 @@ MITIGATION_COLUMNS = (
     "clauses",
     "tasks",
 )
-SHARED_EVIDENCE_SQL = """
-SELECT e.dimension_id AS dimension, d.name, CASE e.about_side WHEN 'home' THEN ? ELSE ? END AS about, e.kind,
-       e.observation, e.source, CAST(e.recorded_on AS VARCHAR) AS recorded_on
-FROM evidence e JOIN playbook_dimensions d USING (dimension_id)
-WHERE e.deal_id = ? AND NOT coalesce(e.internal, false) ORDER BY d.sort_order, e.source_file, e.source_row
-"""
-LEGAL_FINDINGS_SQL = """
-SELECT g.dimension_id AS dimension, g.dimension_name AS name, g.band, g.severity, g.home_score, g.partner_score,
-       g.scale_min, g.scale_max, g.confidence, g.overridden, g.override_reason, g.override_author
-FROM gaps g JOIN playbook_dimensions d USING (dimension_id)
-WHERE g.deal_id = ? AND list_contains(?, g.dimension_id) ORDER BY g.rank NULLS LAST, d.sort_order
-"""
-LEGAL_EVIDENCE_SQL = """
-SELECT e.dimension_id AS dimension, d.name, e.about_side, e.kind, e.observation, e.source,
-       CAST(e.recorded_on AS VARCHAR) AS recorded_on,
-       coalesce(e.internal, false) AS internal, e.source_file, e.source_row
-FROM evidence e JOIN playbook_dimensions d USING (dimension_id)
-WHERE e.deal_id = ? AND list_contains(?, e.dimension_id) ORDER BY d.sort_order, e.source_file, e.source_row
-"""
 
 
 @dataclass(frozen=True)
@@ -120,14 +69,10 @@ class ShareError(Exception):
 def write_pack(con: duckdb.DuckDBPyConnection, settings: Settings, deal_id: str, audience: str) -> Pack:
     """Write outputs/<deal>/share/<audience>/ and return what it holds."""
     source = settings.deal_outputs(deal_id)
-    row = con.execute(
-        "SELECT partner, coalesce(partner_short, partner), home_name, coalesce(home_short, home_name) "
-        "FROM deals WHERE deal_id = ?",
-        [deal_id],
-    ).fetchall()
-    if not row:
+    names = reads.organization_names(con, deal_id)
+    if names is None:
         raise ShareError(f"{deal_id} has not been scored yet; run it first: dd-pipeline run --deal {deal_id}")
-    partner, partner_short, home, home_short = row[0]
+    partner, partner_short, home, home_short = names
     target = source / "share" / audience
     staging = source / "share" / f".{audience}.{os.getpid()}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
@@ -162,8 +107,8 @@ def _copy(source: Path, target: Path, names: tuple[str, ...]) -> list[str]:
     return copied
 
 
-def _csv(con: duckdb.DuckDBPyConnection, target: Path, name: str, sql: str, params: list[object]) -> str:
-    write_frame_csv(target / name, frame(con, sql, params))
+def _csv(target: Path, name: str, table: pd.DataFrame) -> str:
+    write_frame_csv(target / name, table)
     return name
 
 
@@ -192,12 +137,9 @@ def _partner_mitigations(con: duckdb.DuckDBPyConnection, deal_id: str, path: Pat
 
     if not path.is_file():
         raise ShareError(f"{path} is missing; run the deal again (dd-pipeline run --deal {path.parent.name} --force)")
-    home_only = {r[0] for r in con.execute(HOME_ONLY_FINDINGS_SQL, [deal_id]).fetchall()}
+    home_only = reads.home_only_findings(con, deal_id)
     reasons: dict[str, list[tuple[str | None, str]]] = {}
-    for mitigation_id, finding_id, reason in con.execute(
-        "SELECT mitigation_id, finding_id, reason FROM mitigation_matches WHERE deal_id = ? ORDER BY rank, position",
-        [deal_id],
-    ).fetchall():
+    for mitigation_id, finding_id, reason in reads.match_reasons(con, deal_id):
         reasons.setdefault(mitigation_id, []).append((finding_id, reason or ""))
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -218,9 +160,7 @@ def _partner_mitigations(con: duckdb.DuckDBPyConnection, deal_id: str, path: Pat
 
 
 def _clause_rows(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
-    return frame(
-        con, "SELECT number, title, text, dimensions FROM clauses WHERE deal_id = ? ORDER BY number", [deal_id]
-    )
+    return reads.clauses(con, deal_id)
 
 
 def _partner_pack(
@@ -234,15 +174,15 @@ def _partner_pack(
     home_short, partner_short = short
     home, partner = full
     files = [
-        _csv(con, target, "findings.csv", FINDINGS_SQL, [home_short, partner_short, deal_id]),
-        _csv(con, target, "category_scores.csv", CATEGORIES_SQL, [deal_id]),
-        _csv(con, target, "perception_gaps.csv", PERCEPTION_SQL, [home_short, partner_short, deal_id]),
+        _csv(target, "findings.csv", reads.joint_findings(con, deal_id, home_short, partner_short)),
+        _csv(target, "category_scores.csv", reads.category_scores(con, deal_id)),
+        _csv(target, "perception_gaps.csv", reads.perception_gaps(con, deal_id, home_short, partner_short)),
         _csv(
-            con, target, f"internal_disagreement_{_file_word(partner_short)}.csv", PARTNER_DISAGREEMENT_SQL, [deal_id]
+            target, f"internal_disagreement_{_file_word(partner_short)}.csv", reads.partner_disagreement(con, deal_id)
         ),
-        _csv(con, target, "challenges.csv", CHALLENGES_SQL, [deal_id]),
+        _csv(target, "challenges.csv", reads.challenges(con, deal_id)),
         _partner_mitigations(con, deal_id, source / "mitigations.csv", target),
-        _csv(con, target, "evidence.csv", SHARED_EVIDENCE_SQL, [home_short, partner_short, deal_id]),
+        _csv(target, "evidence.csv", reads.shared_evidence(con, deal_id, home_short, partner_short)),
     ]
     clauses = _clause_rows(con, deal_id)
     title = f"Draft clauses for discussion: {home} and {partner}"
@@ -283,13 +223,9 @@ def _legal_pack(
     home, partner = full
     files = _copy(source, target, LEGAL_FILES)
     dims = sorted({d for text in _clause_rows(con, deal_id)["dimensions"].dropna() for d in str(text).split() if d})
-    files.append(_csv(con, target, "findings_behind_clauses.csv", LEGAL_FINDINGS_SQL, [deal_id, dims]))
-    files.append(_csv(con, target, "evidence_behind_clauses.csv", LEGAL_EVIDENCE_SQL, [deal_id, dims]))
-    problems = frame(
-        con,
-        "SELECT clause_id, title, parameter, message FROM clause_problems WHERE deal_id = ? ORDER BY clause_id",
-        [deal_id],
-    )
+    files.append(_csv(target, "findings_behind_clauses.csv", reads.findings_behind(con, deal_id, dims)))
+    files.append(_csv(target, "evidence_behind_clauses.csv", reads.evidence_behind(con, deal_id, dims)))
+    problems = reads.clause_problems(con, deal_id)
     readme = [
         f"# {home} and {partner}: draft clauses for legal review",
         "",
@@ -307,19 +243,6 @@ def _legal_pack(
     return ["README.md", *files]
 
 
-ANSWERS_SQL = """
-SELECT respondent_id, respondent_side, division, level, rated_side, dimension_id AS dimension,
-       CASE status WHEN 'answered' THEN CAST(raw_value AS VARCHAR) WHEN 'not_applicable' THEN 'n/a'
-            ELSE status END AS value, comment, source_file, source_row
-FROM answers WHERE deal_id = ? ORDER BY respondent_side, respondent_id, rated_side, dimension_id
-"""
-ALL_EVIDENCE_SQL = """
-SELECT dimension_id AS dimension, about_side, kind, observation, source, CAST(recorded_on AS VARCHAR) AS recorded_on,
-       coalesce(internal, false) AS internal, source_file, source_row
-FROM evidence WHERE deal_id = ? ORDER BY source_file, source_row
-"""
-
-
 def _internal_pack(
     con: duckdb.DuckDBPyConnection, deal_id: str, source: Path, target: Path, full: tuple[str, str]
 ) -> list[str]:
@@ -328,8 +251,8 @@ def _internal_pack(
         sorted(p.name for p in source.iterdir() if p.is_file() and not p.name.startswith(".") and p.name != "run.json")
     )
     files = _copy(source, target, names)
-    files.append(_csv(con, target, "answers.csv", ANSWERS_SQL, [deal_id]))
-    files.append(_csv(con, target, "evidence.csv", ALL_EVIDENCE_SQL, [deal_id]))
+    files.append(_csv(target, "answers.csv", reads.all_answers(con, deal_id)))
+    files.append(_csv(target, "evidence.csv", reads.all_evidence(con, deal_id)))
     page = target / "dashboard.html"
     script = source.parent / "plotly.min.js"
     if page.is_file() and script.is_file():  # the dashboard loads plotly from the folder above it
@@ -379,7 +302,7 @@ def _clauses_docx(title: str, clauses: pd.DataFrame, con: duckdb.DuckDBPyConnect
 
     from docx import Document
 
-    signed = con.execute("SELECT term_sheet_date FROM deals WHERE deal_id = ?", [deal_id]).fetchall()[0][0]
+    signed = reads.term_sheet_date(con, deal_id)
     doc = Document()
     stamp = dt.datetime.combine(signed, dt.time())
     props = doc.core_properties

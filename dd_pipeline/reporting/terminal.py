@@ -10,7 +10,16 @@ from dd_pipeline.errors import InputProblem
 from dd_pipeline.findings import KIND_LABELS, describe, party_names
 from dd_pipeline.models import FindingKind
 from dd_pipeline.settings import Settings
-from dd_pipeline.warehouse.connection import connect, frame
+from dd_pipeline.warehouse.connection import connect
+from dd_pipeline.warehouse.read_model import (
+    clause_problems,
+    deal_names,
+    deal_score_summary,
+    drafting_counts,
+    quarantine_counts,
+    ranked_findings,
+    stored_problems,
+)
 
 BAND_STYLE = {"critical": "bold red", "high": "red", "moderate": "yellow", "low": "green"}
 
@@ -29,41 +38,17 @@ def styled(text: object, band: object) -> str:
 
 def deal_report(console: Console, settings: Settings, deal_id: str, top: int, seconds: float) -> None:
     with connect(settings.warehouse_path, read_only=True) as con:
-        deal = con.execute("SELECT partner, alliance_type FROM deals WHERE deal_id = ?", [deal_id]).fetchone()
-        score = con.execute(
-            "SELECT risk_index, band, critical_gaps, high_gaps, dimensions_scored, "
-            "dimensions_total FROM deal_scores WHERE deal_id = ?",
-            [deal_id],
-        ).fetchone()
-        found = frame(
-            con,
-            """
-            SELECT f.rank, f.kind, f.dimension_name, f.side, f.detail, f.category_id, f.home_score, f.partner_score,
-                   d.scale_min, d.scale_max, f.severity, f.band, f.confidence, f.overridden
-            FROM findings f JOIN playbook_dimensions d USING (dimension_id)
-            WHERE f.deal_id = ? AND f.rank <= ? ORDER BY f.rank""",
-            [deal_id, top],
-        )
-        names = con.execute("SELECT home_short, partner_short FROM deals WHERE deal_id = ?", [deal_id]).fetchone()
-        drafting = con.execute(
-            """
-            SELECT (SELECT count(DISTINCT mitigation_id) FROM mitigation_matches
-                    WHERE deal_id = $1 AND status = 'selected'),
-                   (SELECT count(*) FROM uncovered_gaps WHERE deal_id = $1),
-                   (SELECT count(*) FROM clauses WHERE deal_id = $1),
-                   (SELECT count(*) FILTER (WHERE kind = 'task') FROM launch_tasks WHERE deal_id = $1),
-                   (SELECT count(*) FILTER (WHERE milestone) FROM launch_tasks WHERE deal_id = $1)""",
-            [deal_id],
-        ).fetchone()
-        clause_problems = con.execute(
-            "SELECT clause_id, message FROM clause_problems WHERE deal_id = ? ORDER BY clause_id", [deal_id]
-        ).fetchall()
-    assert deal is not None and score is not None
+        names = deal_names(con, deal_id)
+        score = deal_score_summary(con, deal_id)
+        found = ranked_findings(con, deal_id, top)
+        drafting = drafting_counts(con, deal_id)
+        problems = clause_problems(con, deal_id)
+    assert names is not None and score is not None
     band = score[1] or "not scored"
-    parties = party_names(*(names or ("home", "partner")))
+    parties = party_names(names.home_short, names.partner_short)
     console.print()
     console.print(
-        f"[bold]{escape(deal_id)}[/] - {escape(deal[0])} ({escape(deal[1])}): engagement-risk index "
+        f"[bold]{escape(deal_id)}[/] - {escape(names.partner)} ({escape(names.alliance_type)}): engagement-risk index "
         f"{styled(f'{_num(score[0])} {band}', score[1])}, {score[2]} critical and {score[3]} high findings, "
         f"{score[4]} of {score[5]} dimensions scored [dim]({seconds:.1f} s)[/]"
     )
@@ -102,19 +87,14 @@ def deal_report(console: Console, settings: Settings, deal_id: str, top: int, se
             f"{drafting[2]} clauses drafted; launch plan of {drafting[3]} tasks with {drafting[4]} "
             "milestones"
         )
-    for clause_id, message in clause_problems:
+    for clause_id, message in problems:
         console.print(f"[yellow]![/] clause {escape(clause_id)} not drafted: {escape(message)}")
     console.print(f"[dim]outputs: {settings.deal_outputs(deal_id)}[/]")
 
 
 def input_problems(settings: Settings, deal_id: str) -> list[InputProblem]:
     with connect(settings.warehouse_path, read_only=True) as con:
-        rows = con.execute(
-            "SELECT file, row_number, field, value, message, severity FROM input_problems "
-            "WHERE deal_id = ? ORDER BY severity, file, row_number NULLS FIRST, field",
-            [deal_id],
-        ).fetchall()
-    return [InputProblem(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return stored_problems(con, deal_id)
 
 
 def quarantined(settings: Settings, deal_ids: list[str]) -> tuple[int, int]:
@@ -123,14 +103,7 @@ def quarantined(settings: Settings, deal_ids: list[str]) -> tuple[int, int]:
     if not deal_ids or not settings.warehouse_path.is_file():
         return 0, 0
     with connect(settings.warehouse_path, read_only=True) as con:
-        row = con.execute(
-            """
-            SELECT count(DISTINCT (source_file, source_row)) FILTER (WHERE source_row IS NOT NULL),
-                   count(DISTINCT source_file) FILTER (WHERE source_row IS NULL)
-            FROM quarantine WHERE list_contains(?, deal_id)""",
-            [deal_ids],
-        ).fetchone()
-    return (int(row[0]), int(row[1])) if row else (0, 0)
+        return quarantine_counts(con, deal_ids)
 
 
 def quarantine_words(rows: int, files: int) -> str:

@@ -91,6 +91,18 @@ def connect(path: Path, read_only: bool = False, allowed: Sequence[Path] = ()) -
         con.close()
 
 
+@contextmanager
+def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A warehouse in memory with every table, gone when closed: for checks that must write nothing."""
+    con = duckdb.connect(":memory:", config={"threads": 2, **NO_NETWORK})
+    try:
+        con.execute("SET enable_external_access = false")
+        con.execute(ddl())
+        yield con
+    finally:
+        con.close()
+
+
 def _limit_access(con: duckdb.DuckDBPyConnection, path: Path, allowed: Sequence[Path]) -> None:
     folders = [str(path.resolve().parent) + "/", *(str(Path(p).resolve()) + "/" for p in allowed)]
     con.execute("SET allowed_directories = ?", [folders])

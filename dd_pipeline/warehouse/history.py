@@ -242,3 +242,12 @@ def recorded(con: duckdb.DuckDBPyConnection, table: str, run_id: str, deal_id: s
     for kind, key, row_json in found:
         items.setdefault(kind, {})[key] = json.loads(row_json)
     return items
+
+
+def run_fingerprints(con: duckdb.DuckDBPyConnection, run_id: str, deal_id: str) -> tuple[str, str] | None:
+    """(input fingerprint, playbook fingerprint) of a recorded run of a deal."""
+    row = con.execute(
+        "SELECT input_fingerprint, playbook_fingerprint FROM run_history WHERE run_id = ? AND deal_id = ?",
+        [run_id, deal_id],
+    ).fetchone()
+    return (row[0], row[1]) if row else None

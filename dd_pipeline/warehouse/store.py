@@ -260,3 +260,10 @@ def load_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> tuple[Deal, HomeO
     if row is None:
         raise LookupError(f"deal {deal_id} has not been scored yet")
     return Deal.model_validate_json(row[0]), HomeOrganization.model_validate_json(row[1])
+
+
+def pin_playbook(con: duckdb.DuckDBPyConnection, pb: Playbook) -> None:
+    """Make ``pb`` the warehouse's playbook: stored again only when the warehouse holds another one."""
+    row = con.execute("SELECT fingerprint FROM playbook_meta").fetchone()
+    if row is None or row[0] != pb.fingerprint:
+        store_playbook(con, pb)

@@ -1,0 +1,2 @@
+-- The partner's name of an accepted deal.
+SELECT partner FROM deals WHERE deal_id = ?

@@ -1,0 +1,2 @@
+-- The fingerprint of the playbook the warehouse holds.
+SELECT max(fingerprint) FROM playbook_meta

@@ -1,0 +1,2 @@
+-- The date the deal's term sheet was signed.
+SELECT term_sheet_date FROM deals WHERE deal_id = ?
