@@ -36,9 +36,11 @@ dev: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+## lint: ruff (rules and formatting) and mypy (settings in pyproject.toml), held at zero findings
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 schemas: $(STAMP)
 	$(BIN)/dd-pipeline schemas

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from dd_pipeline.models import Band, FindingKind
+from dd_pipeline.models import Band, Deal, FindingKind, HomeOrganization
 
 KIND_LABELS = {
     FindingKind.difference: "difference",
@@ -64,7 +65,7 @@ def party_names(home: str = "the home organization", partner: str = "the partner
     return {"home": home, "partner": partner}
 
 
-def deal_parties(deal: object, home: object) -> dict[str, str]:
+def deal_parties(deal: Deal, home: HomeOrganization) -> dict[str, str]:
     """side -> the short name the outputs use for it (the home organization's short name, the partner's)."""
     return party_names(str(home.short_name), str(deal.partner_label))
 
@@ -73,7 +74,7 @@ def other(side: str) -> str:
     return "partner" if side == "home" else "home"
 
 
-def describe(f: FindingView | object, parties: Mapping[str, str]) -> str:
+def describe(f: Any, parties: Mapping[str, str]) -> str:
     """One sentence naming the organizations, e.g. 'Larkspur falls short of Northwind on Alliance team
     authority'. ``f`` is a FindingView or any row with kind, dimension_name (or name), side and detail."""
     kind = FindingKind(str(f.kind))

@@ -140,11 +140,12 @@ def staged_runs(settings: Settings) -> list[tuple[str, str]]:
     root = staging_root(settings)
     if not root.is_dir():
         return []
-    return [
-        tuple(p.name.split(".", 1))
-        for p in sorted(root.iterdir())  # type: ignore[misc]
-        if not p.name.endswith(OLD) and "." in p.name and not _owner_running(p)
-    ]
+    runs: list[tuple[str, str]] = []
+    for p in sorted(root.iterdir()):
+        if not p.name.endswith(OLD) and "." in p.name and not _owner_running(p):
+            deal_id, run_id = p.name.split(".", 1)
+            runs.append((deal_id, run_id))
+    return runs
 
 
 def recover(

@@ -16,7 +16,7 @@ import pandas as pd
 from sample_project import copy_sample_inputs
 
 from dd_pipeline.defs import all_assets, all_checks
-from dd_pipeline.defs.partitions import DEALS
+from dd_pipeline.defs.partitions import DEALS_NAME
 from dd_pipeline.defs.resources import resources_for
 from dd_pipeline.intake import read_inputs
 from dd_pipeline.quality.frames import (
@@ -142,7 +142,7 @@ def test_thin_data_is_a_warn_check_that_does_not_block(builder, dagster_home):
     assets = all_assets()
     with dg.instance_for_test(temp_dir=str(dagster_home)) as instance:
         dg.materialize([a for a in assets if a.partitions_def is None], instance=instance, resources=resources)
-        instance.add_dynamic_partitions(DEALS.name, ["thin"])
+        instance.add_dynamic_partitions(DEALS_NAME, ["thin"])
         result = dg.materialize(
             [*assets, *all_checks()],
             selection=dg.AssetSelection.assets(*[a for a in assets if a.partitions_def is not None]),

@@ -6,7 +6,7 @@ import dagster as dg
 import pytest
 
 from dd_pipeline.defs import all_assets, all_checks, build_definitions
-from dd_pipeline.defs.partitions import DEALS
+from dd_pipeline.defs.partitions import DEALS, DEALS_NAME
 from dd_pipeline.defs.resources import resources_for
 from dd_pipeline.playbook import load_playbook
 from dd_pipeline.warehouse.connection import connect, frame
@@ -18,7 +18,7 @@ def materialize_deal(
     resources = resources_for(settings)
     assets = all_assets()
     dg.materialize([a for a in assets if a.partitions_def is None], instance=instance, resources=resources)
-    instance.add_dynamic_partitions(DEALS.name, [deal_id])
+    instance.add_dynamic_partitions(DEALS_NAME, [deal_id])
     return dg.materialize(
         [*assets, *all_checks()],
         selection=dg.AssetSelection.assets(*[a for a in assets if a.partitions_def is not None]),

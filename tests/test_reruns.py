@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from dd_pipeline.cli import app
 from dd_pipeline.defs import build_definitions
-from dd_pipeline.defs.partitions import DEALS
+from dd_pipeline.defs.partitions import DEALS_NAME
 from dd_pipeline.warehouse.connection import connect
 
 SAMPLE_DEALS = ["brightpath-comarketing", "helix-jv", "northwind-codev"]
@@ -56,7 +56,7 @@ def test_sensor_runs_new_and_changed_deals_only(env, dagster_home):
         first = tick(instance)
         assert requested(first) == SAMPLE_DEALS
         assert sorted(first.dynamic_partitions_requests[0].partition_keys) == SAMPLE_DEALS
-        instance.add_dynamic_partitions(DEALS.name, SAMPLE_DEALS)
+        instance.add_dynamic_partitions(DEALS_NAME, SAMPLE_DEALS)
 
         unchanged = tick(instance, first.cursor)
         assert requested(unchanged) == [] and unchanged.dynamic_partitions_requests == []
@@ -76,7 +76,7 @@ def test_sensor_runs_new_and_changed_deals_only(env, dagster_home):
         added = tick(instance, changed.cursor)
         assert requested(added) == []
         assert added.dynamic_partitions_requests[0].partition_keys == ["orion-supply"]
-        instance.add_dynamic_partitions(DEALS.name, ["orion-supply"])
+        instance.add_dynamic_partitions(DEALS_NAME, ["orion-supply"])
         (new_deal / "answers_partner.csv").write_text(answers.read_text())
         assert requested(tick(instance, added.cursor)) == ["orion-supply"]
 
@@ -86,7 +86,7 @@ def test_a_restarted_sensor_and_the_schedule_leave_a_deal_the_command_line_ran(e
     cursor lost or stale) does not run the deal again, so no 'no change' run hides the real change."""
     assert CliRunner().invoke(app, ["run", "--deal", "helix-jv"]).exit_code == 0
     with dg.instance_for_test(temp_dir=str(dagster_home)) as instance:
-        instance.add_dynamic_partitions(DEALS.name, SAMPLE_DEALS)
+        instance.add_dynamic_partitions(DEALS_NAME, SAMPLE_DEALS)
         fresh = tick(instance)
         assert requested(fresh) == ["brightpath-comarketing", "northwind-codev"]  # never ran
         defs = build_definitions()
@@ -107,7 +107,7 @@ def test_a_restarted_sensor_and_the_schedule_leave_a_deal_the_command_line_ran(e
 def test_sensor_reruns_every_deal_when_the_playbook_or_home_profile_changes(env, dagster_home):
     with dg.instance_for_test(temp_dir=str(dagster_home)) as instance:
         first = tick(instance)
-        instance.add_dynamic_partitions(DEALS.name, SAMPLE_DEALS)
+        instance.add_dynamic_partitions(DEALS_NAME, SAMPLE_DEALS)
         scoring = env.assets_dir / "framework" / "scoring.yaml"
         scoring.write_text(scoring.read_text() + "\n# reviewed by the alliance office\n")
         after_playbook = tick(instance, first.cursor)
@@ -120,7 +120,7 @@ def test_sensor_reruns_every_deal_when_the_playbook_or_home_profile_changes(env,
 def test_daily_schedule_requests_every_known_deal(env, dagster_home, monkeypatch):
     monkeypatch.setenv("DD_RERUN_CRON", "30 7 * * 1-5")
     with dg.instance_for_test(temp_dir=str(dagster_home)) as instance:
-        instance.add_dynamic_partitions(DEALS.name, SAMPLE_DEALS)
+        instance.add_dynamic_partitions(DEALS_NAME, SAMPLE_DEALS)
         defs = build_definitions()
         schedule = defs.get_repository_def().get_schedule_def("daily_rerun")
         assert schedule.cron_schedule == "30 7 * * 1-5"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -70,7 +71,7 @@ def _date(value: str | None, option: str, default: dt.date) -> dt.date:
         ) from None
 
 
-def _deal_problem(error: dict) -> InputProblem:  # type: ignore[type-arg]
+def _deal_problem(error: Mapping[str, Any]) -> InputProblem:
     """One of pydantic's complaints about the new deal, in the words of the other input messages."""
     from dd_pipeline.errors import plain_validation_message
 
@@ -304,7 +305,8 @@ def questionnaire(
     target = out_dir or folder / QUESTIONNAIRES
     cells = sum(p.answer_cells for p in sheet_plans(playbook))
     questions = sum(len(p.dimensions) for p in sheet_plans(playbook))
-    jobs = [(s, r) for s in ([side] if side else list(Side)) for r in (ids or [None])]
+    respondents: list[str | None] = [*ids] if ids else [None]
+    jobs = [(s, r) for s in ([side] if side else list(Side)) for r in respondents]
     for s, r in jobs:
         path = target / questionnaire_filename(deal, s, r)
         atomic_write_bytes(path, questionnaire_xlsx(playbook, the_deal, home, s, r))

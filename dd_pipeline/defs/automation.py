@@ -19,7 +19,7 @@ from dd_pipeline.playbook import playbook_fingerprint
 from dd_pipeline.reruns import deal_state, run_need
 from dd_pipeline.settings import Settings
 
-from .partitions import DEALS, PLAYBOOK_TAG
+from .partitions import DEALS, DEALS_NAME, PLAYBOOK_TAG
 
 if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
@@ -49,7 +49,7 @@ def deal_folder_sensor(job: "UnresolvedAssetJobDefinition") -> dg.SensorDefiniti
         settings = Settings.from_env()
         seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
         playbook_fp = playbook_fingerprint(settings.assets_dir)
-        known = set(context.instance.get_dynamic_partitions(DEALS.name))
+        known = set(context.instance.get_dynamic_partitions(DEALS_NAME))
         state: dict[str, str] = {}
         new: list[str] = []
         requests: list[dg.RunRequest] = []
@@ -103,7 +103,7 @@ def daily_rerun_schedule(job: "UnresolvedAssetJobDefinition") -> dg.ScheduleDefi
         present = set(deal_ids(settings))
         needs = [
             run_need(settings, deal_id, playbook_fp)
-            for deal_id in sorted(context.instance.get_dynamic_partitions(DEALS.name))
+            for deal_id in sorted(context.instance.get_dynamic_partitions(DEALS_NAME))
             if deal_id in present
         ]
         requests = [

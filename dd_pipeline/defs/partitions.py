@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-DEALS = dg.DynamicPartitionsDefinition(name="deals")
+DEALS_NAME = "deals"
+DEALS = dg.DynamicPartitionsDefinition(name=DEALS_NAME)
 WAREHOUSE_POOL = "warehouse"
 
 # The fingerprint of the playbook a run was started with; every step checks that assets/ still holds it.

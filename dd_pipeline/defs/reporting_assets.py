@@ -12,7 +12,7 @@ from .drafting_assets import clauses, launch_plan, mitigations
 from .partitions import DEALS, WAREHOUSE_POOL
 from .publication import deal_folder, done_writing, step
 from .resources import ProjectResource, WarehouseResource
-from .scoring_assets import current_playbook, gap_reports
+from .scoring_assets import current_playbook, gap_reports, score_metadata
 
 REPORTS_GROUP = "reports"
 
@@ -33,17 +33,13 @@ def dashboard(
     with warehouse.connect() as con, step(context, "writing dashboard.html"):
         path = write_dashboard(con, project.settings, deal_id, pb, deal_folder(context, project))
         row = deal_score(con, deal_id)
-    risk, band, critical, high = row or (None, None, 0, 0)
     size = path.stat().st_size
     done_writing(context, project)
     return dg.MaterializeResult(
         metadata={
             "dashboard": dg.MetadataValue.path(str(project.settings.deal_outputs(deal_id) / path.name)),
-            "size (KB)": round(size / 1024, 1),
-            "risk index": risk,
-            "band": band or "not scored",
-            "critical gaps": critical,
-            "high gaps": high,
+            "size (KB)": dg.MetadataValue.float(round(size / 1024, 1)),
+            **score_metadata(row),
         }
     )
 

@@ -11,7 +11,7 @@ from dd_pipeline.settings import Settings
 from dd_pipeline.warehouse.connection import connect
 
 
-class WarehouseResource(dg.ConfigurableResource):  # type: ignore[misc]
+class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse file. Connections are opened per step and closed at once."""
 
     path: str
@@ -22,7 +22,7 @@ class WarehouseResource(dg.ConfigurableResource):  # type: ignore[misc]
             yield con
 
 
-class ProjectResource(dg.ConfigurableResource):  # type: ignore[misc]
+class ProjectResource(dg.ConfigurableResource):
     """The playbook (assets/), inputs/ and outputs/ folders."""
 
     assets_dir: str

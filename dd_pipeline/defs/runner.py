@@ -19,7 +19,7 @@ from dd_pipeline.settings import Settings
 
 from . import all_assets, all_checks
 from .liveness import free_dead_runs, process_tags, wait_for_pool, watched_run
-from .partitions import DEALS, PLAYBOOK_TAG, WAREHOUSE_POOL
+from .partitions import DEALS_NAME, PLAYBOOK_TAG, WAREHOUSE_POOL
 from .publication import INTERRUPTIONS
 from .resources import resources_for
 
@@ -83,7 +83,7 @@ def open_instance(home: Path) -> dg.DagsterInstance:
         fcntl.flock(lock, fcntl.LOCK_EX)
         instance = dg.DagsterInstance.get()
         instance.get_runs(limit=1)
-        instance.get_dynamic_partitions(DEALS.name)
+        instance.get_dynamic_partitions(DEALS_NAME)
         instance.all_instigator_state()
         free_dead_runs(instance)
         fcntl.flock(lock, fcntl.LOCK_UN)
@@ -142,10 +142,10 @@ def materialize_deals(
         summary.playbook_failure = _failure_text(result)
         return summary
 
-    known = set(instance.get_dynamic_partitions(DEALS.name))
+    known = set(instance.get_dynamic_partitions(DEALS_NAME))
     new = [d for d in deal_ids if d not in known]
     if new:
-        instance.add_dynamic_partitions(DEALS.name, new)
+        instance.add_dynamic_partitions(DEALS_NAME, new)
     partitioned = [a for a in assets if a.partitions_def is not None]
     for deal_id in deal_ids:
         on_event(deal_id, "running")
@@ -219,7 +219,7 @@ def _after_deals(assets: list[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]
 def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
     """True when a step ended because the process was told to stop (Ctrl-C, SIGTERM)."""
     for event in result.all_events:
-        error = event.step_failure_data.error if event.is_step_failure else None  # type: ignore[union-attr]
+        error = event.step_failure_data.error if event.is_step_failure else None
         while error is not None:
             if error.cls_name in INTERRUPTIONS or error.message.strip().endswith("Query interrupted"):
                 return True
@@ -235,7 +235,7 @@ def _blocked(result: dg.ExecuteInProcessResult) -> bool:
 def _failure_text(result: dg.ExecuteInProcessResult) -> str:
     for event in result.all_events:
         if event.is_step_failure:
-            error = event.step_failure_data.error  # type: ignore[union-attr]
+            error = event.step_failure_data.error
             if error is None:
                 continue
             # A dagster.Failure carries the plain description (ours name the deal, the step and what it was

@@ -201,14 +201,25 @@ def _scoring_asset(
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con, step(context, f"computing {table} from the deal's answers"):
             rows = score_table(con, table, [context.partition_key])
-            metadata: dict[str, object] = {"rows": rows}
+            metadata: dict[str, dg.MetadataValue] = {"rows": dg.MetadataValue.int(rows)}
             metadata.update(_summary(con, table, context.partition_key))
         return dg.MaterializeResult(metadata=metadata)
 
     return _asset
 
 
-def _summary(con: duckdb.DuckDBPyConnection, table: str, deal_id: str) -> dict[str, object]:
+def score_metadata(row: tuple[float | None, str | None, int, int] | None) -> dict[str, dg.MetadataValue]:
+    """The deal's risk index, band and counts of critical and high gaps, as asset metadata."""
+    risk, band, critical, high = row or (None, None, 0, 0)
+    return {
+        "risk index": dg.MetadataValue.null() if risk is None else dg.MetadataValue.float(risk),
+        "band": dg.MetadataValue.text(band or "not scored"),
+        "critical gaps": dg.MetadataValue.int(critical),
+        "high gaps": dg.MetadataValue.int(high),
+    }
+
+
+def _summary(con: duckdb.DuckDBPyConnection, table: str, deal_id: str) -> dict[str, dg.MetadataValue]:
     if table == "gaps":
         top = top_gaps(con, deal_id, 5)
         return {
@@ -228,9 +239,7 @@ def _summary(con: duckdb.DuckDBPyConnection, table: str, deal_id: str) -> dict[s
             )
         }
     if table == "deal_scores":
-        row = deal_score(con, deal_id)
-        if row:
-            return {"risk index": row[0], "band": row[1] or "not scored", "critical gaps": row[2], "high gaps": row[3]}
+        return score_metadata(deal_score(con, deal_id))
     if table == "likely_challenges":
         top = top_challenges(con, deal_id, 5)
         return {

@@ -6,13 +6,16 @@ answers, the comments and their own details) and cannot move, rename or delete s
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import Cell
+from collections.abc import Sequence
+
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection
 from openpyxl.styles import Side as Edge
 from openpyxl.utils import column_index_from_string, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dd_pipeline.intake.questionnaire_layout import (
@@ -62,10 +65,10 @@ UNLOCKED = Protection(locked=False)
 STAR = "\u2605"
 
 
-def _text(sheet: Worksheet, row: int, col: int, value: object) -> Cell:
+def _text(sheet: Worksheet, row: int, col: int, value: object) -> Cell | MergedCell:
     """Write ``value``; text that starts with '=' stays text (openpyxl would store it as a formula)."""
-    cell: Cell = sheet.cell(row, col)
-    cell.value = value
+    cell = sheet.cell(row, col)
+    cell.value = value  # type: ignore[assignment]
     if isinstance(value, str) and cell.data_type == "f":
         cell.data_type = "s"
     return cell
@@ -77,7 +80,7 @@ def _lines(text: str, width: float, size: float = 11) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
-def _fit(sheet: Worksheet, row: int, cells: list[tuple[str, float, float]]) -> None:
+def _fit(sheet: Worksheet, row: int, cells: Sequence[tuple[str, float, float]]) -> None:
     """Set the height of ``row`` to hold the wrapped texts (text, column width, font size): spreadsheet
     programs do not all size rows by themselves, and a row too short hides part of a question."""
     points = max(_lines(text, width, size) * size * 1.35 for text, width, size in cells)
@@ -104,7 +107,7 @@ def _print_setup(sheet: Worksheet, landscape: bool) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
 
@@ -304,8 +307,8 @@ def write_category(sheet: Worksheet, plan: SheetPlan, alliance_type: str, own: s
     sheet[f"{OTHER_COL}2"] = _progress_formula(plan)
     sheet[f"{OTHER_COL}2"].font = Font(bold=True)
 
-    for col, text in enumerate(headings(own, other), start=1):
-        cell = _text(sheet, HEADER_ROW, col, text)
+    for number, text in enumerate(headings(own, other), start=1):
+        cell = _text(sheet, HEADER_ROW, number, text)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -317,9 +320,8 @@ def write_category(sheet: Worksheet, plan: SheetPlan, alliance_type: str, own: s
         key = plan.is_key(dim, alliance_type)
         sheet[f"{ID_COL}{row}"] = dim.id
         sheet[f"{NUMBER_COL}{row}"] = f"{plan.first_number + offset}{' ' + STAR if key else ''}"
-        sheet[f"{QUESTION_COL}{row}"] = CellRichText(
-            [TextBlock(InlineFont(b=True), dim.name), "\n" + " ".join(dim.question.split())]
-        )
+        parts: list[str | TextBlock] = [TextBlock(InlineFont(b=True), dim.name), "\n" + " ".join(dim.question.split())]
+        sheet[f"{QUESTION_COL}{row}"] = CellRichText(parts)
         points = list(range(dim.scale.min, dim.scale.max + 1))
         sheet[f"{LOW_COL}{row}"] = _scale_text(dim.scale.labels, points[:1])
         sheet[f"{MIDDLE_COL}{row}"] = _scale_text(dim.scale.labels, points[1:-1])

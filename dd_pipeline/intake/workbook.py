@@ -502,8 +502,8 @@ def workbook_summary(path: Path) -> WorkbookSummary:
                     start=1,
                 )
             }
-            for number, both in questions:
-                values = rows.get(number, ())
+            for question_row, both in questions:
+                values = rows.get(question_row, ())
                 for col in (own, other) if both else (own,):
                     cells += 1
                     filled += col < len(values) and _text(values[col]) != ""

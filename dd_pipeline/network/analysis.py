@@ -188,11 +188,11 @@ def analyse(people: Mapping[str, PersonRow], contacts: Sequence[ContactRow], con
     """The graph, per-person metrics, per-firm concentration and the level-by-level connections."""
     nodes = _nodes(people, contacts)
     ties = _ties(nodes, contacts, config)
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(sorted(nodes))
     for t in ties:
         graph.add_edge(t.a, t.b, weight=t.weight)
-    strong = nx.Graph()
+    strong: nx.Graph[str] = nx.Graph()
     strong.add_nodes_from(sorted(nodes))
     strong.add_edges_from((t.a, t.b) for t in ties if t.strong)
     core = set(nx.k_core(strong, config.core_k)) if strong.number_of_edges() else set()

@@ -78,12 +78,13 @@ def write_pack(con: duckdb.DuckDBPyConnection, settings: Settings, deal_id: str,
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
+        files: list[str]
         if audience == "partner":
-            names = _partner_pack(con, deal_id, source, staging, (home_short, partner_short), (home, partner))
+            files = _partner_pack(con, deal_id, source, staging, (home_short, partner_short), (home, partner))
         elif audience == "legal":
-            names = _legal_pack(con, deal_id, source, staging, (home, partner))
+            files = _legal_pack(con, deal_id, source, staging, (home, partner))
         elif audience == "internal":
-            names = _internal_pack(con, deal_id, source, staging, (home, partner))
+            files = _internal_pack(con, deal_id, source, staging, (home, partner))
         else:
             raise ShareError(f"--audience {audience!r} is not an audience; expected one of {', '.join(AUDIENCES)}")
         old = source / "share" / f".{audience}.{os.getpid()}.old"
@@ -93,7 +94,7 @@ def write_pack(con: duckdb.DuckDBPyConnection, settings: Settings, deal_id: str,
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Pack(audience, target, names)
+    return Pack(audience, target, files)
 
 
 def _copy(source: Path, target: Path, names: tuple[str, ...]) -> list[str]:

@@ -13,15 +13,24 @@ from dd_pipeline.warehouse.read_model import read_frame, read_row, read_rows
 # --- the deal now -------------------------------------------------------------------------------------------
 
 
-def live_outcome(con: duckdb.DuckDBPyConnection, deal_id: str) -> tuple[object, ...] | None:
+def _number(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def live_outcome(con: duckdb.DuckDBPyConnection, deal_id: str) -> tuple[float | None, str | None] | None:
     """(risk_index, band) of the deal as scored now."""
-    return read_row(con, "changes_live_outcome", [deal_id])
+    row = read_row(con, "changes_live_outcome", [deal_id])
+    return None if row is None else (_number(row[0]), _str(row[1]))
 
 
 def playbook_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     """The fingerprint of the playbook the warehouse holds."""
     row = read_row(con, "playbook_fingerprint")
-    return row[0] if row else None  # type: ignore[return-value]
+    return _str(row[0]) if row else None
 
 
 def live_mitigations(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
@@ -42,9 +51,12 @@ def live_tasks(con: duckdb.DuckDBPyConnection, deal_id: str) -> pd.DataFrame:
 # --- a recorded run -----------------------------------------------------------------------------------------
 
 
-def run_outcome(con: duckdb.DuckDBPyConnection, deal_id: str, run_id: str) -> tuple[object, ...] | None:
+def run_outcome(
+    con: duckdb.DuckDBPyConnection, deal_id: str, run_id: str
+) -> tuple[float | None, str | None, str | None, str | None] | None:
     """(risk_index, band, playbook fingerprint, code fingerprint) of a recorded run."""
-    return read_row(con, "changes_run_outcome", [run_id, deal_id])
+    row = read_row(con, "changes_run_outcome", [run_id, deal_id])
+    return None if row is None else (_number(row[0]), _str(row[1]), _str(row[2]), _str(row[3]))
 
 
 def run_mitigations(con: duckdb.DuckDBPyConnection, deal_id: str, run_id: str) -> pd.DataFrame:

@@ -74,9 +74,18 @@ def top_challenges(con: duckdb.DuckDBPyConnection, deal_id: str, count: int) -> 
     return read_frame(con, "top_challenges", [deal_id, count])
 
 
-def deal_score(con: duckdb.DuckDBPyConnection, deal_id: str) -> tuple[object, ...] | None:
+def deal_score(con: duckdb.DuckDBPyConnection, deal_id: str) -> tuple[float | None, str | None, int, int] | None:
     """(risk_index, band, critical_gaps, high_gaps) of a scored deal; None before it is scored."""
-    return read_row(con, "deal_score", [deal_id])
+    row = read_row(con, "deal_score", [deal_id])
+    if row is None:
+        return None
+    risk, band, critical, high = row
+    return (
+        None if risk is None else float(risk),  # type: ignore[arg-type]
+        None if band is None else str(band),
+        int(critical or 0),  # type: ignore[call-overload]
+        int(high or 0),  # type: ignore[call-overload]
+    )
 
 
 # --- drafting ----------------------------------------------------------------------------------------------
