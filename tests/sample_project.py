@@ -51,6 +51,6 @@ def accept_and_score(con: DuckDBPyConnection, settings: Settings, playbook: Play
     if ingested.errors:
         raise ProblemList(ingested.errors)
     accept_deal(con, deal_id)
-    map_network(con, settings, playbook, deal_id)
+    map_network(con, playbook, deal_id)
     score_deal(con, deal_id)
     return ingested.inputs

@@ -521,3 +521,41 @@ def test_the_network_asset_runs_per_deal_before_the_ranked_findings() -> None:
     assert dg.AssetKey("answers") in node.parent_keys
     assert dg.AssetKey("network") in graph.get(dg.AssetKey("findings")).parent_keys
     assert any(k.name == "network_is_consistent" for k in graph.asset_check_keys)
+
+
+def test_network_findings_are_in_findings_csv_the_terminal_table_and_the_dashboard(project, playbook) -> None:
+    """Every view of the ranked findings shows the network's among the others, with no rank left out."""
+    import io
+
+    from rich.console import Console
+
+    from dd_pipeline.reporting.dashboard import write_dashboard
+    from dd_pipeline.reporting.gap_tables import write_gap_tables
+    from dd_pipeline.reporting.terminal import deal_report
+    from dd_pipeline.warehouse.connection import connect, ddl
+    from tests.sample_project import accept_and_score
+
+    with connect(project.warehouse_path) as con:
+        con.execute(ddl())
+        accept_and_score(con, project, playbook, "helix-jv")
+        out = project.deal_outputs("helix-jv")
+        out.mkdir(parents=True, exist_ok=True)
+        write_gap_tables(con, "helix-jv", out)
+        ranks = con.execute("SELECT rank FROM findings WHERE deal_id = 'helix-jv' ORDER BY rank").fetchall()
+        titles = con.execute("SELECT title FROM network_findings WHERE deal_id = 'helix-jv' AND severity > 0")
+        network_titles = [r[0] for r in titles.fetchall()]
+        dashboard = write_dashboard(con, project, "helix-jv", playbook, project.deal_dir("helix-jv"))
+    rows = _rows(out / "findings.csv")
+    assert [int(r["rank"]) for r in rows] == [r[0] for r in ranks]  # every finding, none dropped
+    network = [r for r in rows if r["kind"] == "network"]
+    assert network and all(r["scale_min"] == "" for r in network)
+    assert {r["dimension_name"] for r in network} <= set(network_titles)
+
+    console = Console(file=io.StringIO(), width=200)
+    deal_report(console, project, "helix-jv", 10, 1.0)
+    printed = console.file.getvalue()
+    top_network = [r for r in rows if r["kind"] == "network" and int(r["rank"]) <= 10]
+    assert top_network and all(r["dimension_name"][:30] in printed for r in top_network)
+    assert "network pattern" in printed
+    html = dashboard.read_text(encoding="utf-8")
+    assert top_network[0]["dimension_name"] in html

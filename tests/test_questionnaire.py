@@ -845,3 +845,100 @@ def test_a_workbook_made_before_the_maturity_and_contacts_sheets_still_reads(fil
     assert [str(p) for p in intake.errors] == []
     assert len(intake.answers) > 100
     assert (intake.maturity, intake.questionnaire_people(), intake.questionnaire_contacts()) == ([], [], [])
+
+
+def test_the_questionnaire_command_offers_the_deals_roster(cli, empty_project):
+    new_deal(cli)
+    deal_dir = empty_project.deal_dir("acme")
+    write_csv(
+        deal_dir / "people.csv",
+        [["H7", "home", "executive", "Legal", "sponsor", "Ann Home", "yes", "active"]],
+        ["person_id", "organization", "level", "function", "alliance_role", "name", "named", "status"],
+    )
+    copy = personal_copies(cli, "acme", "partner", "P3")["P3"]
+    wb = load_workbook(empty_project.inputs_dir.parent / copy)
+    assert (wb["dd_meta"]["J2"].value, wb["dd_meta"]["K2"].value) == ("Ann Home", "H7")
+    wb.close()
+
+
+def test_questionnaire_contacts_join_the_network_beside_contacts_csv(filled, empty_project, playbook):
+    import duckdb
+
+    from dd_pipeline.use_cases import accept_deal, ingest_deal, map_network
+    from dd_pipeline.warehouse.connection import ddl
+
+    deal_dir = empty_project.deal_dir("acme")
+    write_csv(
+        deal_dir / "people.csv",
+        [["H7", "home", "executive", "Legal", "sponsor", "Ann Home", "yes", "active"]],
+        ["person_id", "organization", "level", "function", "alliance_role", "name", "named", "status"],
+    )
+    write_csv(
+        deal_dir / "contacts.csv",
+        [["H7", "P1", "partner", "monthly", "high", "no"]],
+        ["person_id", "contact_id", "contact_organization", "frequency", "importance", "close"],
+    )
+    fill_extra_sheets(
+        filled,
+        {},
+        [["Ann Home", "HomeCo", "weekly", "high", "yes"], ["Dana Ops", "Acme", "daily", "medium", "no"]],
+        {"B9": "R&D", "B10": "project_lead"},
+    )
+    inputs = read_inputs(empty_project, "acme", playbook)
+    assert [str(p) for p in inputs.intake.errors] == []
+    network = inputs.intake.network
+    assert network is not None
+    # the respondent joins the roster from 'About you'; both files' ties are kept, each once
+    assert sorted(network.people) == ["H7", "P1"]
+    assert network.people["P1"].alliance_role == "project_lead"
+    assert [(t.person_id, t.contact_id) for t in network.contacts] == [("H7", "P1"), ("P1", "H7"), ("P1", "Dana-Ops")]
+    assert network.contact_origins[1:] == [("inputs/deals/acme/p1.xlsx", 4), ("inputs/deals/acme/p1.xlsx", 5)]
+
+    con = duckdb.connect()
+    con.execute(ddl())
+    ingested = ingest_deal(con, empty_project, playbook, "acme")
+    assert not ingested.errors
+    accept_deal(con, "acme")
+    mapped = map_network(con, playbook, "acme")
+    assert mapped.network is not None
+    assert set(mapped.network.people) == {"H7", "P1", "Dana-Ops"}
+    assert not mapped.network.people["Dana-Ops"].node.surveyed  # named in a sheet, not on the roster
+    tie = next(t for t in mapped.network.ties if {t.a, t.b} == {"H7", "P1"})
+    assert not tie.one_way  # H7 names P1 in contacts.csv, P1 names H7 in the questionnaire
+
+
+def test_a_tie_reported_in_contacts_csv_and_a_questionnaire_is_taken_once(filled, empty_project, playbook):
+    deal_dir = empty_project.deal_dir("acme")
+    write_csv(
+        deal_dir / "people.csv",
+        [
+            ["H7", "home", "executive", "Legal", "sponsor", "Ann Home", "yes", "active"],
+            ["P1", "partner", "middle", "Research", "core_team", "", "no", "active"],
+        ],
+        ["person_id", "organization", "level", "function", "alliance_role", "name", "named", "status"],
+    )
+    write_csv(
+        deal_dir / "contacts.csv",
+        [["P1", "H7", "home", "monthly", "high", "no"]],
+        ["person_id", "contact_id", "contact_organization", "frequency", "importance", "close"],
+    )
+    fill_extra_sheets(filled, {}, [["Ann Home", "HomeCo", "weekly", "high", "yes"]], {"B9": "R&D"})
+    network = read_inputs(empty_project, "acme", playbook).intake.network
+    assert network is not None
+    assert [(t.person_id, t.contact_id, t.frequency) for t in network.contacts] == [("P1", "H7", "monthly")]
+    assert network.people["P1"].function == "Research"  # people.csv's row is kept for a listed respondent
+    assert [(str(p), p.severity) for p in network.problems] == [
+        (
+            "inputs/deals/acme/p1.xlsx, row 4, contact_id: 'H7' is a tie of 'P1' that inputs/deals/acme/contacts.csv "
+            "reports too (row 2); the row of inputs/deals/acme/contacts.csv is used",
+            "warning",
+        )
+    ]
+
+
+def test_a_respondent_off_the_roster_needs_function_and_role(filled, empty_project, playbook):
+    fill_extra_sheets(filled, {}, [["Ann Home", "HomeCo", "weekly", "high", "yes"]], {"B9": "R&D"})
+    assert [p for p in problems_of(empty_project, playbook) if "About you" in p] == [
+        "inputs/deals/acme/p1.xlsx, row 10, sheet 'About you' cell B10: is empty; 'P1' is not in people.csv, so "
+        "'Role in the alliance' is needed to place them in the alliance's network (or list them in people.csv)"
+    ]

@@ -238,6 +238,7 @@ def questionnaire(
         questionnaire_xlsx,
         sheet_plans,
     )
+    from dd_pipeline.intake.questionnaire_extra_sheets import deal_roster
     from dd_pipeline.intake.workbook import RESPONDENT_ID
     from dd_pipeline.models import Deal
     from dd_pipeline.outputs import atomic_write_bytes
@@ -307,9 +308,10 @@ def questionnaire(
     questions = sum(len(p.dimensions) for p in sheet_plans(playbook))
     respondents: list[str | None] = [*ids] if ids else [None]
     jobs = [(s, r) for s in ([side] if side else list(Side)) for r in respondents]
+    roster = deal_roster(folder)  # people.csv: the people the contacts sheet offers in its dropdown
     for s, r in jobs:
         path = target / questionnaire_filename(deal, s, r)
-        atomic_write_bytes(path, questionnaire_xlsx(playbook, the_deal, home, s, r))
+        atomic_write_bytes(path, questionnaire_xlsx(playbook, the_deal, home, s, r, roster))
         who = home.short_name if s is Side.home else the_deal.partner_label
         out.print(f"wrote {_shown(settings, path)}  ({who}{', respondent ' + r if r else ', blank'})")
     out.print(

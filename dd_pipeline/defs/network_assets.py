@@ -2,7 +2,6 @@
 
 import dagster as dg
 
-from dd_pipeline.errors import ProblemList
 from dd_pipeline.network.quality import network_outcomes
 from dd_pipeline.use_cases.network import map_network
 from dd_pipeline.warehouse.network import network_frames
@@ -31,9 +30,7 @@ def network(
         warehouse.connect() as con,
         step(context, f"the network of inputs/deals/{deal_id}/ (people.csv, contacts.csv)"),
     ):
-        mapped = map_network(con, project.settings, pb, deal_id)
-    if mapped.problems:
-        raise ProblemList(mapped.problems)
+        mapped = map_network(con, pb, deal_id)
     net, findings = mapped.network, mapped.findings
     return dg.MaterializeResult(
         metadata={

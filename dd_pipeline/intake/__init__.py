@@ -94,7 +94,9 @@ def read_inputs(settings: Settings, deal_id: str, playbook: Playbook) -> DealInp
     intake = read_deal(deal_dir, base, playbook, home_intake)
     from dd_pipeline.network.intake import read_network  # here: network.intake reads tables of this package
 
-    network = read_network(deal_dir, base)  # people.csv, contacts.csv (docs/network.md)
+    # people.csv, contacts.csv and the questionnaires' contacts sheets (docs/network.md)
+    network = read_network(deal_dir, base, intake.questionnaire_people(), intake.questionnaire_contacts())
+    intake.network = network
     respondents = {a.respondent_id: (a.respondent_side, a.level) for a in intake.answers}
     intake.problems += network.problems + network.against_answers(respondents)
     after = fingerprint(settings.home_dir, deal_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dd_pipeline.errors import InputProblem
 from dd_pipeline.intake.maturity import MaturityRecord
@@ -13,6 +14,9 @@ from dd_pipeline.intake.workbook_extra_sheets import WorkbookRows
 from dd_pipeline.models import (
     Deal,
 )
+
+if TYPE_CHECKING:  # network.intake reads its files with this package's tables
+    from dd_pipeline.network.intake import NetworkIntake
 
 
 @dataclass
@@ -82,6 +86,7 @@ class DealIntake(Intake):
     deal: Deal | None = None
     overrides: list = field(default_factory=list)  # list[OverrideRecord]
     maturity: list[MaturityRecord] = field(default_factory=list)  # maturity.csv and questionnaires' sheet
+    network: NetworkIntake | None = None  # people and ties (people.csv, contacts.csv, contacts sheets)
 
     def questionnaire_people(self) -> list[Row]:
         """The people.csv-shaped rows of the questionnaires (one per respondent who gave function or role)."""

@@ -42,6 +42,9 @@ class NetworkIntake:
     problems: list[InputProblem] = field(default_factory=list)
     source: str = ""  # people.csv as the user knows it
     rows: dict[str, int] = field(default_factory=dict)  # person_id -> its row in people.csv
+    # where each person and each tie was read: (file, row); a questionnaire's rows name the workbook
+    person_origins: dict[str, tuple[str, int]] = field(default_factory=dict)
+    contact_origins: list[tuple[str, int]] = field(default_factory=list)  # one per entry of ``contacts``
 
     def against_answers(self, respondents: Mapping[str, tuple[str, str]]) -> list[InputProblem]:
         """A respondent of the answers with a person's id is that person: the firm must agree (an error)
@@ -206,11 +209,48 @@ def validate_contacts(
     return contacts, problems
 
 
-def read_network(deal_dir: Path, base: Path) -> NetworkIntake:
-    """people.csv and contacts.csv of a deal folder (both optional), checked; problems collected, not raised."""
+def _by_file(rows: Sequence[Row]) -> dict[str, list[Row]]:
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(row.file, []).append(row)
+    return groups
+
+
+def read_network(
+    deal_dir: Path, base: Path, sheet_people: Sequence[Row] = (), sheet_contacts: Sequence[Row] = ()
+) -> NetworkIntake:
+    """people.csv and contacts.csv of a deal folder (both optional) and the rows of the questionnaires'
+    "About you" and "Your contacts" sheets, checked; problems collected, not raised.
+
+    people.csv is the roster the alliance team keeps: a respondent it lists keeps its row there, and a
+    respondent it does not list joins the roster from the questionnaire. A tie both contacts.csv and a
+    questionnaire report is taken once, from contacts.csv, with a warning."""
     result = NetworkIntake()
     people_path, contacts_path = deal_dir / PEOPLE_FILE, deal_dir / CONTACTS_FILE
-    if not people_path.is_file():
+    rows: list[Row] = []
+    if people_path.is_file():
+        try:
+            rows = read_table(people_path, base, PEOPLE_COLUMNS, PEOPLE_REQUIRED, allow_empty=True)  # a template
+        except ProblemList as exc:
+            result.problems += exc.problems
+            return result
+        result.source = display_path(people_path, base)
+        result.people, found = validate_people(rows, result.source)
+        result.problems += found
+        for row in rows:
+            result.rows.setdefault(row.values.get("person_id", ""), row.number)
+        result.person_origins = {pid: (result.source, result.rows[pid]) for pid in result.people}
+    for file, file_rows in sorted(_by_file(sheet_people).items()):
+        unlisted = [r for r in file_rows if r.values.get("person_id", "") not in result.people]
+        file_rows = [r for r in unlisted if not _missing_about(r, result.problems)]
+        people, found = validate_people(file_rows, file)
+        result.problems += found
+        numbers = {r.values.get("person_id", ""): r.number for r in file_rows}
+        for pid, person in people.items():
+            if pid not in result.people:
+                result.people[pid] = person
+                result.person_origins[pid] = (file, numbers[pid])
+    if not people_path.is_file() and not sheet_people:
         if contacts_path.is_file():
             result.problems.append(
                 InputProblem(
@@ -222,22 +262,94 @@ def read_network(deal_dir: Path, base: Path) -> NetworkIntake:
                 )
             )
         return result
-    try:
-        rows = read_table(people_path, base, PEOPLE_COLUMNS, PEOPLE_REQUIRED, allow_empty=True)  # a template
-    except ProblemList as exc:
-        result.problems += exc.problems
-        return result
-    result.source = display_path(people_path, base)
-    result.people, found = validate_people(rows, result.source)
-    result.problems += found
-    for row in rows:
-        result.rows.setdefault(row.values.get("person_id", ""), row.number)
     if contacts_path.is_file():
         try:
             crows = read_table(contacts_path, base, CONTACT_COLUMNS, CONTACT_REQUIRED, allow_empty=True)
         except ProblemList as exc:
             result.problems += exc.problems
             return result
-        result.contacts, found = validate_contacts(crows, result.people, display_path(contacts_path, base))
+        source = display_path(contacts_path, base)
+        ties, found = validate_contacts(crows, result.people, source)
         result.problems += found
+        numbers_of = _tie_rows(crows)
+        result.contacts = ties
+        result.contact_origins = [(source, numbers_of[(t.person_id, t.contact_id)]) for t in ties]
+    sheet_contacts = _named_in_roster(sheet_contacts, result.people)
+    reported = {
+        (t.person_id, t.contact_id): origin for t, origin in zip(result.contacts, result.contact_origins, strict=True)
+    }
+    for file, file_rows in sorted(_by_file(sheet_contacts).items()):
+        ties, found = validate_contacts(file_rows, result.people, file)
+        result.problems += found
+        numbers_of = _tie_rows(file_rows)
+        for tie in ties:
+            key = (tie.person_id, tie.contact_id)
+            number = numbers_of[key]
+            if key in reported:
+                first_file, first_row = reported[key]
+                result.problems.append(
+                    InputProblem(
+                        file,
+                        number,
+                        "contact_id",
+                        shown(tie.contact_id),
+                        f"is a tie of {shown(tie.person_id)} that {first_file} reports too (row {first_row}); "
+                        f"the row of {first_file} is used",
+                        "warning",
+                    )
+                )
+                continue
+            reported[key] = (file, number)
+            result.contacts.append(tie)
+            result.contact_origins.append((file, number))
     return result
+
+
+def _missing_about(row: Row, problems: list[InputProblem]) -> bool:
+    """A respondent not on people.csv joins the roster from the questionnaire's "About you" sheet, which then
+    needs the function and the role in the alliance; a missing one is named by its cell."""
+    from dd_pipeline.intake.questionnaire_layout import ABOUT_SHEET, ABOUT_VALUE_COL, ALLIANCE_FIELDS
+
+    missing = False
+    for key, label, number in ALLIANCE_FIELDS:
+        if key in ("function", "alliance_role") and not row.values.get(key):
+            problems.append(
+                InputProblem(
+                    row.file,
+                    number,
+                    f"sheet '{ABOUT_SHEET}' cell {ABOUT_VALUE_COL}{number}",
+                    None,
+                    f"is empty; {shown(row.values.get('person_id', ''))} is not in {PEOPLE_FILE}, so "
+                    f"'{label}' is needed to place them in the alliance's network (or list them in {PEOPLE_FILE})",
+                )
+            )
+            missing = True
+    return missing
+
+
+def _named_in_roster(rows: Sequence[Row], people: Mapping[str, PersonRow]) -> list[Row]:
+    """A contacts-sheet row whose person was typed by name (the workbook was made before the roster listed
+    them) names the roster's person of that name, when exactly one person has it."""
+    from dd_pipeline.intake.workbook import stand_in_id
+
+    names: dict[str, list[str]] = {}
+    for pid, person in people.items():
+        if person.name:
+            names.setdefault(stand_in_id(person.name).casefold(), []).append(pid)
+    out = []
+    for row in rows:
+        contact = row.values.get("contact_id", "")
+        match = names.get(contact.casefold(), [])
+        if contact not in people and len(match) == 1:
+            row = Row(row.file, row.number, {**row.values, "contact_id": match[0]})
+        out.append(row)
+    return out
+
+
+def _tie_rows(rows: Sequence[Row]) -> dict[tuple[str, str], int]:
+    """(person_id, contact_id) -> the first row that reports the tie."""
+    numbers: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row.values.get("person_id", "").strip(), row.values.get("contact_id", "").strip())
+        numbers.setdefault(key, row.number)
+    return numbers

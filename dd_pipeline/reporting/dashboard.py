@@ -295,7 +295,8 @@ def _top_findings(view: DealView) -> list[dict[str, object]]:
             "band": r.band,
             "confidence": style.num(r.confidence, 2),
             "size": style.num(r.size_scale, 2),
-            "scale": f"{int(r.scale_min)}-{int(r.scale_max)}",
+            # a network finding has no answer scale
+            "scale": "-" if style.missing(r.scale_min) else f"{int(r.scale_min)}-{int(r.scale_max)}",
         }
         for r in rows.itertuples()
     ]

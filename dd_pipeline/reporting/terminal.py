@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -75,7 +76,7 @@ def deal_report(console: Console, settings: Settings, deal_id: str, top: int, se
                 KIND_LABELS[FindingKind(r.kind)],
                 _num(r.home_score),
                 _num(r.partner_score),
-                f"{int(r.scale_min)}-{int(r.scale_max)}",
+                "-" if pd.isna(r.scale_min) else f"{int(r.scale_min)}-{int(r.scale_max)}",  # network: no scale
                 _num(r.severity),
                 styled(r.band, r.band) + (" (overridden)" if r.overridden is True else ""),
                 _num(r.confidence, 2),

@@ -10,6 +10,7 @@ import pandas as pd
 
 from dd_pipeline.network.analysis import Network
 from dd_pipeline.network.patterns import NetworkFinding
+from dd_pipeline.network.rows import ContactRow, PersonRow
 from dd_pipeline.warehouse.connection import frame, replace_rows, transaction
 
 NETWORK_TABLES = ("network_people", "network_ties", "network_levels", "network_organizations", "network_findings")
@@ -39,6 +40,23 @@ SELECT n.finding_id, coalesce(f.rank, 0) AS rank, n.pattern, n.subject, n.side, 
 FROM network_findings n LEFT JOIN findings f ON f.deal_id = n.deal_id AND f.finding_id = n.finding_id
 WHERE n.deal_id = ? ORDER BY n.severity DESC, n.finding_id
 """
+
+
+def accepted_network(con: duckdb.DuckDBPyConnection, deal_id: str) -> tuple[dict[str, PersonRow], list[ContactRow]]:
+    """The people and reported ties accepted with the deal's answers (checked when they were read)."""
+    from dd_pipeline.warehouse.read_model import read_rows
+
+    people_columns = ("person_id", "organization", "level", "function", "alliance_role", "name", "named", "status")
+    contact_columns = ("person_id", "contact_id", "contact_organization", "frequency", "importance", "close")
+    people: dict[str, PersonRow] = {}
+    for row in read_rows(con, "alliance_people", [deal_id]):
+        person = PersonRow.model_validate({k: v for k, v in zip(people_columns, row, strict=True) if v is not None})
+        people[person.person_id] = person
+    contacts = [
+        ContactRow.model_validate({k: v for k, v in zip(contact_columns, row, strict=True) if v is not None})
+        for row in read_rows(con, "alliance_contacts", [deal_id])
+    ]
+    return people, contacts
 
 
 def _frame(deal_id: str, rows: list[dict[str, object]]) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from dd_pipeline.intake.deal_folder import DealIntake, Intake
 from dd_pipeline.models import Deal, HomeOrganization
+from dd_pipeline.network.intake import NetworkIntake
 from dd_pipeline.playbook import Playbook
 from dd_pipeline.warehouse.connection import replace_rows, run_named, transaction
 
@@ -160,6 +161,29 @@ def _records(deal_id: str, items: list, fields: list[str]) -> pd.DataFrame:
     return df
 
 
+PERSON_FIELDS = ["person_id", "organization", "level", "function", "alliance_role", "name", "named", "status"]
+CONTACT_FIELDS = ["person_id", "contact_id", "contact_organization", "frequency", "importance", "close"]
+
+
+def network_records(deal_id: str, network: NetworkIntake | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The people and ties of a deal's inputs as rows of staged_people and staged_contacts (none when the
+    network has problems: the deal is not accepted then)."""
+    people: list[dict[str, object]] = []
+    contacts: list[dict[str, object]] = []
+    if network is not None and not any(p.severity == "error" for p in network.problems):
+        for pid, person in sorted(network.people.items()):
+            file, row = network.person_origins.get(pid, (network.source, 0))
+            people.append({"source_file": file, "source_row": row, **person.model_dump(mode="json")})
+        for tie, (file, row) in zip(network.contacts, network.contact_origins, strict=True):
+            contacts.append({"source_file": file, "source_row": row, **tie.model_dump(mode="json")})
+    people_df = pd.DataFrame(people, columns=["source_file", "source_row", *PERSON_FIELDS])
+    contacts_df = pd.DataFrame(contacts, columns=["source_file", "source_row", *CONTACT_FIELDS])
+    for df in (people_df, contacts_df):
+        df.insert(0, "deal_id", deal_id)
+        df["source_row"] = df["source_row"].astype("int64")
+    return people_df, contacts_df
+
+
 def stage_deal(
     con: duckdb.DuckDBPyConnection,
     deal_id: str,
@@ -196,6 +220,9 @@ def stage_deal(
         replace_rows(con, "staged_deals", deal_id, deal_df)
         maturity = _records(deal_id, intake.maturity, MATURITY_FIELDS).astype({"level": "int64"})
         replace_rows(con, "staged_maturity", deal_id, maturity)
+        people, contacts = network_records(deal_id, intake.network)
+        replace_rows(con, "staged_people", deal_id, people)
+        replace_rows(con, "staged_contacts", deal_id, contacts)
         overrides = _records(deal_id, intake.overrides, OVERRIDE_FIELDS).rename(columns={"date": "override_date"})
         for column in ("severity", "adjust"):
             overrides[column] = overrides[column].astype("float64")
@@ -245,6 +272,13 @@ def promote_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> Deal:
             "ORDER BY source_file, source_row",
             [deal_id],
         )
+        for accepted, staged in (("alliance_people", "staged_people"), ("alliance_contacts", "staged_contacts")):
+            con.execute(f"DELETE FROM {accepted} WHERE deal_id = ?", [deal_id])
+            con.execute(
+                f"INSERT INTO {accepted} BY NAME SELECT * FROM {staged} WHERE deal_id = ? "
+                "ORDER BY source_file, source_row",
+                [deal_id],
+            )
         con.execute("DELETE FROM evidence WHERE deal_id = ?", [deal_id])
         con.execute(
             "INSERT INTO evidence BY NAME SELECT * FROM staged_evidence WHERE deal_id = ? "
