@@ -143,6 +143,20 @@ CREATE TABLE IF NOT EXISTS maturity_answers (
 CREATE TABLE IF NOT EXISTS maturity_profile (
     deal_id VARCHAR, side VARCHAR, area_id VARCHAR, area_name VARCHAR, sort_order INTEGER, level DOUBLE,
     respondents INTEGER, view VARCHAR, immature BOOLEAN);
+-- The people and ties a deal's inputs list (people.csv, contacts.csv, the questionnaires' "About you" and
+-- "Your contacts" sheets), as read and checked (staged_*) and as accepted with the answers.
+CREATE TABLE IF NOT EXISTS staged_people (
+    deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, person_id VARCHAR, organization VARCHAR,
+    level VARCHAR, function VARCHAR, alliance_role VARCHAR, name VARCHAR, named VARCHAR, status VARCHAR);
+CREATE TABLE IF NOT EXISTS staged_contacts (
+    deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, person_id VARCHAR, contact_id VARCHAR,
+    contact_organization VARCHAR, frequency VARCHAR, importance VARCHAR, close VARCHAR);
+CREATE TABLE IF NOT EXISTS alliance_people (
+    deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, person_id VARCHAR, organization VARCHAR,
+    level VARCHAR, function VARCHAR, alliance_role VARCHAR, name VARCHAR, named VARCHAR, status VARCHAR);
+CREATE TABLE IF NOT EXISTS alliance_contacts (
+    deal_id VARCHAR, source_file VARCHAR, source_row INTEGER, person_id VARCHAR, contact_id VARCHAR,
+    contact_organization VARCHAR, frequency VARCHAR, importance VARCHAR, close VARCHAR);
 -- The alliance's communication network (people.csv and contacts.csv; network/analysis.py): one row per
 -- person with the metrics, per tie, per management level and firm, and the network findings, which
 -- findings.sql ranks with the others.

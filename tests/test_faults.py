@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -68,7 +69,23 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def _inodes(folder: Path) -> dict[str, int]:
-    return {p.name: p.stat().st_ino for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
+    """The inode of each visible file; a file (or the folder) that a running publication renames away
+    between the listing and the stat is simply not there yet."""
+    found: dict[str, int] = {}
+    try:
+        entries = list(folder.iterdir())
+    except FileNotFoundError:
+        return found
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            status = entry.stat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(status.st_mode):
+            found[entry.name] = status.st_ino
+    return found
 
 
 def _staged(outputs: Path) -> Path | None:
