@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dd_pipeline.cli import EXIT_INPUT, _select_deals, _settings, app, err, out
+from dd_pipeline.commands.base import EXIT_INPUT, _select_deals, _settings, app, err, out
 
 
 @app.command()

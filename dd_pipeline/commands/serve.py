@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from dd_pipeline.cli import EXIT_INPUT, app, err
+from dd_pipeline.commands.base import EXIT_INPUT, app, err
 from dd_pipeline.settings import PROJECT_ROOT
 
 

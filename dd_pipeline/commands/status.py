@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from dd_pipeline.cli import DealOption, _escape, _load_playbook, _select_deals, _settings, app, out
+from dd_pipeline.commands.base import DealOption, _escape, _load_playbook, _select_deals, _settings, app, out
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:
