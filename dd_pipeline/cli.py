@@ -83,7 +83,7 @@ def run(
     selected = _select_deals(settings, deal)
     misnamed = _misnamed_deals(settings, selected, playbook)
     selected = [d for d in selected if d not in misnamed]
-    from dd_pipeline.defs.runner import recover_outputs
+    from dd_pipeline.recovery import recover_outputs
     from dd_pipeline.reruns import run_needs
 
     recover_outputs(settings)  # before deciding what is up to date: a killed run may have been recorded
