@@ -281,6 +281,45 @@ def run_steps(args: dict[str, Any]) -> dict[str, Any]:
     return {"runs": runs}
 
 
+CHARTS_DRAWN = (
+    "Array.from(document.querySelectorAll('.plotly-graph-div'))"
+    ".every(function (d) { return d.querySelector('.main-svg') !== null; })"
+)
+
+
+def page(args: dict[str, Any]) -> dict[str, Any]:
+    """One dashboard page in headless Chromium, a new browser per sample: its size without the shared plotly.js,
+    and the milliseconds from the start of navigation until every chart on it has drawn."""
+    from tests.chromium import Chromium, find_chromium
+
+    path = Path(args["page"])
+    result: dict[str, Any] = {
+        "page": path.name,
+        "bytes": path.stat().st_size,
+        "charts": path.read_text(encoding="utf-8").count('class="plotly-graph-div"'),
+    }
+    executable = find_chromium()
+    if executable is None:
+        result["note"] = "no chromium on PATH"
+        return result
+    samples = []
+    for _ in range(int(args.get("repeat", 3))):
+        with Chromium(executable) as browser:
+            tab = browser.open(path.resolve().as_uri())
+            drawn = None
+            deadline = time.monotonic() + 30
+            while drawn is None and time.monotonic() < deadline:
+                drawn = tab.evaluate(f"({CHARTS_DRAWN}) ? performance.now() : null")
+                if drawn is None:
+                    time.sleep(0.01)
+            if drawn is None:
+                raise RuntimeError(f"{path}: not every chart was drawn within 30 s")
+            samples.append(drawn / 1000)
+    result["render_samples"] = samples
+    result["render_seconds"] = statistics.median(samples)
+    return result
+
+
 TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "load": load,
     "score": score,
@@ -289,6 +328,7 @@ TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "intake": intake,
     "render": render,
     "run_steps": run_steps,
+    "page": page,
 }
 
 

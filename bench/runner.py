@@ -119,6 +119,7 @@ def parse_options(argv: list[str]) -> Options:
 @dataclass
 class Child:
     seconds: float
+    cpu_seconds: float  # user + system time of the process and the children it waited for
     peak_rss_mb: float
     returncode: int
     stdout: str
@@ -137,6 +138,7 @@ def run_child(command: list[str], env: dict[str, str] | None = None, cwd: Path |
         err.seek(0)
         return Child(
             seconds,
+            usage.ru_utime + usage.ru_stime,
             round(usage.ru_maxrss / 1024, 1),
             process.returncode,
             out.read().decode("utf-8", "replace"),
@@ -209,56 +211,78 @@ def _cli_command() -> list[str]:
 
 
 def _cli(portfolio: Any, deal_id: str, repeat: int, work: Path, console: Console) -> dict[str, Any]:
-    """`dd-pipeline run --deal X` in a new process on a copy of the deal, then again with nothing changed."""
-    cold: list[Child] = []
-    rerun: list[Child] = []
-    changed: list[Child] = []
+    """`dd-pipeline run --deal X` in a new process on a copy of the deal, then again with nothing changed, then
+    after one corrected answer; and `dd-pipeline validate --deal X` on a fresh copy (nothing run before it)."""
+    found: dict[str, list[Child]] = {"floor": [], "cold": [], "rerun": [], "changed": [], "validate": []}
     breakdown: dict[str, Any] = {}
     base = work
     for i in range(repeat):
-        base = work / f"run-{i + 1}"
-        if base.exists():
-            shutil.rmtree(base)
-        (base / "inputs" / "deals").mkdir(parents=True)
-        shutil.copytree(portfolio.inputs_dir / "home", base / "inputs" / "home")
-        shutil.copytree(portfolio.inputs_dir / "deals" / deal_id, base / "inputs" / "deals" / deal_id)
-        (base / "dagster_home").mkdir()
-        (base / "dagster_home" / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if k not in ("DD_WAREHOUSE", "DD_ROOT")}
-        env.update(
-            DD_INPUTS=str(base / "inputs"),
-            DD_OUTPUTS=str(base / "outputs"),
-            DAGSTER_HOME=str(base / "dagster_home"),
-            DAGSTER_DISABLE_TELEMETRY="1",
-            GX_ANALYTICS_ENABLED="False",
-        )
-        command = [*_cli_command(), "run", "--deal", deal_id]
-        for label, runs in (("cold", cold), ("rerun", rerun), ("changed", changed)):
-            console.print(f"[dim]cli: {label} run {i + 1}/{repeat}...[/]")
+        # The import floor is measured between the runs it is compared with, so a change of load hits both.
+        console.print(f"[dim]cli: import floor {i + 1}/{repeat}...[/]")
+        floor = run_child([sys.executable, "-c", STACK_IMPORTS], env=_quiet_env(), cwd=PROJECT_ROOT)
+        if floor.returncode != 0:
+            raise MeasurementFailed(f"importing the stack failed: {floor.stderr.strip()[-500:]}")
+        found["floor"].append(floor)
+        for label in ("validate", "cold", "rerun", "changed"):
+            if label in ("validate", "cold"):
+                base = work / f"{label}-{i + 1}"
+                env = _deal_copy(portfolio, deal_id, base)
+            console.print(f"[dim]cli: {label} {i + 1}/{repeat}...[/]")
             if label == "changed":
                 _change_one_answer(base / "inputs" / "deals" / deal_id / "answers_partner.csv")
-            child = run_child(command, env=env, cwd=base)
+            verb = "validate" if label == "validate" else "run"
+            child = run_child([*_cli_command(), verb, "--deal", deal_id], env=env, cwd=base)
             (base / f"{label}.log").write_text(child.stdout + child.stderr, encoding="utf-8")
             if child.returncode != 0:
                 raise MeasurementFailed(
-                    f"dd-pipeline run --deal {deal_id} exited with {child.returncode}; see {base / (label + '.log')}"
+                    f"dd-pipeline {verb} --deal {deal_id} exited with {child.returncode}; see {base / (label + '.log')}"
                 )
-            runs.append(child)
+            found[label].append(child)
             if label == "cold" and i == 0:
                 breakdown = _cold_breakdown(child.seconds, base / "dagster_home")
-    return {
+    result: dict[str, Any] = {
         "deal": deal_id,
         "command": " ".join(["dd-pipeline", "run", "--deal", deal_id]),
-        "cold_samples": [c.seconds for c in cold],
-        "cold_seconds": statistics.median(c.seconds for c in cold),
-        "cold_peak_rss_mb": max(c.peak_rss_mb for c in cold),
-        "rerun_samples": [c.seconds for c in rerun],
-        "rerun_seconds": statistics.median(c.seconds for c in rerun),
-        "changed_samples": [c.seconds for c in changed],
-        "changed_seconds": statistics.median(c.seconds for c in changed),
         "last_run_folder": str(base),
         "cold_breakdown": breakdown,
+        "cold_peak_rss_mb": max(c.peak_rss_mb for c in found["cold"]),
     }
+    for label, children in found.items():
+        result[f"{label}_samples"] = [c.seconds for c in children]
+        result[f"{label}_seconds"] = statistics.median(c.seconds for c in children)
+        result[f"{label}_cpu_seconds"] = statistics.median(c.cpu_seconds for c in children)
+    for label in ("cold", "validate"):
+        result[f"{label}_ratio"] = result[f"{label}_seconds"] / result["floor_seconds"]
+        result[f"{label}_cpu_ratio"] = result[f"{label}_cpu_seconds"] / max(result["floor_cpu_seconds"], 1e-9)
+    return result
+
+
+# What a process of the tool cannot do without: the libraries of the stack, imported in one process.
+STACK_IMPORTS = "import dagster, great_expectations, duckdb, pandas, plotly, docx, openpyxl, icalendar, jinja2"
+
+
+def _quiet_env() -> dict[str, str]:
+    return dict(os.environ, GX_ANALYTICS_ENABLED="False", DAGSTER_DISABLE_TELEMETRY="1")
+
+
+def _deal_copy(portfolio: Any, deal_id: str, base: Path) -> dict[str, str]:
+    """A project of its own for one deal (inputs, empty outputs, a new Dagster home); the environment to run it."""
+    if base.exists():
+        shutil.rmtree(base)
+    (base / "inputs" / "deals").mkdir(parents=True)
+    shutil.copytree(portfolio.inputs_dir / "home", base / "inputs" / "home")
+    shutil.copytree(portfolio.inputs_dir / "deals" / deal_id, base / "inputs" / "deals" / deal_id)
+    (base / "dagster_home").mkdir()
+    (base / "dagster_home" / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("DD_WAREHOUSE", "DD_ROOT")}
+    env.update(
+        DD_INPUTS=str(base / "inputs"),
+        DD_OUTPUTS=str(base / "outputs"),
+        DAGSTER_HOME=str(base / "dagster_home"),
+        DAGSTER_DISABLE_TELEMETRY="1",
+        GX_ANALYTICS_ENABLED="False",
+    )
+    return env
 
 
 def _change_one_answer(path: Path) -> None:
@@ -340,6 +364,7 @@ def run(options: Options, console: Console) -> dict[str, Any]:
         lambda: _cli(portfolio, portfolio.deal_ids[0], options.cli_repeat, options.out / "cli", console),
     )
     results["render"] = attempt("rendering", lambda: _render(results, options))
+    results["page"] = attempt("dashboard page in headless Chromium", lambda: _page(results, options.repeat))
     results["startup"] = attempt("start-up costs", lambda: _startup(options.repeat))
     results["load_average_after"] = load_average()
     results["targets"] = [t.as_dict() for t in targets(results)]
@@ -362,7 +387,7 @@ TIMER = (
 
 def _startup(repeat: int) -> dict[str, Any]:
     """What every cold process pays before it does any work: imports and reading the playbook."""
-    env = dict(os.environ, GX_ANALYTICS_ENABLED="False", DAGSTER_DISABLE_TELEMETRY="1")
+    env = _quiet_env()
     found: dict[str, Any] = {}
     for label, (setup, statement) in STARTUP.items():
         samples = []
@@ -373,6 +398,14 @@ def _startup(repeat: int) -> dict[str, Any]:
             samples.append(float(child.stdout.strip().splitlines()[-1]))
         found[label] = {"seconds": statistics.median(samples), "samples": samples}
     return found
+
+
+def _page(results: dict[str, Any], repeat: int) -> dict[str, Any]:
+    cli = results.get("cli")
+    if not cli:
+        raise MeasurementFailed("no dashboard to open (the CLI run did not finish)")
+    dashboard = Path(cli["last_run_folder"]) / "outputs" / cli["deal"] / "dashboard.html"
+    return measure("page", {"page": str(dashboard), "repeat": repeat})
 
 
 def _reference(warehouse: Path, repeat: int) -> dict[str, Any]:
