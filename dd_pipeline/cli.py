@@ -78,6 +78,8 @@ def run(
     (use --force to rerun it anyway).
     """
     settings = _settings()
+    if not force and _nothing_changed(settings, deal):
+        return
     playbook = _load_playbook(settings)
     _check_warehouse(settings)
     selected = _select_deals(settings, deal)
@@ -187,6 +189,30 @@ def run(
         raise typer.Exit(EXIT_FAILURE)
     if blocked:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _nothing_changed(settings: Settings, deal: str | None) -> bool:
+    """The quick answer of a rerun: when no killed run left files behind and every selected deal's last run
+    read exactly the current inputs, playbook and code (content fingerprints, no parsing), say so and stop,
+    without reading the playbook or opening the warehouse. Anything else (a changed or broken playbook, a deal
+    waiting for answers, a folder that cannot be a deal) takes the full path, which reports it."""
+    from dd_pipeline.fingerprints import playbook_fingerprint
+    from dd_pipeline.names import DEAL_ID_PATTERN
+    from dd_pipeline.publish import staged_runs
+    from dd_pipeline.reruns import UP_TO_DATE, run_needs
+
+    selected = _select_deals(settings, deal)
+    if staged_runs(settings) or not all(DEAL_ID_PATTERN.match(d) for d in selected):
+        return False
+    needs = run_needs(settings, selected, playbook_fingerprint(settings.assets_dir))
+    if any(n.reason != UP_TO_DATE for n in needs):
+        return False
+    _warn_ignored(settings, selected)
+    for deal_id in selected:
+        out.print(f"{deal_id}: unchanged since its last run; outputs are up to date (--force reruns it)")
+    out.print(f"\nNothing changed. Outputs: {settings.outputs_dir}")
+    _print_portfolio(settings)
+    return True
 
 
 def _check_warehouse(settings: Settings) -> None:

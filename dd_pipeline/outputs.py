@@ -8,8 +8,10 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by the code that has frames; this module stays light for the rerun path
+    import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TEMP_SUFFIX = ".tmp"
@@ -111,7 +113,11 @@ def _line_ends(value: object) -> object:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or value is pd.NA or value is pd.NaT
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    import pandas as pd  # already loaded by whoever built the rows
+
+    return value is pd.NA or value is pd.NaT
 
 
 def _fmt(value: object) -> object:

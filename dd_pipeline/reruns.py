@@ -16,9 +16,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from dd_pipeline.intake import fingerprint
+from dd_pipeline.fingerprints import code_fingerprint, fingerprint, output_fingerprint
 from dd_pipeline.settings import Settings
-from dd_pipeline.warehouse.history import code_fingerprint, output_fingerprint
 
 UP_TO_DATE = "unchanged since its last run"
 WAITING = "waiting for answers"

@@ -67,8 +67,7 @@ def _load_playbook(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def _select_deals(settings: Settings, deal: str | None) -> list[str]:
-    from dd_pipeline.intake import deal_ids
-    from dd_pipeline.models import DEAL_ID_PATTERN
+    from dd_pipeline.names import DEAL_ID_PATTERN, deal_ids
 
     if deal is not None:
         if not DEAL_ID_PATTERN.match(deal):

@@ -11,7 +11,7 @@ import typer
 
 from dd_pipeline.commands.base import EXIT_INPUT, _load_playbook, _print_problems, _settings, app, out
 from dd_pipeline.errors import InputProblem, ProblemList
-from dd_pipeline.models import DEAL_ID_PATTERN, Side
+from dd_pipeline.names import DEAL_ID_PATTERN, Side
 from dd_pipeline.settings import Settings
 
 EFFECTIVE_AFTER_DAYS = 60

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from dd_pipeline.errors import InputProblem
+from dd_pipeline.fingerprints import fingerprint
 from dd_pipeline.intake.deal_folder import DealIntake, Intake, read_deal, read_home
 from dd_pipeline.intake.tables import display_path
 from dd_pipeline.models import DEAL_ID_PATTERN, HomeOrganization
+from dd_pipeline.names import deal_ids
 from dd_pipeline.playbook import Playbook
 from dd_pipeline.settings import Settings
 
@@ -33,27 +34,6 @@ class DealInputs:
     @property
     def errors(self) -> list[InputProblem]:
         return [p for p in self.problems if p.severity == "error"]
-
-
-def deal_ids(settings: Settings) -> list[str]:
-    """The deal folders under inputs/deals/, sorted (folders starting with '.' or '_' are skipped)."""
-    if not settings.deals_dir.is_dir():
-        return []
-    return sorted(p.name for p in settings.deals_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-
-
-def fingerprint(*folders: Path) -> str:
-    """A content hash of the files in ``folders`` (names and bytes, not modification times)."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))):
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
-    return digest.hexdigest()[:16]
 
 
 def read_inputs(settings: Settings, deal_id: str, playbook: Playbook) -> DealInputs:

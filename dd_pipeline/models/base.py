@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated
 
 from pydantic import (
@@ -13,8 +12,9 @@ from pydantic import (
     StringConstraints,
 )
 
+from dd_pipeline.names import DEAL_ID_PATTERN as DEAL_ID_PATTERN  # re-exported: models name it
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
-DEAL_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 ParameterValue = str | int | float | list[str] | list[int]
 
 # Dates the outputs can hold: a launch plan adds business days to them, a calendar writes them.

@@ -10,15 +10,7 @@ from pydantic import (
 )
 
 from dd_pipeline.models.base import Line, Name, Strict
-
-
-class Side(StrEnum):
-    home = "home"
-    partner = "partner"
-
-    @property
-    def other(self) -> Side:
-        return Side.partner if self is Side.home else Side.home
+from dd_pipeline.names import Side as Side  # re-exported: the models name the sides
 
 
 class Level(StrEnum):

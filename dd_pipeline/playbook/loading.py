@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from pathlib import Path
 
 from dd_pipeline.errors import InputProblem, ProblemList, shown
+from dd_pipeline.fingerprints import _files, playbook_fingerprint
+from dd_pipeline.fingerprints import playbook_files as playbook_files
 from dd_pipeline.maturity.models import MaturityModel
 from dd_pipeline.models import (
     ChallengeFile,
@@ -22,39 +23,6 @@ from dd_pipeline.playbook.book import Playbook, _CategoryFile
 from dd_pipeline.playbook.cross_checks import check_governance, cross_check
 from dd_pipeline.playbook.placement import M, parse_model, place
 from dd_pipeline.playbook.yaml_reading import read_yaml, rel_path
-
-
-def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-
-
-def playbook_files(root: Path) -> list[Path]:
-    """Every file of the playbook, in the order load_playbook reads them."""
-    framework = root / "framework"
-    return [
-        framework / "categories.yaml",
-        framework / "scoring.yaml",
-        framework / "governance.yaml",
-        framework / "maturity.yaml",
-        framework / "network.yaml",
-        root / "challenges.yaml",
-        *_files(framework / "dimensions"),
-        *_files(root / "mitigations"),
-        *_files(root / "clauses"),
-        root / "launch_plan" / "seed.yaml",
-    ]
-
-
-def playbook_fingerprint(root: Path) -> str:
-    """A content hash of the playbook's files (names and bytes); cheap, no validation."""
-    digest = hashlib.sha256()
-    for path in playbook_files(root):
-        if path.is_file():
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def load_playbook(root: Path) -> Playbook:

@@ -3,48 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-import dd_pipeline
+from dd_pipeline.fingerprints import RUN_FILES as RUN_FILES
+from dd_pipeline.fingerprints import code_fingerprint
+from dd_pipeline.fingerprints import output_fingerprint as output_fingerprint
 from dd_pipeline.warehouse.connection import transaction
+
 
 # Files that describe the run rather than the deal: run.json and changes.md in a deal's output folder, and the
 # portfolio page outputs/index.html (it shows when each deal last ran).
-RUN_FILES = ("run.json", "changes.md", "index.html")
-
-
-@cache
-def code_fingerprint() -> str:
-    """A hash of the package's code and SQL: a new version of the tool reruns every deal."""
-    digest = hashlib.sha256()
-    root = Path(dd_pipeline.__file__).parent
-    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".sql", ".j2", ".html", ".css")):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def output_fingerprint(folder: Path) -> str:
-    """A hash of a deal's output files (names and bytes), leaving out the run's own files."""
-    digest = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-            if path.name in RUN_FILES:
-                continue
-            digest.update(path.name.encode())
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 @dataclass(frozen=True)
 class Snapshot:
     run_id: str
