@@ -201,3 +201,94 @@ def test_an_edit_after_a_good_load_is_seen_by_the_next_load(root: Path) -> None:
 
     edit_file(root, "mitigations/training.yaml", "    effort: huge", "    effort: low")
     assert load_playbook(root).mitigations[-1].effort == "low"
+
+
+# --- mistakes the playbook does not report yet (product bugs; the tests say what a user should read) ------------
+
+
+def test_a_retired_direction_names_the_value_to_write_instead(root: Path) -> None:
+    edit_file(root, "framework/dimensions/strategy.yaml", "direction: higher_is_better", "direction: partner_lower")
+    line = line_of(root, "framework/dimensions/strategy.yaml", "partner_lower")
+
+    (problem,) = problems_of(root)
+
+    assert problem.startswith(
+        f"assets/framework/dimensions/strategy.yaml, line {line}, dimensions[0] (alliance_priority).direction: "
+    )
+    assert "write 'higher_is_better'" in problem
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: the value is shown twice ('partner_lower' 'partner_lower' judged only ...): the validator's "
+    "message repeats the value that the problem already shows",
+)
+def test_a_retired_direction_shows_the_value_once(root: Path) -> None:
+    edit_file(root, "framework/dimensions/strategy.yaml", "direction: higher_is_better", "direction: partner_lower")
+
+    (problem,) = problems_of(root)
+
+    assert problem.count("'partner_lower'") == 1, problem
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a seed task id used twice is not reported; the plan silently keeps only the later task "
+    "(and dependents of the first then wait for the wrong one)",
+)
+def test_a_seed_task_id_used_twice_is_reported(root: Path) -> None:
+    edit_file(root, "launch_plan/seed.yaml", "      - id: closeout", "      - id: committee_staffing")
+
+    problems = problems_of(root)
+
+    assert any("'committee_staffing' is defined twice" in p for p in problems), problems
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a circle of depends_on in seed.yaml passes validation; the run fails later in build_plan "
+    "with a ValueError that names no file or line",
+)
+def test_seed_tasks_depending_on_each_other_in_a_circle_are_reported(root: Path) -> None:
+    edit_file(
+        root,
+        "launch_plan/seed.yaml",
+        "        duration_days: 5\n      - id: committee_first_meetings",
+        "        duration_days: 5\n        depends_on: [committee_first_meetings]\n"
+        "      - id: committee_first_meetings",
+    )
+
+    problems = problems_of(root)
+
+    assert any(p.startswith("assets/launch_plan/seed.yaml, line ") and "circle" in p for p in problems), problems
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: meetings.after_task is not checked against the seed's task ids; a misspelt id silently lets "
+    "committees meet before they are staffed",
+)
+def test_an_unknown_after_task_for_the_meetings_is_reported(root: Path) -> None:
+    edit_file(root, "launch_plan/seed.yaml", "after_task: committee_first_meetings", "after_task: committee_meetings")
+
+    problems = problems_of(root)
+
+    assert any("'committee_meetings' is not a task id" in p for p in problems), problems
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a challenge id used twice in challenges.yaml is not reported; the later one silently wins",
+)
+def test_a_challenge_id_used_twice_is_reported(root: Path) -> None:
+    edit_file(
+        root,
+        "challenges.yaml",
+        "    source: fake source 2\n",
+        "    source: fake source 2\n  - id: C01\n    group: team_members\n    title: Another\n"
+        "    description: Another challenge.\n    source: fake source 14\n",
+    )
+
+    problems = problems_of(root)
+
+    assert any(p.startswith("assets/challenges.yaml, line ") and "'C01' is defined twice" in p for p in problems)
