@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from fake_playbook import edit_file, write_fake_playbook
 
-from dd_pipeline.matching import MatchResult, match_mitigations
+from dd_pipeline.matching import MatchResult, match_mitigations, matches_frame
 from dd_pipeline.playbook import Playbook, load_playbook
 
 FINDING_COLUMNS = ["finding_id", "kind", "dimension_id", "dimension_name", "side", "band", "severity", "size_scale"]
@@ -196,3 +196,103 @@ def test_a_weakness_both_share_makes_the_mitigation_joint(playbook: Playbook) ->
     (only,) = result.matches
     assert only.owner_side == "joint"
     assert only.reasons == ["Both HomeCo and PartnerCo are weak on Alliance priority: high, severity 50.0"]
+
+
+def with_condition(root: Path, side: str = "either") -> Playbook:
+    """joint_training also applies when an organization's own score on am_maturity is 2 or lower."""
+    edit_file(
+        root,
+        "mitigations/training.yaml",
+        "        min_band: high\n",
+        f"        min_band: high\n      - conditions:\n          - dimension: am_maturity\n            side: {side}\n"
+        "            at_most: 2\n",
+    )
+    return load_playbook(root)
+
+
+def match_scores(playbook: Playbook, home: float | None, partner: float | None) -> MatchResult:
+    frame = pd.DataFrame([], columns=[*FINDING_COLUMNS, "detail"])
+    gaps = pd.DataFrame(
+        [
+            {
+                "dimension_id": "am_maturity",
+                "dimension_name": "Alliance management maturity",
+                "home_score": home,
+                "partner_score": partner,
+            }
+        ],
+        columns=GAP_COLUMNS,
+    )
+    return match_mitigations(playbook, frame, gaps, "co_development", PARTIES)
+
+
+@pytest.mark.parametrize(
+    ("home", "partner", "who"), [(1.5, 3.5, "HomeCo scores 1.5"), (3.5, 1.5, "PartnerCo scores 1.5")]
+)
+def test_a_condition_met_by_either_organization_selects_and_says_who(
+    root: Path, home: float, partner: float, who: str
+) -> None:
+    result = match_scores(with_condition(root), home, partner)
+
+    (only,) = result.matches
+    assert (only.mitigation.id, only.status) == ("joint_training", "selected")
+    assert only.reasons == [f"condition met on Alliance management maturity (at most 2): {who}"]
+
+
+def test_a_condition_met_by_neither_organization_matches_nothing(root: Path) -> None:
+    playbook = with_condition(root)
+
+    assert match_scores(playbook, 3.0, 2.5).matches == []
+    assert match_scores(playbook, None, None).matches == []  # no scores: nothing to go on
+
+
+def test_a_condition_on_both_needs_both_organizations(root: Path) -> None:
+    playbook = with_condition(root, side="both")
+
+    assert match_scores(playbook, 1.5, 3.5).matches == []
+    (only,) = match_scores(playbook, 1.5, 2.0).matches
+    assert only.reasons == [
+        "condition met on Alliance management maturity (at most 2): HomeCo scores 1.5; PartnerCo scores 2.0"
+    ]
+
+
+def test_the_warehouse_rows_lead_from_each_mitigation_back_to_its_findings(playbook: Playbook) -> None:
+    result = match(
+        playbook,
+        finding(playbook, "shared", "alliance_priority", None, "high", 50.0),
+        finding(playbook, "shortfall", "alliance_priority", "home", "moderate", 30.0),
+    )
+
+    rows = matches_frame("d1", result)
+
+    assert rows[["mitigation_id", "status", "finding_id", "kind", "dimension_id", "position"]].values.tolist() == [
+        ["priority_review", "selected", "shared:alliance_priority", "shared", "alliance_priority", 0],
+        ["priority_review", "selected", "shortfall:alliance_priority:home", "shortfall", "alliance_priority", 1],
+    ]
+    assert set(rows["deal_id"]) == {"d1"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a shared weakness (side empty) adds no organization to Match.sides, so a short_side mitigation "
+    "triggered by it and by one organization's shortfall is owned by that organization alone, although its "
+    "findings concern both (matching.py: 'when its findings concern both, it is joint')",
+)
+def test_a_shared_weakness_with_one_sides_shortfall_is_owned_jointly(root: Path) -> None:
+    edit_file(
+        root,
+        "mitigations/governance.yaml",
+        "dimensions: [alliance_priority]",
+        "dimensions: [alliance_priority, am_maturity]",
+    )
+    playbook = load_playbook(root)
+
+    result = match(
+        playbook,
+        finding(playbook, "shared", "am_maturity", None, "high", 60.0),  # both are weak here
+        finding(playbook, "shortfall", "alliance_priority", "home", "high", 50.0),
+    )
+
+    review = next(m for m in result.matches if m.mitigation.id == "priority_review")
+    assert review.findings == ["shared:am_maturity", "shortfall:alliance_priority:home"]
+    assert review.owner_side == "joint"
