@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import deal_yaml
-from fake_playbook import SEED_TASK_IDS, write_fake_playbook
+from fake_playbook import SEED_TASK_IDS, edit_file, write_fake_playbook
 
-from dd_pipeline.drafting.launch_plan import PlanTask, build_plan
+from dd_pipeline.drafting.launch_plan import BusinessDays, PlanTask, build_plan
 from dd_pipeline.matching import MatchResult, match_mitigations
 from dd_pipeline.models import Deal, HomeOrganization
 from dd_pipeline.playbook import Playbook, load_playbook
@@ -118,12 +118,13 @@ def all_findings(playbook: Playbook) -> MatchResult:
 def test_every_task_and_meeting_lies_within_the_100_days_on_business_days(playbook: Playbook, calendar: str) -> None:
     tasks = plan(playbook, all_findings(playbook), holiday_calendar=calendar)
     last = EFFECTIVE + dt.timedelta(days=playbook.launch_plan.horizon_days)
+    days = BusinessDays(calendar)
 
     for t in tasks:
         assert t.start is not None and t.end is not None
         assert EFFECTIVE <= t.start <= t.end <= last, t.id
         assert 0 <= t.end_calendar_day <= 100, t.id
-        assert t.start.weekday() < 5 and t.end.weekday() < 5, t.id
+        assert days.is_business_day(t.start) and days.is_business_day(t.end), t.id
         if t.milestone:
             assert t.milestone_day in (30, 60, 90, 100), t.id
 
@@ -163,3 +164,33 @@ def test_the_order_of_the_selected_mitigations_does_not_change_the_plan(playbook
     reversed_result = MatchResult(list(reversed(result.matches)), result.uncovered)
 
     assert plan(playbook, result) == plan(playbook, reversed_result)
+
+
+def test_a_public_holiday_inside_a_task_makes_it_end_a_business_day_later(playbook: Playbook) -> None:
+    plain = tasks_of(plan(playbook))["closeout"]
+    us = tasks_of(plan(playbook, holiday_calendar="US"))["closeout"]
+
+    assert plain.start == us.start == dt.date(2027, 5, 28)  # business day 64, a Friday
+    assert plain.end == dt.date(2027, 6, 3)
+    assert us.end == dt.date(2027, 6, 4)  # Memorial Day, Monday 31 May, is not worked
+
+
+def test_a_task_owned_by_the_other_side_goes_to_the_peer_of_the_one_falling_short(tmp_path: Path) -> None:
+    root = write_fake_playbook(tmp_path)
+    edit_file(root, "mitigations/governance.yaml", "        owner: short_side", "        owner: other_side")
+    playbook = load_playbook(root)
+
+    partner_short = tasks_of(plan(playbook, matches(playbook, ("shortfall", "alliance_priority", "partner", "high"))))
+    home_short = tasks_of(plan(playbook, matches(playbook, ("shortfall", "alliance_priority", "home", "high"))))
+
+    assert partner_short["priority_review_session"].owner == "home"
+    assert home_short["priority_review_session"].owner == "partner"
+
+
+def test_a_task_for_a_weakness_both_share_is_joint_and_names_no_one(playbook: Playbook) -> None:
+    tasks = tasks_of(plan(playbook, matches(playbook, ("shared", "alliance_priority", None, "high"))))
+
+    task = tasks["priority_review_session"]
+    assert task.owner == "joint"
+    assert task.title == "each Party presents its priorities to the other Party"
+    assert "HomeCo" not in task.title and "PartnerCo" not in task.title
