@@ -172,8 +172,8 @@ def _evaluate(
     hits.sort(key=lambda f: (-f.severity, f.finding_id))
     for f in hits:
         reasons.append(f"{describe(f, parties)}: {f.band.value if f.band else '-'}, severity {f.severity:.1f}")
-        if f.side:
-            sides.add(f.side)
+        # a finding of one organization concerns that one; a shared weakness or a difference concerns both
+        sides |= {f.side} if f.side else set(SIDES)
     return _Hit(status, hits, reasons, sides, cond_dims)
 
 

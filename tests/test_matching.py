@@ -272,12 +272,6 @@ def test_the_warehouse_rows_lead_from_each_mitigation_back_to_its_findings(playb
     assert set(rows["deal_id"]) == {"d1"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a shared weakness (side empty) adds no organization to Match.sides, so a short_side mitigation "
-    "triggered by it and by one organization's shortfall is owned by that organization alone, although its "
-    "findings concern both (matching.py: 'when its findings concern both, it is joint')",
-)
 def test_a_shared_weakness_with_one_sides_shortfall_is_owned_jointly(root: Path) -> None:
     edit_file(
         root,

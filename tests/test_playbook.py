@@ -218,11 +218,6 @@ def test_a_retired_direction_names_the_value_to_write_instead(root: Path) -> Non
     assert "write 'higher_is_better'" in problem
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the value is shown twice ('partner_lower' 'partner_lower' judged only ...): the validator's "
-    "message repeats the value that the problem already shows",
-)
 def test_a_retired_direction_shows_the_value_once(root: Path) -> None:
     edit_file(root, "framework/dimensions/strategy.yaml", "direction: higher_is_better", "direction: partner_lower")
 
@@ -231,11 +226,6 @@ def test_a_retired_direction_shows_the_value_once(root: Path) -> None:
     assert problem.count("'partner_lower'") == 1, problem
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a seed task id used twice is not reported; the plan silently keeps only the later task "
-    "(and dependents of the first then wait for the wrong one)",
-)
 def test_a_seed_task_id_used_twice_is_reported(root: Path) -> None:
     edit_file(root, "launch_plan/seed.yaml", "      - id: closeout", "      - id: committee_staffing")
 
@@ -244,11 +234,6 @@ def test_a_seed_task_id_used_twice_is_reported(root: Path) -> None:
     assert any("'committee_staffing' is defined twice" in p for p in problems), problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a circle of depends_on in seed.yaml passes validation; the run fails later in build_plan "
-    "with a ValueError that names no file or line",
-)
 def test_seed_tasks_depending_on_each_other_in_a_circle_are_reported(root: Path) -> None:
     edit_file(
         root,
@@ -263,11 +248,6 @@ def test_seed_tasks_depending_on_each_other_in_a_circle_are_reported(root: Path)
     assert any(p.startswith("assets/launch_plan/seed.yaml, line ") and "circle" in p for p in problems), problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: meetings.after_task is not checked against the seed's task ids; a misspelt id silently lets "
-    "committees meet before they are staffed",
-)
 def test_an_unknown_after_task_for_the_meetings_is_reported(root: Path) -> None:
     edit_file(root, "launch_plan/seed.yaml", "after_task: committee_first_meetings", "after_task: committee_meetings")
 
@@ -276,10 +256,6 @@ def test_an_unknown_after_task_for_the_meetings_is_reported(root: Path) -> None:
     assert any("'committee_meetings' is not a task id" in p for p in problems), problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a challenge id used twice in challenges.yaml is not reported; the later one silently wins",
-)
 def test_a_challenge_id_used_twice_is_reported(root: Path) -> None:
     edit_file(
         root,

@@ -116,7 +116,7 @@ class Dimension(Strict):
     def _current_direction(cls, value: object) -> object:
         if isinstance(value, str) and value in RETIRED_DIRECTIONS:
             raise ValueError(
-                f"'{value}' judged only the partner and is no longer used; write '{RETIRED_DIRECTIONS[value]}' "
+                f"judged only the partner and is no longer used; write '{RETIRED_DIRECTIONS[value]}' "
                 "(a shortfall of either organization then counts)"
             )
         return value

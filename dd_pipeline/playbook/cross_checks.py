@@ -60,17 +60,52 @@ def cross_check(
                 if c not in challenge_ids:
                     add(path, (*key, "challenges", j), c, "is not a challenge id in assets/challenges.yaml")
 
+    challenges_path = root / "challenges.yaml"
+    seen_ch: dict[str, str] = {}
+    for ci, challenge in enumerate(pb.challenges):
+        if challenge.id in seen_ch:
+            add(
+                challenges_path,
+                ("challenges", ci, "id"),
+                challenge.id,
+                f"is defined twice (first in {seen_ch[challenge.id]})",
+            )
+        seen_ch.setdefault(challenge.id, first_place(challenges_path, ("challenges", ci, "id")))
+
     task_ids: set[str] = set()
     ws_ids = {w.id for w in pb.launch_plan.workstreams}
-    for w in pb.launch_plan.workstreams:
-        task_ids.update(t.id for t in w.tasks)
     seed_path = root / "launch_plan" / "seed.yaml"
+    seen_t: dict[str, str] = {}
+    for wi, w in enumerate(pb.launch_plan.workstreams):
+        for ti, task in enumerate(w.tasks):
+            id_loc = ("workstreams", wi, "tasks", ti, "id")
+            if task.id in seen_t:
+                add(seed_path, id_loc, task.id, f"is defined twice (first in {seen_t[task.id]})")
+            seen_t.setdefault(task.id, first_place(seed_path, id_loc))
+            task_ids.add(task.id)
     for wi, w in enumerate(pb.launch_plan.workstreams):
         for ti, task in enumerate(w.tasks):
             for di, dep in enumerate(task.depends_on):
                 if dep not in task_ids:
                     loc = ("workstreams", wi, "tasks", ti, "depends_on", di)
                     add(seed_path, loc, dep, "is not a task id")
+    for task_id, cycle in _dependency_circles(pb):
+        wi, ti = _task_position(pb, task_id)
+        add(
+            seed_path,
+            ("workstreams", wi, "tasks", ti, "depends_on"),
+            task_id,
+            "depends on itself in a circle (" + " -> ".join(cycle) + "); no task of a circle could ever start: "
+            "remove one of these depends_on entries",
+        )
+    after = pb.launch_plan.meetings.after_task
+    if after is not None and after not in task_ids:
+        add(
+            seed_path,
+            ("meetings", "after_task"),
+            after,
+            "is not a task id of the seed; expected the task that staffs the committees",
+        )
 
     seen_m: dict[str, str] = {}
     for path, mfile in mitigation_files:
@@ -154,6 +189,38 @@ def cross_check(
 
 
 TIER_NAMES = ("operating_committee", "steering_committee")  # what the wording of an escalation tier may name
+
+
+def _task_position(pb: Playbook, task_id: str) -> tuple[int, int]:
+    for wi, w in enumerate(pb.launch_plan.workstreams):
+        for ti, task in enumerate(w.tasks):
+            if task.id == task_id:
+                return wi, ti
+    return 0, 0
+
+
+def _dependency_circles(pb: Playbook) -> list[tuple[str, list[str]]]:
+    """Each circle of depends_on among the seed's tasks once, as (the first task of the circle in file order,
+    the circle's task ids from that task back to it)."""
+    order = [t.id for w in pb.launch_plan.workstreams for t in w.tasks]
+    deps = {t.id: list(t.depends_on) for w in pb.launch_plan.workstreams for t in w.tasks}
+    reported: set[frozenset[str]] = set()
+    found: list[tuple[str, list[str]]] = []
+    for start in order:
+        stack: list[tuple[str, list[str]]] = [(start, [start])]
+        seen: set[str] = set()
+        while stack:
+            node, path = stack.pop()
+            for dep in deps.get(node, []):
+                if dep == start:
+                    members = frozenset(path)
+                    if members not in reported:
+                        reported.add(members)
+                        found.append((start, [*path, start]))
+                elif dep not in seen and dep in deps:
+                    seen.add(dep)
+                    stack.append((dep, [*path, dep]))
+    return found
 
 
 def check_governance(
