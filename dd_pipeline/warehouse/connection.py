@@ -160,8 +160,10 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
                 f"{path} cannot be opened as a DuckDB database ({exc}); it was left "
                 "untouched: move it away or restore it from a backup"
             ) from None
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
+        # locked by another process: wait before the next try instead of spinning on the lock (on two cores a
+        # busy loop takes the CPU from the very process that holds the file)
+        time.sleep(delay)
+        delay = min(delay * 2, 1.0)
 
 
 @contextmanager
