@@ -163,7 +163,7 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         # locked by another process: wait before the next try instead of spinning on the lock (on two cores a
         # busy loop takes the CPU from the very process that holds the file)
         time.sleep(delay)
-        delay = min(delay * 2, 1.0)
+        delay = min(delay * 2, 0.25)
 
 
 @contextmanager
