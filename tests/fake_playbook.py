@@ -1,6 +1,6 @@
 """A tiny playbook for fast unit tests: the layout of assets/, with 2 categories, 4 dimensions, 2 challenges,
-3 mitigations, 2 clauses and a launch seed of 2 workstreams. Each file is written as a user would write it, so a
-test can break one line of it and read the message a user would get.
+3 mitigations, 3 clauses (one with a parameter no default fills) and a launch seed of 2 workstreams. Each file is
+written as a user would write it, so a test can break one line of it and read the message a user would get.
 
     from fake_playbook import write_fake_playbook
     root = write_fake_playbook(tmp_path)  # tmp_path/assets
@@ -224,6 +224,19 @@ clauses:
       {%- endfor %}.
     note: Escalating together avoids two versions of one story.
     source: fake source 11
+  - id: dispute_resolution
+    title: Dispute Resolution
+    topic: disputes
+    baseline_for: [licensing]
+    parameters:
+      - name: governing_law
+        description: The law that governs the agreement.
+      - name: arbitration_seat
+        description: The city where an arbitration sits.
+        default: London
+    template: This Agreement is governed by {{ governing_law }}. An arbitration sits in {{ arbitration_seat }}.
+    note: Without a governing law no dispute can be settled.
+    source: fake source 14
 """
 
 SEED = """\

@@ -31,7 +31,7 @@ def test_the_fake_playbook_loads_with_everything_it_defines(root: Path) -> None:
     assert sorted(d.id for d in playbook.dimensions) == sorted(DIMENSION_IDS)
     assert [c.id for c in playbook.challenges] == ["C01", "C02"]
     assert sorted(m.id for m in playbook.mitigations) == ["conflict_norms", "joint_training", "priority_review"]
-    assert sorted(playbook.clause_by_id) == ["joint_escalation", "steering_committee_charter"]
+    assert sorted(playbook.clause_by_id) == ["dispute_resolution", "joint_escalation", "steering_committee_charter"]
     assert [w.id for w in playbook.launch_plan.workstreams] == ["governance_setup", "launch_review"]
     seed_tasks = [t.id for w in playbook.launch_plan.workstreams for t in w.tasks]
     assert sorted(seed_tasks) == sorted(SEED_TASK_IDS)
