@@ -340,7 +340,12 @@ def test_network_findings_rank_with_the_others_and_select_mitigations(project, p
     )
     selected = {m.mitigation.id: m for m in result.matches if m.status == "selected"}
     assert {"relationship_audit", "designated_contact_with_levels", "visible_senior_sponsor"} <= set(selected)
-    assert selected["designated_contact_with_levels"].owner_side == "partner"
+    contact = selected["designated_contact_with_levels"]
+    assert "network:centralized_interface:partner" in contact.findings
+    # the partner's funnel alone would make it the partner's task; ties one firm names and the other does not
+    # concern both firms, so the confidentiality levels are agreed jointly
+    concern_both = [f for f in contact.findings if f.endswith(":both") or f.count(":") == 1]
+    assert concern_both and contact.owner_side == "joint", contact.findings
     assert "network:key_person_risk:partner" in selected["key_personnel_continuity"].findings
 
     out = tmp_path / "out"
