@@ -172,7 +172,7 @@ def _read_csv(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[st
         rows.append((start, record))
         if len(rows) > MAX_TABLE_ROWS + 1:
             raise ProblemList([InputProblem(name, None, None, None, _TOO_MANY_ROWS)])
-    if not rows:
+    if all(not "".join(cells).strip() for _, cells in rows):  # no lines, or only blank ones
         raise ProblemList(
             [InputProblem(name, None, None, None, "is empty; expected a header row and at least one data row")]
         )
