@@ -327,3 +327,32 @@ def line_of(root: Path, relative: str, text: str) -> int:
         if text in line:
             return number
     raise ValueError(f"{text!r} is not in {relative}")
+
+
+PARTIES = {"home": "HomeCo", "partner": "PartnerCo"}
+GAP_COLUMNS = ["dimension_id", "dimension_name", "home_score", "partner_score"]
+
+
+def finding_row(playbook, kind: str, dimension: str, side: str | None, band: str, severity: float = 50.0) -> dict:  # type: ignore[no-untyped-def]
+    """One row of the findings table as the scoring writes it (the id names the kind, dimension and side)."""
+    return {
+        "finding_id": f"{kind}:{dimension}" + (f":{side}" if side else ""),
+        "kind": kind,
+        "dimension_id": dimension,
+        "dimension_name": playbook.dimension_by_id[dimension].name,
+        "side": side,
+        "band": band,
+        "severity": severity,
+        "size_scale": 0.5,
+        "detail": None,
+    }
+
+
+def matched(playbook, *findings: tuple[str, str, str | None, str], alliance_type: str = "co_development"):  # type: ignore[no-untyped-def]
+    """The mitigations matched for findings given as (kind, dimension, side, band), with no scores."""
+    import pandas as pd
+
+    from dd_pipeline.matching import match_mitigations
+
+    rows = pd.DataFrame([finding_row(playbook, *f) for f in findings])
+    return match_mitigations(playbook, rows, pd.DataFrame(columns=GAP_COLUMNS), alliance_type, PARTIES)

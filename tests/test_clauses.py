@@ -6,19 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from conftest import deal_yaml
-from fake_playbook import edit_file, write_fake_playbook
+from fake_playbook import edit_file, matched, write_fake_playbook
 
 from dd_pipeline.drafting.clauses import ClauseDraft, draft_clauses
-from dd_pipeline.matching import MatchResult, match_mitigations
+from dd_pipeline.matching import MatchResult
 from dd_pipeline.models import Deal, HomeOrganization
 from dd_pipeline.playbook import Playbook, load_playbook
 
 HOME = HomeOrganization(name="Home Test Co", short_name="HomeCo")
-PARTIES = {"home": "HomeCo", "partner": "PartnerCo"}
-GAP_COLUMNS = ["dimension_id", "dimension_name", "home_score", "partner_score"]
 NO_MATCHES = MatchResult([], [])
 
 
@@ -35,25 +32,6 @@ def playbook(root: Path) -> Playbook:
 def make_deal(playbook: Playbook, **fields: object) -> Deal:
     """A deal read as deal.yaml is read: with the playbook's governance defaults."""
     return Deal.model_validate(deal_yaml("d1", **fields), context=playbook.governance.context())
-
-
-def matched(playbook: Playbook, *findings: tuple[str, str, str | None, str], alliance_type: str = "co_development"):
-    """Findings given as (kind, dimension, side, band)."""
-    rows = [
-        {
-            "finding_id": f"{kind}:{dim}" + (f":{side}" if side else ""),
-            "kind": kind,
-            "dimension_id": dim,
-            "dimension_name": playbook.dimension_by_id[dim].name,
-            "side": side,
-            "band": band,
-            "severity": 50.0,
-            "size_scale": 0.5,
-            "detail": None,
-        }
-        for kind, dim, side, band in findings
-    ]
-    return match_mitigations(playbook, pd.DataFrame(rows), pd.DataFrame(columns=GAP_COLUMNS), alliance_type, PARTIES)
 
 
 def draft(playbook: Playbook, matches: MatchResult = NO_MATCHES, **deal_fields: object) -> ClauseDraft:

@@ -6,18 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from conftest import deal_yaml
-from fake_playbook import SEED_TASK_IDS, edit_file, write_fake_playbook
+from fake_playbook import PARTIES, SEED_TASK_IDS, edit_file, matched, write_fake_playbook
 
 from dd_pipeline.drafting.launch_plan import BusinessDays, PlanTask, build_plan
-from dd_pipeline.matching import MatchResult, match_mitigations
+from dd_pipeline.matching import MatchResult
 from dd_pipeline.models import Deal, HomeOrganization
 from dd_pipeline.playbook import Playbook, load_playbook
 
 HOME = HomeOrganization(name="Home Test Co", short_name="HomeCo")
-PARTIES = {"home": "HomeCo", "partner": "PartnerCo"}
 EFFECTIVE = dt.date(2027, 3, 1)  # a Monday
 
 
@@ -32,22 +30,7 @@ def make_deal(**fields: object) -> Deal:
 
 def matches(playbook: Playbook, *findings: tuple[str, str, str | None, str]) -> MatchResult:
     """Findings given as (kind, dimension, side, band)."""
-    rows = [
-        {
-            "finding_id": f"{kind}:{dim}" + (f":{side}" if side else ""),
-            "kind": kind,
-            "dimension_id": dim,
-            "dimension_name": playbook.dimension_by_id[dim].name,
-            "side": side,
-            "band": band,
-            "severity": 50.0,
-            "size_scale": 0.5,
-            "detail": None,
-        }
-        for kind, dim, side, band in findings
-    ]
-    gaps = pd.DataFrame(columns=["dimension_id", "dimension_name", "home_score", "partner_score"])
-    return match_mitigations(playbook, pd.DataFrame(rows), gaps, "co_development", PARTIES)
+    return matched(playbook, *findings)
 
 
 def plan(playbook: Playbook, result: MatchResult | None = None, **deal_fields: object) -> list[PlanTask]:

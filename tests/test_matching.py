@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from fake_playbook import edit_file, write_fake_playbook
+from fake_playbook import GAP_COLUMNS, PARTIES, edit_file, finding_row, write_fake_playbook
 
 from dd_pipeline.matching import MatchResult, match_mitigations, matches_frame
 from dd_pipeline.playbook import Playbook, load_playbook
 
 FINDING_COLUMNS = ["finding_id", "kind", "dimension_id", "dimension_name", "side", "band", "severity", "size_scale"]
-GAP_COLUMNS = ["dimension_id", "dimension_name", "home_score", "partner_score"]
-PARTIES = {"home": "HomeCo", "partner": "PartnerCo"}
 
 
 @pytest.fixture
@@ -29,17 +27,7 @@ def playbook(root: Path) -> Playbook:
 
 
 def finding(playbook: Playbook, kind: str, dimension: str, side: str | None, band: str, severity: float) -> dict:
-    return {
-        "finding_id": f"{kind}:{dimension}" + (f":{side}" if side else ""),
-        "kind": kind,
-        "dimension_id": dimension,
-        "dimension_name": playbook.dimension_by_id[dimension].name,
-        "side": side,
-        "band": band,
-        "severity": severity,
-        "size_scale": 0.5,
-        "detail": None,
-    }
+    return finding_row(playbook, kind, dimension, side, band, severity)
 
 
 def match(playbook: Playbook, *findings: dict, parties: dict[str, str] = PARTIES) -> MatchResult:
