@@ -221,7 +221,7 @@ def _check_warehouse(settings: Settings) -> None:
     from dd_pipeline.warehouse.connection import WarehouseRefused, WarehouseUnwritable, connect
 
     try:
-        with connect(settings.warehouse_path):
+        with connect(settings.warehouse_path, lake=settings.lake):
             pass
     except WarehouseRefused as exc:
         err.print(f"[red]x[/] {_escape(str(exc))}; nothing was run, the outputs are unchanged")

@@ -24,7 +24,7 @@ def recover_outputs(settings: Settings) -> list[str]:
             names = {t.id: t.name for t in load_playbook(settings.assets_dir).alliance_types}
         except ProblemList:
             names = {}  # the page then shows alliance types by their ids
-        with connect(settings.warehouse_path, read_only=True) as con:
+        with connect(settings.warehouse_path, read_only=True, lake=settings.lake) as con:
             write_portfolio(con, settings, names)
     return published
 
@@ -32,10 +32,10 @@ def recover_outputs(settings: Settings) -> list[str]:
 def _committed(settings: Settings) -> set[tuple[str, str]]:
     """Those of the ended runs with a staging folder that are recorded in the history."""
     staged = staged_runs(settings)
-    if not staged or not settings.warehouse_path.is_file():
+    if not staged or not settings.has_warehouse:
         return set()
     from dd_pipeline.warehouse.connection import connect
     from dd_pipeline.warehouse.history_reads import recorded_runs
 
-    with connect(settings.warehouse_path, read_only=True) as con:
+    with connect(settings.warehouse_path, read_only=True, lake=settings.lake) as con:
         return recorded_runs(con, [run_id for _, run_id in staged])

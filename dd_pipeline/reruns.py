@@ -95,7 +95,7 @@ def _stale(settings: Settings, deal_id: str, playbook_fp: str, previous: LastRun
     """Why the last run no longer stands for the deal, or None when it does."""
     if previous is None:
         return "it has not run yet"
-    if not settings.warehouse_path.is_file():
+    if not settings.has_warehouse:
         return "the warehouse is missing"
     if previous.input_fingerprint != fingerprint(settings.home_dir, settings.deal_dir(deal_id)):
         return "its inputs changed"

@@ -10,11 +10,39 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
+class Lake:
+    """A warehouse shared by a team: DuckLake, its catalog in a PostgreSQL database and its data files (Parquet)
+    in a folder every worker can reach (docs/deploy.md)."""
+
+    catalog: str  # a libpq connection string, e.g. "host=db.internal port=5432 dbname=dd_lake user=dd"
+    data_path: Path
+
+    @classmethod
+    def from_env(cls) -> Lake | None:
+        """DD_LAKE_CATALOG and DD_LAKE_DATA, or None (the embedded DuckDB file) when DD_LAKE_CATALOG is unset."""
+        catalog = os.environ.get("DD_LAKE_CATALOG", "").strip()
+        if not catalog:
+            return None
+        data = os.environ.get("DD_LAKE_DATA", "").strip()
+        if not data:
+            raise SettingsError(
+                "DD_LAKE_CATALOG is set but DD_LAKE_DATA is not: set DD_LAKE_DATA to the shared folder that holds "
+                "the warehouse's data files (see docs/deploy.md), or unset DD_LAKE_CATALOG for the embedded warehouse"
+            )
+        return cls(catalog, Path(data))
+
+
+class SettingsError(ValueError):
+    """A setting in the environment is missing or contradicts another."""
+
+
+@dataclass(frozen=True)
 class Settings:
     assets_dir: Path
     inputs_dir: Path
     outputs_dir: Path
     warehouse_path: Path
+    lake: Lake | None = None  # set: the shared DuckLake warehouse instead of the file at warehouse_path
 
     @property
     def deals_dir(self) -> Path:
@@ -32,7 +60,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, root: Path | None = None) -> Settings:
-        """DD_ASSETS, DD_INPUTS, DD_OUTPUTS and DD_WAREHOUSE override the defaults under the project root."""
+        """DD_ASSETS, DD_INPUTS, DD_OUTPUTS and DD_WAREHOUSE override the defaults under the project root;
+        DD_LAKE_CATALOG and DD_LAKE_DATA choose a shared warehouse instead of the file."""
         base = Path(os.environ.get("DD_ROOT", root or PROJECT_ROOT))
         outputs = Path(os.environ.get("DD_OUTPUTS", base / "outputs"))
         return cls(
@@ -40,4 +69,10 @@ class Settings:
             inputs_dir=Path(os.environ.get("DD_INPUTS", base / "inputs")),
             outputs_dir=outputs,
             warehouse_path=Path(os.environ.get("DD_WAREHOUSE", outputs / "warehouse.duckdb")),
+            lake=Lake.from_env(),
         )
+
+    @property
+    def has_warehouse(self) -> bool:
+        """True when there is a warehouse to read: the shared one always, the file once it exists."""
+        return self.lake is not None or self.warehouse_path.is_file()

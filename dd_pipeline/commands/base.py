@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from dd_pipeline.errors import InputProblem, ProblemList
-from dd_pipeline.settings import Settings
+from dd_pipeline.settings import Settings, SettingsError
 
 EXIT_INPUT = 2
 EXIT_FAILURE = 1
@@ -34,7 +34,11 @@ DealOption = Annotated[str | None, typer.Option("--deal", "-d", help="Only this 
 
 
 def _settings() -> Settings:
-    return Settings.from_env()
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        err.print(f"[red]x[/] {_escape(str(exc))}")
+        raise typer.Exit(EXIT_INPUT) from None
 
 
 def _print_problems(problems: list[InputProblem], title: str) -> None:

@@ -24,13 +24,13 @@ def diff(
 
     settings = _settings()
     _select_deals(settings, deal)
-    if not settings.warehouse_path.is_file():
+    if not settings.has_warehouse:
         err.print(
             f"[red]x[/] {deal} has no recorded runs yet (no warehouse in {settings.outputs_dir}); "
             f"run it first: dd-pipeline run --deal {deal}"
         )
         raise typer.Exit(EXIT_INPUT)
-    with connect(settings.warehouse_path, read_only=True) as con:
+    with connect(settings.warehouse_path, read_only=True, lake=settings.lake) as con:
         runs = run_ids(con, deal)
         if not runs:
             err.print(f"[red]x[/] {deal} has no recorded runs yet; run it first: dd-pipeline run --deal {deal}")

@@ -46,7 +46,7 @@ def share(
         )
         raise typer.Exit(EXIT_INPUT)
     try:
-        with connect(settings.warehouse_path, read_only=True) as con:
+        with connect(settings.warehouse_path, read_only=True, lake=settings.lake) as con:
             pack = write_pack(con, settings, deal, audience.value)
     except ShareError as exc:
         err.print(f"[red]x[/] {deal}: nothing was shared: {_escape(str(exc))}")

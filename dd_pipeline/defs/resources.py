@@ -7,18 +7,25 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from dd_pipeline.settings import Settings
+from dd_pipeline.settings import Lake, Settings
 from dd_pipeline.warehouse.connection import connect
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file. Connections are opened per step and closed at once."""
+    """The DuckDB warehouse file, or the shared DuckLake warehouse when ``lake_catalog`` is set. Connections
+    are opened per step and closed at once."""
 
     path: str
+    lake_catalog: str = ""
+    lake_data: str = ""
+
+    @property
+    def lake(self) -> Lake | None:
+        return Lake(self.lake_catalog, Path(self.lake_data)) if self.lake_catalog else None
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(Path(self.path), read_only=read_only) as con:
+        with connect(Path(self.path), read_only=read_only, lake=self.lake) as con:
             yield con
 
 
@@ -29,12 +36,15 @@ class ProjectResource(dg.ConfigurableResource):
     inputs_dir: str
     outputs_dir: str
     warehouse_path: str = ""
+    lake_catalog: str = ""
+    lake_data: str = ""
 
     @property
     def settings(self) -> Settings:
         outputs = Path(self.outputs_dir)
         warehouse = Path(self.warehouse_path) if self.warehouse_path else outputs / "warehouse.duckdb"
-        return Settings(Path(self.assets_dir), Path(self.inputs_dir), outputs, warehouse)
+        lake = Lake(self.lake_catalog, Path(self.lake_data)) if self.lake_catalog else None
+        return Settings(Path(self.assets_dir), Path(self.inputs_dir), outputs, warehouse, lake)
 
     @property
     def base(self) -> Path:
@@ -43,12 +53,14 @@ class ProjectResource(dg.ConfigurableResource):
 
 
 def resources_for(settings: Settings) -> dict[str, object]:
+    lake = {"lake_catalog": settings.lake.catalog, "lake_data": str(settings.lake.data_path)} if settings.lake else {}
     return {
-        "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
+        "warehouse": WarehouseResource(path=str(settings.warehouse_path), **lake),
         "project": ProjectResource(
             assets_dir=str(settings.assets_dir),
             inputs_dir=str(settings.inputs_dir),
             outputs_dir=str(settings.outputs_dir),
             warehouse_path=str(settings.warehouse_path),
+            **lake,
         ),
     }

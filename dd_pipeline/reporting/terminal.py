@@ -38,7 +38,7 @@ def styled(text: object, band: object) -> str:
 
 
 def deal_report(console: Console, settings: Settings, deal_id: str, top: int, seconds: float) -> None:
-    with connect(settings.warehouse_path, read_only=True) as con:
+    with connect(settings.warehouse_path, read_only=True, lake=settings.lake) as con:
         names = deal_names(con, deal_id)
         score = deal_score_summary(con, deal_id)
         found = ranked_findings(con, deal_id, top)
@@ -94,16 +94,16 @@ def deal_report(console: Console, settings: Settings, deal_id: str, top: int, se
 
 
 def input_problems(settings: Settings, deal_id: str) -> list[InputProblem]:
-    with connect(settings.warehouse_path, read_only=True) as con:
+    with connect(settings.warehouse_path, read_only=True, lake=settings.lake) as con:
         return stored_problems(con, deal_id)
 
 
 def quarantined(settings: Settings, deal_ids: list[str]) -> tuple[int, int]:
     """(rows, whole files) the last read of these deals set aside in the quarantine table; a row of the
     home profile counts once however many deals read it."""
-    if not deal_ids or not settings.warehouse_path.is_file():
+    if not deal_ids or not settings.has_warehouse:
         return 0, 0
-    with connect(settings.warehouse_path, read_only=True) as con:
+    with connect(settings.warehouse_path, read_only=True, lake=settings.lake) as con:
         return quarantine_counts(con, deal_ids)
 
 

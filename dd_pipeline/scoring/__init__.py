@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from dd_pipeline.warehouse.connection import run_named, run_script, transaction
+from dd_pipeline.warehouse.connection import run_named, run_script, transactions
 
 SCORING_STEPS = (
     ("gaps", "gaps"),
@@ -26,10 +26,11 @@ SCORING_STEPS = (
 
 def rescore_many(con: duckdb.DuckDBPyConnection, deal_ids: list[str], table: str) -> int:
     """Recompute ``table`` for several deals in one statement (a portfolio rerun)."""
-    with transaction(con):
-        con.execute(f"DELETE FROM {table} WHERE list_contains(?, deal_id)", [deal_ids])
-        run_named(con, table, [deal_ids])
-        if table == "gaps":
-            run_script(con, "apply_overrides", [deal_ids])
+    for attempt in transactions(con):
+        with attempt:
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, deal_id)", [deal_ids])
+            run_named(con, table, [deal_ids])
+            if table == "gaps":
+                run_script(con, "apply_overrides", [deal_ids])
     row = con.execute(f"SELECT count(*) FROM {table} WHERE list_contains(?, deal_id)", [deal_ids]).fetchone()
     return int(row[0]) if row else 0

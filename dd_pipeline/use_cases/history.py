@@ -15,7 +15,7 @@ from dd_pipeline.outputs import atomic_write_text
 from dd_pipeline.publish import mark_recorded, publish
 from dd_pipeline.reporting.changes import Changes, changes_frame, compare, render
 from dd_pipeline.settings import Settings
-from dd_pipeline.warehouse.connection import replace_rows, transaction
+from dd_pipeline.warehouse.connection import replace_rows, transactions
 from dd_pipeline.warehouse.history import Snapshot, output_fingerprint, record_snapshot, run_fingerprints
 
 CHANGE_COLUMNS = ["deal_id", "position", "section", "change"]
@@ -39,8 +39,9 @@ def snapshot_deal(
     rows = changes_frame(changes)
     rows.insert(0, "position", range(1, len(rows) + 1))
     rows.insert(0, "deal_id", deal_id)
-    with transaction(con):
-        replace_rows(con, "deal_changes", deal_id, rows if not rows.empty else pd.DataFrame(columns=CHANGE_COLUMNS))
+    for attempt in transactions(con):
+        with attempt:
+            replace_rows(con, "deal_changes", deal_id, rows if not rows.empty else pd.DataFrame(columns=CHANGE_COLUMNS))
     outputs = output_fingerprint(folder)
     snapshot = record_snapshot(con, deal_id, run_id, recorded_at, outputs)
     run = run_record(con, deal_id, snapshot, changes)

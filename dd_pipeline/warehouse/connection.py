@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from dd_pipeline.settings import Lake
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -71,9 +73,18 @@ def check_warehouse_file(path: Path) -> None:
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False, allowed: Sequence[Path] = ()) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: Path, read_only: bool = False, allowed: Sequence[Path] = (), lake: Lake | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse, create missing tables, and close it again at once. ``allowed``: folders whose
-    files DuckDB itself may read (besides the warehouse's own folder)."""
+    files DuckDB itself may read (besides the warehouse's own folder). With ``lake`` the shared DuckLake
+    warehouse is opened instead of the file at ``path`` (see warehouse/lake.py)."""
+    if lake is not None:
+        from .lake import connect_lake
+
+        with connect_lake(lake, allowed) as con:
+            yield con
+        return
     check_warehouse_file(path)
     if not read_only:
         try:
@@ -175,6 +186,66 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+CONFLICT_RETRIES = 40
+
+
+class _Attempt:
+    """One try of a write transaction; a commit conflict with another writer is swallowed and retried."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.conflicted = False
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        self.con.execute("BEGIN TRANSACTION")
+        return self.con
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+        if kind is None:
+            try:
+                self.con.execute("COMMIT")
+                return False
+            except duckdb.TransactionException as failed:
+                exc = failed
+        _rollback(self.con)
+        self.conflicted = is_conflict(exc)
+        if exc is not None and not self.conflicted:
+            if kind is None:
+                raise exc
+            return False
+        return True
+
+
+def transactions(con: duckdb.DuckDBPyConnection, retries: int = CONFLICT_RETRIES) -> Iterator[_Attempt]:
+    """Tries of one write transaction, for ``for attempt in transactions(con): with attempt: ...``.
+
+    In the shared warehouse two workers writing the same table at once can conflict at commit (DuckLake
+    checks optimistically); the loser's work is rolled back and done again on the newer snapshot. Each body
+    deletes and rewrites one deal's rows, so doing it again is safe. The embedded file has one writer and
+    never conflicts: its body runs once."""
+    for number in range(retries + 1):
+        attempt = _Attempt(con)
+        yield attempt
+        if not attempt.conflicted:
+            return
+        if number == retries:
+            raise WarehouseBusy(f"the shared warehouse stayed busy: {retries} tries of one write conflicted")
+        time.sleep(min(0.02 * (number + 1), 0.5))
+
+
+class WarehouseBusy(Exception):
+    """A write kept conflicting with other writers of the shared warehouse."""
+
+
+def is_conflict(exc: BaseException | None) -> bool:
+    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
+        con.execute("ROLLBACK")
 
 
 def replace_rows(con: duckdb.DuckDBPyConnection, table: str, deal_id: str, frame: pd.DataFrame) -> None:

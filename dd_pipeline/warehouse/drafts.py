@@ -13,7 +13,7 @@ from dd_pipeline.drafting.plan_files import PLAN_COLUMNS, plan_rows
 from dd_pipeline.findings import finding_views
 from dd_pipeline.matching import Match, MatchResult, matches_frame
 from dd_pipeline.playbook import Playbook
-from dd_pipeline.warehouse.connection import frame, replace_rows, transaction
+from dd_pipeline.warehouse.connection import frame, replace_rows, transactions
 
 GAPS_FOR_DRAFTING = """
 SELECT g.dimension_id, g.dimension_name, g.band, g.severity, g.home_score, g.partner_score,
@@ -57,9 +57,10 @@ def store_matches(con: duckdb.DuckDBPyConnection, deal_id: str, result: MatchRes
         ],
         columns=["deal_id", "dimension_id", "band", "severity", "finding_id", "kind", "side"],
     )
-    with transaction(con):
-        replace_rows(con, "mitigation_matches", deal_id, matches_frame(deal_id, result))
-        replace_rows(con, "uncovered_gaps", deal_id, uncovered)
+    for attempt in transactions(con):
+        with attempt:
+            replace_rows(con, "mitigation_matches", deal_id, matches_frame(deal_id, result))
+            replace_rows(con, "uncovered_gaps", deal_id, uncovered)
 
 
 def load_matches(con: duckdb.DuckDBPyConnection, deal_id: str, playbook: Playbook) -> MatchResult:
@@ -126,9 +127,10 @@ def store_clauses(con: duckdb.DuckDBPyConnection, deal_id: str, draft: ClauseDra
         [(deal_id, p.clause_id, p.title, p.parameter, p.message) for p in draft.problems],
         columns=["deal_id", "clause_id", "title", "parameter", "message"],
     )
-    with transaction(con):
-        replace_rows(con, "clauses", deal_id, drafted)
-        replace_rows(con, "clause_problems", deal_id, problems)
+    for attempt in transactions(con):
+        with attempt:
+            replace_rows(con, "clauses", deal_id, drafted)
+            replace_rows(con, "clause_problems", deal_id, problems)
 
 
 def store_plan(con: duckdb.DuckDBPyConnection, deal_id: str, tasks: list[PlanTask]) -> None:
@@ -141,5 +143,6 @@ def store_plan(con: duckdb.DuckDBPyConnection, deal_id: str, tasks: list[PlanTas
     df["start_date"] = pd.to_datetime(df["start_date"]).dt.date
     df["end_date"] = pd.to_datetime(df["end_date"]).dt.date
     df.insert(0, "deal_id", deal_id)
-    with transaction(con):
-        replace_rows(con, "launch_tasks", deal_id, df)
+    for attempt in transactions(con):
+        with attempt:
+            replace_rows(con, "launch_tasks", deal_id, df)

@@ -13,7 +13,7 @@ import pandas as pd
 from dd_pipeline.fingerprints import RUN_FILES as RUN_FILES
 from dd_pipeline.fingerprints import code_fingerprint
 from dd_pipeline.fingerprints import output_fingerprint as output_fingerprint
-from dd_pipeline.warehouse.connection import transaction
+from dd_pipeline.warehouse.connection import transactions
 
 
 # Files that describe the run rather than the deal: run.json and changes.md in a deal's output folder, and the
@@ -42,58 +42,59 @@ def record_snapshot(
     con: duckdb.DuckDBPyConnection, deal_id: str, run_id: str, recorded_at: dt.datetime, outputs: str
 ) -> Snapshot:
     """Append the deal's current scores, mitigations, clauses and tasks as one snapshot."""
-    with transaction(con):
-        row = con.execute(
-            "SELECT coalesce(max(sequence), 0) + 1 FROM run_history WHERE deal_id = ?", [deal_id]
-        ).fetchone()
-        sequence = int(row[0]) if row else 1
-        params = [run_id, deal_id]
-        con.execute(
-            """
-            INSERT INTO run_history
-            SELECT $1, d.deal_id, $3, $4, d.input_fingerprint, (SELECT max(fingerprint) FROM playbook_meta), $5,
-                   s.risk_index, s.band, s.critical_gaps, s.high_gaps,
-                   (SELECT count(*) FROM uncovered_gaps WHERE deal_id = $2),
-                   (SELECT count(*) FROM clauses WHERE deal_id = $2),
-                   (SELECT count(*) FROM launch_tasks WHERE deal_id = $2 AND kind = 'task'), $6
-            FROM deals d LEFT JOIN deal_scores s USING (deal_id) WHERE d.deal_id = $2""",
-            [*params, sequence, recorded_at, outputs, code_fingerprint()],
-        )
-        con.execute(
-            """
-            INSERT INTO history_gaps SELECT $1, deal_id, dimension_id, home_score, partner_score, severity, band,
-                   overridden FROM gaps WHERE deal_id = $2 ORDER BY dimension_id""",
-            params,
-        )
-        con.execute(
-            """
-            INSERT INTO history_category_scores SELECT $1, deal_id, category_id, score, band
-            FROM category_scores WHERE deal_id = $2 ORDER BY category_id""",
-            params,
-        )
-        con.execute(
-            """
-            INSERT INTO history_mitigations (run_id, deal_id, mitigation_id, status, dimensions, reason)
-            SELECT $1, deal_id, mitigation_id, min(status),
-                   coalesce(string_agg(dimension_id, ' ' ORDER BY dimension_id), ''),
-                   string_agg(reason, '; ' ORDER BY dimension_id)
-            FROM mitigation_matches WHERE deal_id = $2 GROUP BY deal_id, mitigation_id ORDER BY mitigation_id""",
-            params,
-        )
-        _append(con, "history_inputs", run_id, deal_id, live_inputs(con, deal_id))
-        _append(con, "history_findings", run_id, deal_id, live_findings(con, deal_id))
-        con.execute(
-            """
-            INSERT INTO history_clauses SELECT $1, deal_id, clause_id, title, sha256(text), reasons
-            FROM clauses WHERE deal_id = $2 ORDER BY number""",
-            params,
-        )
-        con.execute(
-            """
-            INSERT INTO history_tasks SELECT $1, deal_id, task_id, title, kind, start_date, end_date, origin
-            FROM launch_tasks WHERE deal_id = $2 ORDER BY task_id""",
-            params,
-        )
+    for attempt in transactions(con):
+        with attempt:
+            row = con.execute(
+                "SELECT coalesce(max(sequence), 0) + 1 FROM run_history WHERE deal_id = ?", [deal_id]
+            ).fetchone()
+            sequence = int(row[0]) if row else 1
+            params = [run_id, deal_id]
+            con.execute(
+                """
+                INSERT INTO run_history
+                SELECT $1, d.deal_id, $3, $4, d.input_fingerprint, (SELECT max(fingerprint) FROM playbook_meta), $5,
+                       s.risk_index, s.band, s.critical_gaps, s.high_gaps,
+                       (SELECT count(*) FROM uncovered_gaps WHERE deal_id = $2),
+                       (SELECT count(*) FROM clauses WHERE deal_id = $2),
+                       (SELECT count(*) FROM launch_tasks WHERE deal_id = $2 AND kind = 'task'), $6
+                FROM deals d LEFT JOIN deal_scores s USING (deal_id) WHERE d.deal_id = $2""",
+                [*params, sequence, recorded_at, outputs, code_fingerprint()],
+            )
+            con.execute(
+                """
+                INSERT INTO history_gaps SELECT $1, deal_id, dimension_id, home_score, partner_score, severity, band,
+                       overridden FROM gaps WHERE deal_id = $2 ORDER BY dimension_id""",
+                params,
+            )
+            con.execute(
+                """
+                INSERT INTO history_category_scores SELECT $1, deal_id, category_id, score, band
+                FROM category_scores WHERE deal_id = $2 ORDER BY category_id""",
+                params,
+            )
+            con.execute(
+                """
+                INSERT INTO history_mitigations (run_id, deal_id, mitigation_id, status, dimensions, reason)
+                SELECT $1, deal_id, mitigation_id, min(status),
+                       coalesce(string_agg(dimension_id, ' ' ORDER BY dimension_id), ''),
+                       string_agg(reason, '; ' ORDER BY dimension_id)
+                FROM mitigation_matches WHERE deal_id = $2 GROUP BY deal_id, mitigation_id ORDER BY mitigation_id""",
+                params,
+            )
+            _append(con, "history_inputs", run_id, deal_id, live_inputs(con, deal_id))
+            _append(con, "history_findings", run_id, deal_id, live_findings(con, deal_id))
+            con.execute(
+                """
+                INSERT INTO history_clauses SELECT $1, deal_id, clause_id, title, sha256(text), reasons
+                FROM clauses WHERE deal_id = $2 ORDER BY number""",
+                params,
+            )
+            con.execute(
+                """
+                INSERT INTO history_tasks SELECT $1, deal_id, task_id, title, kind, start_date, end_date, origin
+                FROM launch_tasks WHERE deal_id = $2 ORDER BY task_id""",
+                params,
+            )
     return Snapshot(run_id, sequence, recorded_at, "", "", code_fingerprint(), outputs)
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from dd_pipeline.network.analysis import Network
 from dd_pipeline.network.patterns import NetworkFinding
 from dd_pipeline.network.rows import ContactRow, PersonRow
-from dd_pipeline.warehouse.connection import frame, replace_rows, transaction
+from dd_pipeline.warehouse.connection import frame, replace_rows, transactions
 
 NETWORK_TABLES = ("network_people", "network_ties", "network_levels", "network_organizations", "network_findings")
 
@@ -122,9 +122,10 @@ def store_network(
         }
         for f in findings
     ]
-    with transaction(con):
-        for table, rows in zip(NETWORK_TABLES, (people, ties, levels, orgs, found), strict=True):
-            replace_rows(con, table, deal_id, _frame(deal_id, rows))
+    for attempt in transactions(con):
+        with attempt:
+            for table, rows in zip(NETWORK_TABLES, (people, ties, levels, orgs, found), strict=True):
+                replace_rows(con, table, deal_id, _frame(deal_id, rows))
 
 
 def network_frames(con: duckdb.DuckDBPyConnection, deal_id: str) -> dict[str, pd.DataFrame]:

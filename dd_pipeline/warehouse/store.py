@@ -11,7 +11,7 @@ from dd_pipeline.intake.deal_folder import DealIntake, Intake
 from dd_pipeline.models import Deal, HomeOrganization
 from dd_pipeline.network.intake import NetworkIntake
 from dd_pipeline.playbook import Playbook
-from dd_pipeline.warehouse.connection import replace_rows, run_named, transaction
+from dd_pipeline.warehouse.connection import replace_rows, run_named, transactions
 
 
 def store_playbook(con: duckdb.DuckDBPyConnection, pb: Playbook) -> None:
@@ -110,17 +110,18 @@ def store_playbook(con: duckdb.DuckDBPyConnection, pb: Playbook) -> None:
         "playbook_maturity_areas": maturity_areas,
         "playbook_maturity_rule": maturity_rule,
     }
-    with transaction(con):
-        for table, df in tables.items():
-            con.execute(f"DELETE FROM {table}")
-            if not df.empty:
-                con.register("_incoming", df)
-                con.execute(
-                    f"INSERT INTO {table} ({', '.join(df.columns)}) SELECT {', '.join(df.columns)} FROM _incoming"
-                )
-                con.unregister("_incoming")
-        con.execute("DELETE FROM playbook_meta")
-        con.execute("INSERT INTO playbook_meta VALUES (?, ?)", [pb.fingerprint, str(pb.root.name)])
+    for attempt in transactions(con):
+        with attempt:
+            for table, df in tables.items():
+                con.execute(f"DELETE FROM {table}")
+                if not df.empty:
+                    con.register("_incoming", df)
+                    con.execute(
+                        f"INSERT INTO {table} ({', '.join(df.columns)}) SELECT {', '.join(df.columns)} FROM _incoming"
+                    )
+                    con.unregister("_incoming")
+            con.execute("DELETE FROM playbook_meta")
+            con.execute("INSERT INTO playbook_meta VALUES (?, ?)", [pb.fingerprint, str(pb.root.name)])
 
 
 ANSWER_FIELDS = [
@@ -214,21 +215,22 @@ def stage_deal(
         ],
         columns=["deal_id", "deal_json", "home_json", "input_fingerprint"],
     )
-    with transaction(con):
-        replace_rows(con, "staged_answers", deal_id, _records(deal_id, intake.answers, ANSWER_FIELDS))
-        replace_rows(con, "staged_evidence", deal_id, _records(deal_id, intake.evidence, EVIDENCE_FIELDS))
-        replace_rows(con, "staged_deals", deal_id, deal_df)
-        maturity = _records(deal_id, intake.maturity, MATURITY_FIELDS).astype({"level": "int64"})
-        replace_rows(con, "staged_maturity", deal_id, maturity)
-        people, contacts = network_records(deal_id, intake.network)
-        replace_rows(con, "staged_people", deal_id, people)
-        replace_rows(con, "staged_contacts", deal_id, contacts)
-        overrides = _records(deal_id, intake.overrides, OVERRIDE_FIELDS).rename(columns={"date": "override_date"})
-        for column in ("severity", "adjust"):
-            overrides[column] = overrides[column].astype("float64")
-        replace_rows(con, "staged_overrides", deal_id, overrides)
-        replace_rows(con, "input_problems", deal_id, problem_df)
-        replace_rows(con, "quarantine", deal_id, quarantine_df)
+    for attempt in transactions(con):
+        with attempt:
+            replace_rows(con, "staged_answers", deal_id, _records(deal_id, intake.answers, ANSWER_FIELDS))
+            replace_rows(con, "staged_evidence", deal_id, _records(deal_id, intake.evidence, EVIDENCE_FIELDS))
+            replace_rows(con, "staged_deals", deal_id, deal_df)
+            maturity = _records(deal_id, intake.maturity, MATURITY_FIELDS).astype({"level": "int64"})
+            replace_rows(con, "staged_maturity", deal_id, maturity)
+            people, contacts = network_records(deal_id, intake.network)
+            replace_rows(con, "staged_people", deal_id, people)
+            replace_rows(con, "staged_contacts", deal_id, contacts)
+            overrides = _records(deal_id, intake.overrides, OVERRIDE_FIELDS).rename(columns={"date": "override_date"})
+            for column in ("severity", "adjust"):
+                overrides[column] = overrides[column].astype("float64")
+            replace_rows(con, "staged_overrides", deal_id, overrides)
+            replace_rows(con, "input_problems", deal_id, problem_df)
+            replace_rows(con, "quarantine", deal_id, quarantine_df)
 
 
 def promote_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> Deal:
@@ -258,33 +260,34 @@ def promote_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> Deal:
             }
         ]
     )
-    with transaction(con):
-        replace_rows(con, "deals", deal_id, deal_df)
-        con.execute("DELETE FROM answers WHERE deal_id = ?", [deal_id])
-        run_named(con, "promote_answers", [[deal_id]])
-        con.execute("DELETE FROM overrides WHERE deal_id = ?", [deal_id])
-        con.execute(
-            "INSERT INTO overrides SELECT * FROM staged_overrides WHERE deal_id = ? ORDER BY position", [deal_id]
-        )
-        con.execute("DELETE FROM maturity_answers WHERE deal_id = ?", [deal_id])
-        con.execute(
-            "INSERT INTO maturity_answers BY NAME SELECT * FROM staged_maturity WHERE deal_id = ? "
-            "ORDER BY source_file, source_row",
-            [deal_id],
-        )
-        for accepted, staged in (("alliance_people", "staged_people"), ("alliance_contacts", "staged_contacts")):
-            con.execute(f"DELETE FROM {accepted} WHERE deal_id = ?", [deal_id])
+    for attempt in transactions(con):
+        with attempt:
+            replace_rows(con, "deals", deal_id, deal_df)
+            con.execute("DELETE FROM answers WHERE deal_id = ?", [deal_id])
+            run_named(con, "promote_answers", [[deal_id]])
+            con.execute("DELETE FROM overrides WHERE deal_id = ?", [deal_id])
             con.execute(
-                f"INSERT INTO {accepted} BY NAME SELECT * FROM {staged} WHERE deal_id = ? "
+                "INSERT INTO overrides SELECT * FROM staged_overrides WHERE deal_id = ? ORDER BY position", [deal_id]
+            )
+            con.execute("DELETE FROM maturity_answers WHERE deal_id = ?", [deal_id])
+            con.execute(
+                "INSERT INTO maturity_answers BY NAME SELECT * FROM staged_maturity WHERE deal_id = ? "
                 "ORDER BY source_file, source_row",
                 [deal_id],
             )
-        con.execute("DELETE FROM evidence WHERE deal_id = ?", [deal_id])
-        con.execute(
-            "INSERT INTO evidence BY NAME SELECT * FROM staged_evidence WHERE deal_id = ? "
-            "ORDER BY source_file, source_row",
-            [deal_id],
-        )
+            for accepted, staged in (("alliance_people", "staged_people"), ("alliance_contacts", "staged_contacts")):
+                con.execute(f"DELETE FROM {accepted} WHERE deal_id = ?", [deal_id])
+                con.execute(
+                    f"INSERT INTO {accepted} BY NAME SELECT * FROM {staged} WHERE deal_id = ? "
+                    "ORDER BY source_file, source_row",
+                    [deal_id],
+                )
+            con.execute("DELETE FROM evidence WHERE deal_id = ?", [deal_id])
+            con.execute(
+                "INSERT INTO evidence BY NAME SELECT * FROM staged_evidence WHERE deal_id = ? "
+                "ORDER BY source_file, source_row",
+                [deal_id],
+            )
     return deal
 
 
