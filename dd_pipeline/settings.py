@@ -36,6 +36,32 @@ class SettingsError(ValueError):
     """A setting in the environment is missing or contradicts another."""
 
 
+PG_URL_SCHEME = "postgresql+psycopg2://"
+
+
+def dagster_pg_url() -> str:
+    """DD_DAGSTER_PG_URL: the PostgreSQL database of a shared Dagster instance, or '' for the embedded one.
+
+    Dagster's PostgreSQL storage works through the psycopg2 driver; SQLAlchemy 2.1 reads a bare postgresql://
+    URL as psycopg 3, with which Dagster's run-event notifications fail, so the driver must be named."""
+    url = os.environ.get("DD_DAGSTER_PG_URL", "").strip()
+    if url and not url.startswith(PG_URL_SCHEME):
+        scheme = url.split("://", 1)[0] + "://" if "://" in url else url[:20]
+        raise SettingsError(
+            f"DD_DAGSTER_PG_URL starts with {scheme!r}; expected {PG_URL_SCHEME}user@host:port/database "
+            "(Dagster's PostgreSQL storage needs the psycopg2 driver named in the URL; see docs/deploy.md)"
+        )
+    return url
+
+
+def warehouse_writers() -> int:
+    """DD_WAREHOUSE_WRITERS: how many runs may write the shared warehouse at once (default 4)."""
+    text = os.environ.get("DD_WAREHOUSE_WRITERS", "").strip() or "4"
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"DD_WAREHOUSE_WRITERS is {text!r}; expected a whole number of at least 1")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class Settings:
     assets_dir: Path
@@ -64,6 +90,8 @@ class Settings:
         DD_LAKE_CATALOG and DD_LAKE_DATA choose a shared warehouse instead of the file."""
         base = Path(os.environ.get("DD_ROOT", root or PROJECT_ROOT))
         outputs = Path(os.environ.get("DD_OUTPUTS", base / "outputs"))
+        dagster_pg_url()  # refused here, before anything runs, when it is malformed
+        warehouse_writers()
         return cls(
             assets_dir=Path(os.environ.get("DD_ASSETS", base / "assets")),
             inputs_dir=Path(os.environ.get("DD_INPUTS", base / "inputs")),

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from dd_pipeline.outputs import atomic_write_text
 from dd_pipeline.playbook import playbook_fingerprint
 from dd_pipeline.publish import discard, is_recorded
 from dd_pipeline.recovery import recover_outputs
-from dd_pipeline.settings import Settings
+from dd_pipeline.settings import Settings, dagster_pg_url, warehouse_writers
 
 from . import all_assets, all_checks
 from .liveness import free_dead_runs, process_tags, wait_for_pool, watched_run
@@ -36,6 +37,37 @@ run_monitoring:
   enabled: true
   free_slots_after_run_end_seconds: 30
 """
+
+# The first line of a dagster.yaml this tool wrote; such a file is rewritten when the settings change. A file
+# without it is the administrator's own and is used as it is.
+GENERATED = "# Written by dd-pipeline from its settings (docs/deploy.md); remove this line to keep your edits.\n"
+
+# A shared instance (docs/deploy.md): run, event-log and schedule storage in PostgreSQL, read from the
+# environment by Dagster itself (the password never lands in the file), and as many concurrent warehouse writers
+# as the shared warehouse takes; the daemon's run queue starts at most that many queued runs at once.
+TEAM_YAML = """telemetry:
+  enabled: false
+storage:
+  postgres:
+    postgres_url:
+      env: DD_DAGSTER_PG_URL
+concurrency:
+  pools:
+    default_limit: {writers}
+  runs:
+    max_concurrent_runs: {writers}
+run_monitoring:
+  enabled: true
+  free_slots_after_run_end_seconds: 30
+"""
+
+
+def instance_yaml() -> str:
+    """The dagster.yaml the settings call for: the embedded one, or the shared instance's when
+    DD_DAGSTER_PG_URL is set."""
+    if not dagster_pg_url():
+        return DAGSTER_YAML
+    return TEAM_YAML.format(writers=warehouse_writers())
 
 
 # The command line prints its own progress; Dagster's event log stays in the instance (and the UI).
@@ -63,12 +95,15 @@ class RunSummary:
 
 
 def ensure_dagster_home(default: Path) -> Path:
-    """DAGSTER_HOME, or ``default`` when unset; a dagster.yaml with telemetry off is written if missing."""
+    """DAGSTER_HOME, or ``default`` when unset, with the dagster.yaml of instance_yaml(): written if missing, and
+    rewritten when it is one this tool wrote and the settings changed. An administrator's own file is kept."""
     home = Path(os.environ.get("DAGSTER_HOME") or default).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    wanted = GENERATED + instance_yaml()
+    current = config.read_text(encoding="utf-8") if config.exists() else None
+    if current is None or (current != wanted and current.startswith(GENERATED)):
+        atomic_write_text(config, wanted)
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
     return home
