@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import socket
 from pathlib import Path
 
 from dd_pipeline.outputs import _running, sync_folder
@@ -53,7 +54,7 @@ def stage(settings: Settings, deal_id: str, run_id: str) -> Path:
             elif path.is_dir() and not path.name.startswith(".") and not (folder / path.name).exists():
                 # folders the run does not write (the packs of dd-pipeline share) stay as they were
                 shutil.copytree(path, folder / path.name, copy_function=_link_or_copy)
-    (folder / OWNER).write_text(str(os.getpid()), encoding="ascii")
+    (folder / OWNER).write_text(f"{os.getpid()} {socket.gethostname()}", encoding="utf-8")
     return folder
 
 
@@ -65,11 +66,16 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 def _owner_running(folder: Path) -> bool:
+    """True while the process that writes the staging folder runs. Outputs on shared storage can be written
+    from several machines: another machine's process cannot be looked at from here, so it counts as running
+    (that machine's next command finishes or removes its folder)."""
     try:
-        text = (folder / OWNER).read_text(encoding="ascii").strip()
+        pid, _, host = (folder / OWNER).read_text(encoding="utf-8").strip().partition(" ")
     except OSError:
         return False
-    return text.isdigit() and _running(int(text))
+    if host and host != socket.gethostname():
+        return True
+    return pid.isdigit() and _running(int(pid))
 
 
 _RENAME_EXCHANGE = 2

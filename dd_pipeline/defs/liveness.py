@@ -197,6 +197,29 @@ def wait_for_pool(
         time.sleep(0.5)
 
 
+def wait_for_deal(
+    instance: dg.DagsterInstance, deal_id: str, say: Callable[[str], None], seconds: float | None = None
+) -> None:
+    """Return once no other run of ``deal_id`` is under way. In a shared instance two workers (the command line
+    on two machines, the sensor, the UI) can be asked for the same deal at once; the second waits for the
+    first, since two first runs of a deal would both insert its rows. Runs of dead processes are freed."""
+    seconds = SLOT_WAIT_SECONDS if seconds is None else seconds
+    deadline = time.monotonic() + seconds
+    told = False
+    while True:
+        free_dead_runs(instance)
+        others = instance.get_runs(filters=RunsFilter(statuses=UNFINISHED, tags={"dagster/partition": deal_id}))
+        others = [r for r in others if r.status != dg.DagsterRunStatus.QUEUED]
+        if not others:
+            return
+        if not told:
+            say(f"waiting for run {others[0].run_id[:8]} of deal {deal_id}, started elsewhere, to finish")
+            told = True
+        if time.monotonic() > deadline:
+            raise SlotWaitExpired(f"run {others[0].run_id[:8]} of deal {deal_id} did not finish in {int(seconds)} s")
+        time.sleep(1.0)
+
+
 def _raise_in_main_thread(exc_type: type[BaseException]) -> None:
     ident = threading.main_thread().ident
     if ident is not None:

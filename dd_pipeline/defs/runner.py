@@ -19,7 +19,7 @@ from dd_pipeline.recovery import recover_outputs
 from dd_pipeline.settings import Settings, dagster_pg_url, warehouse_writers
 
 from . import all_assets, all_checks
-from .liveness import free_dead_runs, process_tags, wait_for_pool, watched_run
+from .liveness import free_dead_runs, process_tags, wait_for_deal, wait_for_pool, watched_run
 from .partitions import DEALS_NAME, PLAYBOOK_TAG, WAREHOUSE_POOL
 from .publication import INTERRUPTIONS
 from .resources import resources_for
@@ -56,6 +56,11 @@ concurrency:
     default_limit: {writers}
   runs:
     max_concurrent_runs: {writers}
+    tag_concurrency_limits:
+      - key: dagster/partition
+        value:
+          applyLimitPerUniqueValue: true
+        limit: 1
 run_monitoring:
   enabled: true
   free_slots_after_run_end_seconds: 30
@@ -117,6 +122,11 @@ def open_instance(home: Path) -> dg.DagsterInstance:
     with (home / ".dd-instance.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         instance = dg.DagsterInstance.get()
+        if dagster_pg_url():
+            # Dagster's PostgreSQL storage opens a new connection for every event unless told that the process
+            # lives long, as the webserver does: a command runs many steps, so it keeps one pooled connection
+            # (no statement timeout: a command waits as long as its steps take)
+            instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=4)
         instance.get_runs(limit=1)
         instance.get_dynamic_partitions(DEALS_NAME)
         instance.all_instigator_state()
@@ -147,6 +157,8 @@ def materialize_deals(
     def run(targets, **kwargs):  # type: ignore[no-untyped-def]
         """One in-process run, started once the warehouse pool has a free slot and watched while it waits."""
         say = lambda text: on_event("", text)  # noqa: E731
+        if dagster_pg_url() and kwargs.get("partition_key"):
+            wait_for_deal(instance, kwargs["partition_key"], say)
         wait_for_pool(instance, WAREHOUSE_POOL, say)
         tags = {**kwargs.pop("tags", {}), **process_tags(), "dd/attempt": uuid.uuid4().hex}
         with watched_run(instance, WAREHOUSE_POOL, {"dd/attempt": tags["dd/attempt"]}, say):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +41,8 @@ from .connection import (
 NAME = "dd_warehouse"  # the lake's name inside DuckDB
 SCHEMA_TABLE = "dd_pipeline_schema"  # which version of ddl.sql the lake's tables were made from
 EXTENSIONS = (("duckdb_extension_postgres_scanner", "postgres_scanner"), ("duckdb_extension_ducklake", "ducklake"))
+
+ATTACH_TRIES = 5
 
 _databases: dict[tuple[Lake, tuple[str, ...]], duckdb.DuckDBPyConnection] = {}
 _lock = threading.Lock()
@@ -84,15 +87,22 @@ def _attach(lake: Lake, folders: list[str]) -> duckdb.DuckDBPyConnection:
     for module, name in EXTENSIONS:
         db.execute(f"LOAD {_literal(str(extension_file(module, name)))}")
     data = str(lake.data_path.resolve()) + "/"
-    try:
-        lake.data_path.mkdir(parents=True, exist_ok=True)
-        db.execute(f"ATTACH {_literal('ducklake:postgres:' + lake.catalog)} AS {NAME} (DATA_PATH {_literal(data)})")
-    except (OSError, duckdb.Error) as exc:
-        db.close()
-        raise WarehouseRefused(
-            f"the shared warehouse (catalog {lake.catalog!r}, data in {data}) cannot be opened: "
-            f"{str(exc).splitlines()[0]}; check DD_LAKE_CATALOG and DD_LAKE_DATA (docs/deploy.md)"
-        ) from None
+    for attempt in range(ATTACH_TRIES):
+        try:
+            lake.data_path.mkdir(parents=True, exist_ok=True)
+            db.execute(f"ATTACH {_literal('ducklake:postgres:' + lake.catalog)} AS {NAME} (DATA_PATH {_literal(data)})")
+            break
+        except (OSError, duckdb.Error) as exc:
+            # two workers opening a new catalog at once both create DuckLake's tables; the loser's CREATE fails
+            # on PostgreSQL's unique type names, and the catalog is there when it tries again
+            if "duplicate key" in str(exc) and attempt + 1 < ATTACH_TRIES:
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            db.close()
+            raise WarehouseRefused(
+                f"the shared warehouse (catalog {lake.catalog!r}, data in {data}) cannot be opened: "
+                f"{str(exc).splitlines()[0]}; check DD_LAKE_CATALOG and DD_LAKE_DATA (docs/deploy.md)"
+            ) from None
     db.execute(f"USE {NAME}")
     db.execute("SET allowed_directories = ?", [folders])
     db.execute("SET enable_external_access = false")
@@ -169,6 +179,12 @@ def _ensure_tables(db: duckdb.DuckDBPyConnection) -> None:
                             for c, kind, default in columns
                         )
                         con.execute(f"CREATE TABLE {table} ({listed})")
+                        if table == "playbook_meta":
+                            # DuckLake finds conflicts through deletes: two first loads of the playbook at once
+                            # would each delete nothing and both insert. A first row for the first load to delete
+                            # makes them conflict, so one of them is done again instead (max('') is never read:
+                            # the first load replaces it).
+                            con.execute("INSERT INTO playbook_meta VALUES ('', '')")
                         continue
                     for c, kind, default in columns:
                         if c not in have[table]:
