@@ -19,11 +19,15 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(BIN)/dd-pipeline run
 
-## test: the test suite (as root with apt-get, Debian's chromium is installed first for the browser tests)
+## test: the test suite (as root with apt-get, Debian's chromium and postgresql are installed first for the
+## browser and team-mode tests; the team tests start a throwaway PostgreSQL cluster of their own)
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null 2>&1 \
 		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		chromium fonts-dejavu-core >/dev/null) ; } || echo "chromium not installed: the browser tests will be skipped"
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { test "$$(id -u)" = 0 && command -v apt-get >/dev/null 2>&1 \
+		&& (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		postgresql >/dev/null) ; } || echo "postgresql not installed: the team-mode tests will be skipped"
 	$(BIN)/python -m pytest
 
 ## dev: the Dagster UI with the daemon (sensor and schedule), state kept in .dagster_home/

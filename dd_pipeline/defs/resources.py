@@ -1,5 +1,6 @@
 """Typed resources: where the warehouse and the project folders are."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,7 +54,15 @@ class ProjectResource(dg.ConfigurableResource):
 
 
 def resources_for(settings: Settings) -> dict[str, object]:
-    lake = {"lake_catalog": settings.lake.catalog, "lake_data": str(settings.lake.data_path)} if settings.lake else {}
+    lake: dict[str, str] = {}
+    if settings.lake:
+        # read by Dagster from the environment: the UI's resource page then names the setting, never shows the
+        # connection string (which may hold a password)
+        catalog = os.environ.get("DD_LAKE_CATALOG", "")
+        lake = {
+            "lake_catalog": dg.EnvVar("DD_LAKE_CATALOG") if catalog == settings.lake.catalog else settings.lake.catalog,
+            "lake_data": str(settings.lake.data_path),
+        }
     return {
         "warehouse": WarehouseResource(path=str(settings.warehouse_path), **lake),
         "project": ProjectResource(
