@@ -23,18 +23,20 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class ProjectResource(dg.ConfigurableResource):
-    """The playbook (assets/), inputs/ and outputs/ folders."""
+    """The playbook (assets/), inputs/ and outputs/ folders, and the folder of the clean-team deals."""
 
     assets_dir: str
     inputs_dir: str
     outputs_dir: str
     warehouse_path: str = ""
+    clean_team_root: str = ""
 
     @property
     def settings(self) -> Settings:
         outputs = Path(self.outputs_dir)
         warehouse = Path(self.warehouse_path) if self.warehouse_path else outputs / "warehouse.duckdb"
-        return Settings(Path(self.assets_dir), Path(self.inputs_dir), outputs, warehouse)
+        clean_team = Path(self.clean_team_root) if self.clean_team_root else None
+        return Settings(Path(self.assets_dir), Path(self.inputs_dir), outputs, warehouse, clean_team)
 
     @property
     def base(self) -> Path:
@@ -50,5 +52,6 @@ def resources_for(settings: Settings) -> dict[str, object]:
             inputs_dir=str(settings.inputs_dir),
             outputs_dir=str(settings.outputs_dir),
             warehouse_path=str(settings.warehouse_path),
+            clean_team_root=str(settings.clean_team_root or ""),
         ),
     }
