@@ -52,16 +52,21 @@ def _read(path: Path) -> _Declared:
     return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8192)
 def _read_cached(path: str, mtime_ns: int, size: int) -> _Declared:
-    """What deal.yaml says about the clean team, read again whenever the file changes."""
+    """What deal.yaml says about the clean team, read again whenever the file changes. A file that does not
+    name clean_team is not parsed (a portfolio of many deals reads them all); the intake checks that the deal
+    it accepts agrees with this (clean_team_problems)."""
     try:
         raw = Path(path).read_bytes()[:_MAX_BYTES]
     except OSError:
         return _Declared(False, False)
     mentions = FLAG.encode() in raw
+    if not mentions:
+        return _Declared(True, False)
     try:
-        doc = yaml.safe_load(raw.decode("utf-8-sig")) if size <= _MAX_BYTES else None
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        doc = yaml.load(raw.decode("utf-8-sig"), Loader=loader) if size <= _MAX_BYTES else None  # noqa: S506
     except (yaml.YAMLError, UnicodeDecodeError, ValueError, RecursionError):
         doc = None
     if not isinstance(doc, dict):
@@ -189,14 +194,23 @@ def _display(path: Path, settings: Settings) -> str:
 
 
 def clean_team_problems(settings: Settings, deal_id: str) -> list[InputProblem]:
-    """Why a deal that deal.yaml makes a clean-team deal cannot run: no usable root, or a folder of the deal
-    left in the shared outputs folder from before (moved or deleted by hand, never by a run)."""
+    """Why a deal whose deal.yaml was read with clean_team: true cannot run: no usable root, or a folder of
+    the deal left in the shared outputs folder from before (moved or deleted by hand, never by a run)."""
     try:
         root = clean_team_root(settings, deal_id)
     except CleanTeamRefused as exc:
         return list(exc.problems)
-    if root is None:
-        return []
+    if root is None:  # the model read clean_team: true where the quick read did not: never run it as shared
+        path = settings.deal_dir(deal_id) / "deal.yaml"
+        return [
+            InputProblem(
+                _display(path, settings),
+                None,
+                FLAG,
+                None,
+                "could not be read as a clean-team deal; write it as a plain line 'clean_team: true'",
+            )
+        ]
     left = settings.outputs_dir / deal_id
     if not left.exists():
         return []

@@ -247,3 +247,12 @@ def test_recovery_publishes_a_killed_clean_team_run_in_its_root_and_never_in_the
     assert (clean_root / DEAL / "run.json").is_file() and not private.exists()
     assert not left.exists() and not (settings.outputs_dir / DEAL).exists()
     assert staged_runs(settings) == []
+
+
+def test_a_clean_team_key_written_with_escapes_still_never_runs_as_a_shared_deal(project, playbook, clean_root):
+    path = project.deal_dir(DEAL) / "deal.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + '\n"clean\\x5fteam": true\n', encoding="utf-8")
+    settings = Settings(project.assets_dir, project.inputs_dir, project.outputs_dir, project.warehouse_path, clean_root)
+    inputs = read_inputs(settings, DEAL, playbook)
+    assert inputs.intake.deal is not None and inputs.intake.deal.clean_team is True
+    assert any("could not be read as a clean-team deal" in str(p) for p in inputs.errors), inputs.errors
