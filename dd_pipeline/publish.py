@@ -5,6 +5,9 @@ as hard links to the published files. After the run is recorded in the history t
 takes the place of outputs/<deal_id>/ in one rename (an atomic exchange of the two folders where the system
 offers it, otherwise two renames that the next run completes or undoes). A run that fails or is killed before
 that point leaves outputs/<deal_id>/ exactly as it was; its staging folder is removed by a later run.
+
+A clean-team deal does the same under its clean-team root (Settings.deal_outputs): <root>/.staging/ and
+<root>/<deal_id>/, so that nothing of it passes through the shared outputs folder.
 """
 
 from __future__ import annotations
@@ -25,12 +28,21 @@ OLD = ".old"  # suffix of a published folder set aside during a two-rename swap
 RECORDED = ".recorded"  # written into the staging folder once the run is in the history tables
 
 
-def staging_root(settings: Settings) -> Path:
-    return settings.outputs_dir / STAGING
+def staging_root(settings: Settings, deal_id: str | None = None) -> Path:
+    """outputs/.staging/, or the deal's: <clean-team root>/.staging/ for a clean-team deal."""
+    return (settings.outputs_root(deal_id) if deal_id is not None else settings.outputs_dir) / STAGING
+
+
+def staging_roots(settings: Settings) -> list[Path]:
+    """Every staging folder a run may have left: the shared one, then those of the clean-team roots."""
+    from dd_pipeline.clean_team import clean_team_roots
+    from dd_pipeline.names import deal_ids
+
+    return [staging_root(settings), *(root / STAGING for root in clean_team_roots(settings, deal_ids(settings)))]
 
 
 def staging_dir(settings: Settings, deal_id: str, run_id: str) -> Path:
-    return staging_root(settings) / f"{deal_id}.{run_id}"
+    return staging_root(settings, deal_id) / f"{deal_id}.{run_id}"
 
 
 def stage(settings: Settings, deal_id: str, run_id: str) -> Path:
@@ -100,8 +112,11 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def publish(settings: Settings, deal_id: str, run_id: str) -> Path:
     """Put the run's staging folder in the place of outputs/<deal_id>/; the old set is then removed."""
-    folder = staging_dir(settings, deal_id, run_id)
-    target = settings.deal_outputs(deal_id)
+    return _swap(staging_dir(settings, deal_id, run_id), settings.deal_outputs(deal_id))
+
+
+def _swap(folder: Path, target: Path) -> Path:
+    """Put the staging folder ``folder`` in the place of the published folder ``target``."""
     (folder / OWNER).unlink(missing_ok=True)  # from here on, a later run may finish the publication
     sync_folder(folder)
     if target.is_dir() and _exchange(folder, target):
@@ -123,7 +138,18 @@ def mark_recorded(settings: Settings, deal_id: str, run_id: str) -> None:
 
 
 def is_recorded(settings: Settings, deal_id: str, run_id: str) -> bool:
-    return (staging_dir(settings, deal_id, run_id) / RECORDED).is_file()
+    folder = _staged(settings, deal_id, run_id)
+    return folder is not None and (folder / RECORDED).is_file()
+
+
+def _staged(settings: Settings, deal_id: str, run_id: str) -> Path | None:
+    """The run's staging folder; None for a clean-team deal refused for want of a place (nothing was staged)."""
+    from dd_pipeline.clean_team import CleanTeamRefused
+
+    try:
+        return staging_dir(settings, deal_id, run_id)
+    except CleanTeamRefused:
+        return None
 
 
 def run_of(folder: Path) -> str | None:
@@ -138,12 +164,17 @@ def run_of(folder: Path) -> str | None:
 
 def discard(settings: Settings, deal_id: str, run_id: str) -> None:
     """Remove the staging folder of a run that did not finish; the published set stays as it was."""
-    shutil.rmtree(staging_dir(settings, deal_id, run_id), ignore_errors=True)
+    folder = _staged(settings, deal_id, run_id)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def staged_runs(settings: Settings) -> list[tuple[str, str]]:
     """(deal_id, run_id) of every staging folder whose run has ended."""
-    root = staging_root(settings)
+    return [run for root in staging_roots(settings) for run in _ended(root)]
+
+
+def _ended(root: Path) -> list[tuple[str, str]]:
     if not root.is_dir():
         return []
     runs: list[tuple[str, str]] = []
@@ -154,34 +185,47 @@ def staged_runs(settings: Settings) -> list[tuple[str, str]]:
     return runs
 
 
+def _belongs(settings: Settings, deal_id: str, home: Path) -> bool:
+    """Whether the deal's outputs belong in ``home`` now (its deal.yaml may have changed since the run)."""
+    from dd_pipeline.clean_team import CleanTeamRefused
+
+    try:
+        return settings.outputs_root(deal_id).resolve() == home.resolve()
+    except CleanTeamRefused:
+        return False
+
+
 def recover(
     settings: Settings,
     deal_id: str | None = None,
     committed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
 ) -> list[str]:
     """Finish what a killed run left: a run killed after it was recorded (``committed``: its deal and run
-    id are in the history) is published; a set-aside folder whose swap did not complete is put back; the
-    staging folders of other runs that no longer run are removed. Returns the deals published."""
-    root = staging_root(settings)
-    if not root.is_dir():
-        return []
+    id are in the history) is published, unless the deal's outputs now belong elsewhere (it became a
+    clean-team deal or left one); a set-aside folder whose swap did not complete is put back; the staging
+    folders of other runs that no longer run are removed. Returns the deals published."""
     published = []
-    for deal, run_id in staged_runs(settings):
-        recorded = (deal, run_id) in committed and run_of(staging_dir(settings, deal, run_id)) == run_id
-        if recorded and deal_id in (None, deal):
-            publish(settings, deal, run_id)
-            published.append(deal)
-    for entry in sorted(root.iterdir()):
-        name = entry.name.removesuffix(OLD)
-        deal = name.split(".", 1)[0]
-        if deal_id is not None and deal != deal_id:
+    for root in staging_roots(settings):
+        if not root.is_dir():
             continue
-        target = settings.deal_outputs(deal)
-        if entry.name.endswith(OLD):
-            if not target.exists():
-                os.rename(entry, target)
-            else:
+        home = root.parent  # the staging folder's runs are published next to it, never anywhere else
+        for deal, run_id in _ended(root):
+            folder = root / f"{deal}.{run_id}"
+            recorded = (deal, run_id) in committed and run_of(folder) == run_id
+            if recorded and deal_id in (None, deal) and _belongs(settings, deal, home):
+                _swap(folder, home / deal)
+                published.append(deal)
+        for entry in sorted(root.iterdir()):
+            name = entry.name.removesuffix(OLD)
+            deal = name.split(".", 1)[0]
+            if deal_id is not None and deal != deal_id:
+                continue
+            target = home / deal
+            if entry.name.endswith(OLD):
+                if not target.exists():
+                    os.rename(entry, target)
+                else:
+                    shutil.rmtree(entry, ignore_errors=True)
+            elif not _owner_running(entry):
                 shutil.rmtree(entry, ignore_errors=True)
-        elif not _owner_running(entry):
-            shutil.rmtree(entry, ignore_errors=True)
     return published

@@ -55,7 +55,12 @@ def deal_state(settings: Settings, deal_id: str, playbook_fp: str) -> str:
 
 
 def last_run(settings: Settings, deal_id: str) -> LastRun | None:
-    path = settings.deal_outputs(deal_id) / "run.json"
+    from dd_pipeline.clean_team import CleanTeamRefused
+
+    try:
+        path = settings.deal_outputs(deal_id) / "run.json"
+    except CleanTeamRefused:
+        return None  # a clean-team deal with no place for its outputs: its run is refused with the reason
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return LastRun(

@@ -69,6 +69,7 @@ class Settings:
     outputs_dir: Path
     warehouse_path: Path
     lake: Lake | None = None  # set: the shared DuckLake warehouse instead of the file at warehouse_path
+    clean_team_root: Path | None = None  # where clean-team deals without clean_team_outputs write
 
     @property
     def deals_dir(self) -> Path:
@@ -81,23 +82,40 @@ class Settings:
     def deal_dir(self, deal_id: str) -> Path:
         return self.deals_dir / deal_id
 
+    def outputs_root(self, deal_id: str) -> Path:
+        """The folder that holds the deal's output folder: the shared outputs folder, or the deal's clean-team
+        root (dd_pipeline.clean_team; CleanTeamRefused when a clean-team deal has no usable one)."""
+        from dd_pipeline.clean_team import clean_team_root
+
+        return clean_team_root(self, deal_id) or self.outputs_dir
+
     def deal_outputs(self, deal_id: str) -> Path:
-        return self.outputs_dir / deal_id
+        """The one place a deal's output files go: outputs/<deal_id>/, or <clean-team root>/<deal_id>/."""
+        return self.outputs_root(deal_id) / deal_id
+
+    def is_clean_team(self, deal_id: str) -> bool:
+        """True for a deal that deal.yaml makes, or may make, a clean-team deal: the shared pages leave it out."""
+        from dd_pipeline.clean_team import declares_clean_team
+
+        return declares_clean_team(self, deal_id)
 
     @classmethod
     def from_env(cls, root: Path | None = None) -> Settings:
         """DD_ASSETS, DD_INPUTS, DD_OUTPUTS and DD_WAREHOUSE override the defaults under the project root;
-        DD_LAKE_CATALOG and DD_LAKE_DATA choose a shared warehouse instead of the file."""
+        DD_LAKE_CATALOG and DD_LAKE_DATA choose a shared warehouse instead of the file;
+        DD_CLEAN_TEAM_ROOT (no default) is the folder of the clean-team deals (docs/clean-team.md)."""
         base = Path(os.environ.get("DD_ROOT", root or PROJECT_ROOT))
         outputs = Path(os.environ.get("DD_OUTPUTS", base / "outputs"))
         dagster_pg_url()  # refused here, before anything runs, when it is malformed
         warehouse_writers()
+        clean_team = os.environ.get("DD_CLEAN_TEAM_ROOT", "").strip()
         return cls(
             assets_dir=Path(os.environ.get("DD_ASSETS", base / "assets")),
             inputs_dir=Path(os.environ.get("DD_INPUTS", base / "inputs")),
             outputs_dir=outputs,
             warehouse_path=Path(os.environ.get("DD_WAREHOUSE", outputs / "warehouse.duckdb")),
             lake=Lake.from_env(),
+            clean_team_root=Path(clean_team) if clean_team else None,
         )
 
     @property

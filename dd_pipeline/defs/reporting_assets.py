@@ -5,7 +5,7 @@ import dagster as dg
 from dd_pipeline.errors import ProblemList
 from dd_pipeline.playbook import load_playbook
 from dd_pipeline.reporting.dashboard import write_dashboard
-from dd_pipeline.reporting.portfolio import portfolio_deals, write_portfolio
+from dd_pipeline.reporting.portfolio import clean_team_deals, portfolio_deals, write_portfolio
 from dd_pipeline.warehouse.read_model import deal_score
 
 from .drafting_assets import clauses, launch_plan, mitigations
@@ -61,19 +61,22 @@ AFTER_DEAL_RUNS = (
     automation_condition=AFTER_DEAL_RUNS,
 )
 def portfolio(project: ProjectResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """outputs/index.html: every deal in the warehouse sorted by engagement risk, linked to its dashboard."""
+    """outputs/index.html: every deal in the warehouse sorted by engagement risk, linked to its dashboard
+    (clean-team deals are left out of the page and of this metadata, only counted)."""
     try:
         names = {t.id: t.name for t in load_playbook(project.settings.assets_dir).alliance_types}
     except ProblemList:
         names = {}  # the page still lists the deals; alliance types are then shown by their ids
     with warehouse.connect() as con:
         path = write_portfolio(con, project.settings, names)
-        deals = portfolio_deals(con)
+        hidden = clean_team_deals(con, project.settings)
+        deals = portfolio_deals(con, hidden)
     top = deals.head(5)
     return dg.MaterializeResult(
         metadata={
             "portfolio": dg.MetadataValue.path(str(path)),
             "deals": len(deals),
+            "clean-team deals not shown": len(hidden),
             "riskiest": dg.MetadataValue.md(
                 "\n".join(
                     f"{i}. {r.partner} ({r.deal_id}): {r.risk_index} {r.band}"

@@ -31,7 +31,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class ProjectResource(dg.ConfigurableResource):
-    """The playbook (assets/), inputs/ and outputs/ folders."""
+    """The playbook (assets/), inputs/ and outputs/ folders, and the folder of the clean-team deals."""
 
     assets_dir: str
     inputs_dir: str
@@ -39,13 +39,17 @@ class ProjectResource(dg.ConfigurableResource):
     warehouse_path: str = ""
     lake_catalog: str = ""
     lake_data: str = ""
+    clean_team_root: str = ""
 
     @property
     def settings(self) -> Settings:
         outputs = Path(self.outputs_dir)
         warehouse = Path(self.warehouse_path) if self.warehouse_path else outputs / "warehouse.duckdb"
         lake = Lake(self.lake_catalog, Path(self.lake_data)) if self.lake_catalog else None
-        return Settings(Path(self.assets_dir), Path(self.inputs_dir), outputs, warehouse, lake)
+        clean_team = Path(self.clean_team_root) if self.clean_team_root else None
+        return Settings(
+            Path(self.assets_dir), Path(self.inputs_dir), outputs, warehouse, lake=lake, clean_team_root=clean_team
+        )
 
     @property
     def base(self) -> Path:
@@ -71,5 +75,6 @@ def resources_for(settings: Settings) -> dict[str, object]:
             outputs_dir=str(settings.outputs_dir),
             warehouse_path=str(settings.warehouse_path),
             **lake,
+            clean_team_root=str(settings.clean_team_root or ""),
         ),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dd_pipeline.clean_team import clean_team_problems
 from dd_pipeline.errors import InputProblem
 from dd_pipeline.fingerprints import fingerprint
 from dd_pipeline.intake.deal_folder import DealIntake, Intake, read_deal, read_home
@@ -72,6 +73,8 @@ def read_inputs(settings: Settings, deal_id: str, playbook: Playbook) -> DealInp
         )
         return DealInputs(deal_id, home, home_intake, intake, "")
     intake = read_deal(deal_dir, base, playbook, home_intake)
+    if intake.deal is not None and intake.deal.clean_team:
+        intake.problems += clean_team_problems(settings, deal_id)  # a clean-team deal needs its own place
     from dd_pipeline.network.intake import read_network  # here: network.intake reads tables of this package
 
     # people.csv, contacts.csv and the questionnaires' contacts sheets (docs/network.md)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import (
@@ -16,6 +17,7 @@ from pydantic import (
 from dd_pipeline.models.base import (
     DEAL_ID_PATTERN,
     Identifier,
+    Line,
     Name,
     ParameterValue,
     SaneDate,
@@ -58,6 +60,44 @@ class Deal(Strict):
         description="Paper size of the Word and Excel files; default: Letter where the home "
         "organization's country uses it, else A4.",
     )
+    clean_team: bool = Field(
+        False,
+        description="True for a deal run by a clean team (a partner who is a competitor): its outputs are "
+        "written to its clean-team folder, never to the shared outputs folder, and the shared pages leave it "
+        "out (docs/clean-team.md).",
+    )
+    clean_team_outputs: Line | None = Field(
+        None,
+        description="Full path of the clean-team folder of this deal; its outputs go to <folder>/<deal_id>/. "
+        "Default: the DD_CLEAN_TEAM_ROOT setting. Only with clean_team: true.",
+    )
+
+    @field_validator("clean_team", mode="before")
+    @classmethod
+    def _clean_team(cls, value: object) -> object:
+        if not isinstance(value, bool):
+            raise ValueError(
+                "is not true or false; write clean_team: true for a deal run by a clean team (its outputs are "
+                "then kept out of the shared outputs folder) or clean_team: false"
+            )
+        return value
+
+    @field_validator("clean_team_outputs")
+    @classmethod
+    def _clean_team_outputs(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        if info.data.get("clean_team", True) is not True:  # absent: clean_team itself was refused
+            raise ValueError(
+                "is set, but clean_team is not true: add clean_team: true to run the deal as a clean-team deal "
+                "(or remove clean_team_outputs)"
+            )
+        if not Path(value).is_absolute():
+            raise ValueError(
+                "is not an absolute path; expected the full path of the clean-team folder, such as "
+                "/srv/clean-team (the deal's outputs then go to /srv/clean-team/<deal_id>/)"
+            )
+        return value
 
     @field_validator("holiday_calendar", mode="before")
     @classmethod

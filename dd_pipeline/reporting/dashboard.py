@@ -1,7 +1,8 @@
 """One deal's gap dashboard: outputs/<deal_id>/dashboard.html, a self-contained page that works offline.
 
 The page is a sandboxed jinja2 template with autoescaping; the figures are plotly divs with stable ids,
-and plotly.js itself is written once to outputs/plotly.min.js and shared by every page.
+and plotly.js itself is written once to outputs/plotly.min.js and shared by every page (a clean-team deal's
+pages load the copy in its clean-team root).
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def write_dashboard(
         load_deal_view(con, deal_id), playbook, load_profile(con, deal_id), network_frames(con, deal_id)
     )
     path = (folder or settings.deal_outputs(deal_id)) / DASHBOARD
-    write_plotly_js(settings.outputs_dir)
+    write_plotly_js(settings.outputs_root(deal_id))  # next to the deal's folder: the page loads ../plotly.min.js
     atomic_write_text(path, page)
     return path
 

@@ -1,8 +1,12 @@
-"""The portfolio page outputs/index.html: every deal in the warehouse, riskiest first, each linked to its dashboard."""
+"""The portfolio page outputs/index.html: every deal in the warehouse, riskiest first, each linked to its dashboard.
+
+The page is shared across deals, so it never shows a clean-team deal (docs/clean-team.md): such a deal is
+only counted, in one neutral line.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,25 +25,36 @@ from dd_pipeline.warehouse import dashboard_reads as reads
 INDEX = "index.html"
 
 
-def portfolio_deals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per scored deal, riskiest first."""
+def portfolio_deals(con: duckdb.DuckDBPyConnection, hidden: Collection[str] = ()) -> pd.DataFrame:
+    """One row per scored deal, riskiest first, without the deals in ``hidden``."""
     deals = reads.portfolio_deals(con)
+    deals = deals[~deals["deal_id"].isin(list(hidden))].reset_index(drop=True)
     deals["label"] = [f"{p} ({d})" for p, d in zip(deals["partner_short"], deals["deal_id"], strict=True)]
     return deals
+
+
+def clean_team_deals(con: duckdb.DuckDBPyConnection, settings: Settings) -> set[str]:
+    """The deals no shared page shows: clean-team deals as the warehouse stored them or as their deal.yaml in
+    inputs/deals/ says now (either is enough)."""
+    from dd_pipeline.names import deal_ids
+
+    return reads.clean_team_deals(con) | {d for d in deal_ids(settings) if settings.is_clean_team(d)}
 
 
 def write_portfolio(
     con: duckdb.DuckDBPyConnection, settings: Settings, alliance_types: Mapping[str, str] | None = None
 ) -> Path:
     """Write outputs/index.html (and the shared plotly.min.js) from the warehouse; ``alliance_types`` gives
-    the playbook's names of the alliance types (the id in words otherwise)."""
-    deals = portfolio_deals(con)
+    the playbook's names of the alliance types (the id in words otherwise). Clean-team deals are left out."""
+    hidden = clean_team_deals(con, settings)
+    deals = portfolio_deals(con, hidden)
     not_scored = reads.not_scored_deals(con)
+    not_scored = not_scored[~not_scored["deal_id"].isin(list(hidden))].reset_index(drop=True)
     rules = reads.scoring_rules(con)
     types = {t: (alliance_types or {}).get(t) or t.replace("_", " ").capitalize() for t in deals["alliance_type"]}
     linked = {d for d in deals["deal_id"] if (settings.deal_outputs(d) / DASHBOARD).is_file()}
-    known = set(deals["deal_id"]) | set(not_scored["deal_id"])
-    page = render_portfolio(deals, not_scored, rules, types, linked, _waiting(settings, known))
+    known = set(deals["deal_id"]) | set(not_scored["deal_id"]) | hidden
+    page = render_portfolio(deals, not_scored, rules, types, linked, _waiting(settings, known), len(hidden))
     write_plotly_js(settings.outputs_dir)
     path = settings.outputs_dir / INDEX
     atomic_write_text(path, page)
@@ -72,11 +87,12 @@ def render_portfolio(
     alliance_types: Mapping[str, str],
     linked: set[str],
     waiting: list[tuple[str, str]] | None = None,
+    clean_team: int = 0,
 ) -> str:
     return (
         environment()
         .get_template("portfolio.html.j2")
-        .render(**portfolio_context(deals, not_scored, rules, alliance_types, linked, waiting))
+        .render(**portfolio_context(deals, not_scored, rules, alliance_types, linked, waiting, clean_team))
     )
 
 
@@ -87,7 +103,9 @@ def portfolio_context(
     alliance_types: Mapping[str, str],
     linked: set[str],
     waiting: list[tuple[str, str]] | None = None,
+    clean_team: int = 0,
 ) -> dict[str, Any]:
+    """What the page shows; ``clean_team`` is the number of clean-team deals left out (named nowhere)."""
     rows = []
     for r in deals.itertuples():
         band = r.band if isinstance(r.band, str) else None
@@ -126,6 +144,7 @@ def portfolio_context(
         ]
         + [{"deal_id": d, "partner": p, "errors": 0} for d, p in waiting or []],
         "with_errors": sum(row["input_errors"] > 0 for row in rows),
+        "clean_team": clean_team,
     }
 
 

@@ -38,6 +38,15 @@ def styled(text: object, band: object) -> str:
 
 
 def deal_report(console: Console, settings: Settings, deal_id: str, top: int, seconds: float) -> None:
+    if settings.is_clean_team(deal_id):
+        # The terminal of a run is shared across its deals: a clean-team deal's results stay in its folder.
+        console.print()
+        console.print(
+            f"[bold]{escape(deal_id)}[/] - clean-team deal: done; its results are not shown here, only in "
+            f"{escape(str(settings.deal_outputs(deal_id)))} [dim]({seconds:.1f} s)[/]",
+            soft_wrap=True,
+        )
+        return
     with connect(settings.warehouse_path, read_only=True, lake=settings.lake) as con:
         names = deal_names(con, deal_id)
         score = deal_score_summary(con, deal_id)

@@ -140,6 +140,11 @@ def portfolio_deals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return read_frame(con, "portfolio_deals")
 
 
+def clean_team_deals(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The deals stored as clean-team deals (accepted or last staged with clean_team: true)."""
+    return {str(row[0]) for row in read_rows(con, "clean_team_deals")}
+
+
 def not_scored_deals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The deals staged but never accepted, with their number of input errors."""
     return read_frame(con, "portfolio_not_scored")
