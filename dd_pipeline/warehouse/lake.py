@@ -211,3 +211,22 @@ def _recorded_version(con: duckdb.DuckDBPyConnection) -> str | None:
             return None
         raise
     return str(row[0]) if row and row[0] is not None else None
+
+
+def maintain(con: duckdb.DuckDBPyConnection, keep_days: int) -> dict[str, int]:
+    """Tidy the shared warehouse: small data files merged, snapshots older than ``keep_days`` expired, and the
+    files no snapshot needs any more deleted. Every write adds files, so reads slow down without it. What
+    the tables hold does not change. Returns how many files or snapshots each step handled."""
+    done = {}
+    for step, sql in (
+        ("files merged", f"CALL ducklake_merge_adjacent_files('{NAME}')"),
+        (
+            "snapshots expired",
+            f"CALL ducklake_expire_snapshots('{NAME}', older_than => now() - INTERVAL {keep_days} DAY)",
+        ),
+        ("files deleted", f"CALL ducklake_cleanup_old_files('{NAME}', cleanup_all => true)"),
+    ):
+        for attempt in transactions(con):
+            with attempt:
+                done[step] = len(con.execute(sql).fetchall())
+    return done
