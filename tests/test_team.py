@@ -302,3 +302,48 @@ def test_maintenance_merges_the_shared_warehouses_files_and_keeps_every_value(te
     assert before.keys() == after.keys()
     for table, rows in before.items():
         pd.testing.assert_frame_equal(after[table], rows, obj=table)
+
+
+def test_a_catalog_of_another_program_is_refused_and_left_as_it_was(team: Team, tmp_path: Path) -> None:
+    import duckdb
+
+    from dd_pipeline.warehouse.connection import WarehouseRefused
+    from dd_pipeline.warehouse.lake import EXTENSIONS, extension_file
+
+    team.server.create_database("other")
+    other = Lake(team.server.libpq("other"), tmp_path / "other-data")
+    foreign = duckdb.connect()  # another program's DuckLake, with its own table
+    for module, name in EXTENSIONS:
+        foreign.execute(f"LOAD '{extension_file(module, name)}'")
+    foreign.execute(f"ATTACH 'ducklake:postgres:{other.catalog}' AS theirs (DATA_PATH '{other.data_path}/')")
+    foreign.execute("CREATE TABLE theirs.customers (id INTEGER)")
+    foreign.close()
+    with (
+        pytest.raises(WarehouseRefused, match=r"holds tables of another program \(customers\)"),
+        connect(Path("unused"), lake=other),
+    ):
+        pass
+    tables = team.server.query("other", "SELECT table_name FROM ducklake_table WHERE end_snapshot IS NULL")
+    assert tables == [("customers",)]  # nothing of ours was added
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("DD_DAGSTER_PG_URL", "postgresql://dd@db/dagster", "expected postgresql+psycopg2://"),
+        ("DD_WAREHOUSE_WRITERS", "many", "expected a whole number of at least 1"),
+        ("DD_LAKE_CATALOG", "host=db dbname=lake", "DD_LAKE_DATA is not"),
+    ],
+)
+def test_a_wrong_team_setting_is_named_and_nothing_runs(
+    setting: str, value: str, message: str, project: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import cli_for
+
+    invoke = cli_for(project, monkeypatch)
+    monkeypatch.setenv(setting, value)
+    monkeypatch.delenv("DD_LAKE_DATA", raising=False)
+    result = invoke("run")
+    assert result.exit_code == 2
+    assert setting in result.output and message in result.output
+    assert not any(project.outputs_dir.iterdir())  # nothing was written

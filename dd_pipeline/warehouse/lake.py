@@ -31,7 +31,6 @@ from .connection import (
     MARKER,
     NO_NETWORK,
     WarehouseRefused,
-    _check_marker,
     ddl,
     is_conflict,
     scratch,
@@ -106,7 +105,19 @@ def _attach(lake: Lake, folders: list[str]) -> duckdb.DuckDBPyConnection:
     db.execute(f"USE {NAME}")
     db.execute("SET allowed_directories = ?", [folders])
     db.execute("SET enable_external_access = false")
-    _check_marker(db, Path(lake.catalog), read_only=True)
+    tables = {
+        r[0]
+        for r in db.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    if tables and MARKER not in tables:
+        db.close()
+        raise WarehouseRefused(
+            f"the DuckLake catalog in {lake.catalog!r} holds tables of another program "
+            f"({', '.join(sorted(tables)[:5])}); it was left untouched: give dd-pipeline a database of its own "
+            "in DD_LAKE_CATALOG"
+        )
     _ensure_tables(db)
     return db
 
