@@ -17,13 +17,11 @@ INSERT INTO gaps (
     home_other_score, partner_other_score, home_other_rag, partner_other_rag, size_factor, confidence_factor)
 WITH rules AS ({rules}),
 deal AS (SELECT deal_id, alliance_type FROM deals WHERE list_contains($1, deal_id)),
-answered AS (SELECT * FROM answers WHERE list_contains($1, deal_id) AND status = 'answered'),
+-- the answers of each view, aggregated once for the three statements that read them (answer_views.sql)
 views AS (
-    SELECT deal_id, dimension_id, rated_side,
-           CASE WHEN respondent_side = rated_side THEN 'self' ELSE 'other' END AS basis,
-           count(*) AS n, avg(raw_value) AS mean_raw, avg(norm_value) AS mean_norm,
-           coalesce(stddev_pop(norm_value), 0) AS sd_norm
-    FROM answered GROUP BY ALL
+    SELECT deal_id, dimension_id, rated_side, CASE WHEN own THEN 'self' ELSE 'other' END AS basis,
+           n, mean_raw, mean_norm, coalesce(sd_norm, 0) AS sd_norm
+    FROM answer_views
 ),
 -- The other side's view of each organization, for its red/amber/green.
 other_views AS (
