@@ -17,7 +17,9 @@ computed" in README.md), from each answer normalized to 0..1 on its dimension's 
   scores, the risk index and the counts of critical and high findings.
 
 Values are rounded as the warehouse stores them, with DuckDB's rounding (half away from zero), and each
-step reads the rounded values of the steps before it, as the SQL does. An alliance manager's overrides
+step reads the rounded values of the steps before it, as the SQL does. Means of answers are taken as avg()
+takes them, the answers added one after another in row order, so that a value exactly on a rounding
+boundary rounds the same way in both. An alliance manager's overrides
 (apply_overrides.sql) are not applied: the generated portfolio has none.
 """
 
@@ -254,7 +256,10 @@ def _views(answered: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per deal, dimension, organization rated and basis (own side or the other side): count, means, spread.
     Also the profile: the self view, else the other side's view."""
     grouped = answered.groupby(["deal_id", "dimension_id", "rated_side", "own"], observed=True, sort=False)
-    views = grouped.agg(n=("norm_value", "size"), mean_raw=("raw_value", "mean"), mean_norm=("norm_value", "mean"))
+    group = grouped.ngroup().to_numpy()  # groups are numbered in the order agg() lists them
+    views = grouped.agg(n=("norm_value", "size"))
+    views["mean_raw"] = _plain_means(answered["raw_value"].to_numpy(), group, len(views))
+    views["mean_norm"] = _plain_means(answered["norm_value"].to_numpy(), group, len(views))
     views["sd_norm"] = grouped["norm_value"].std(ddof=0).fillna(0.0)
     views = views.reset_index()
     views = views.assign(**{c: views[c].astype(str) for c in ("deal_id", "dimension_id", "rated_side")})
@@ -262,6 +267,14 @@ def _views(answered: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     profile = profile.drop_duplicates(["deal_id", "dimension_id", "rated_side"], keep="first")
     profile = profile.assign(basis=np.where(profile["own"].to_numpy(), "self", "other"))
     return views, profile.drop(columns="own")
+
+
+def _plain_means(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Each group's mean as DuckDB's avg() takes it: its values added one after another in row order, then
+    divided by their count. pandas' groupby mean adds with compensation, which can end one bit away, and on
+    a value exactly on a rounding boundary (a severity of 6.75) that bit decides the rounding."""
+    sums = np.bincount(group, weights=values, minlength=groups)  # adds in the order of the rows
+    return sums / np.bincount(group, minlength=groups)
 
 
 def _side_confidence(n: np.ndarray, sd: np.ndarray, conf) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -483,8 +496,9 @@ def reference_internal_disagreement(
     rules = pb.scoring
     keys = ["deal_id", "rated_side", "dimension_id"]
     own = answered.loc[answered["own"], [*keys, "division", "norm_value"]]
-    by_division = own.groupby([*keys, "division"], observed=True, sort=False)["norm_value"].agg(["mean", "size"])
-    by_division = by_division.reset_index()
+    divisions = own.groupby([*keys, "division"], observed=True, sort=False)["norm_value"]
+    by_division = divisions.agg(["size"]).reset_index()
+    by_division["mean"] = _plain_means(own["norm_value"].to_numpy(), divisions.ngroup().to_numpy(), len(by_division))
     group = by_division.groupby(keys, observed=True, sort=False).ngroup().to_numpy()
     groups = int(group.max()) + 1 if len(group) else 0
     mean = duck_round(by_division["mean"].to_numpy(), 6)  # the SQL rounds division means so ties go by name
