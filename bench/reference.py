@@ -8,7 +8,8 @@ computed" in README.md), from each answer normalized to 0..1 on its dimension's 
   every direction), the kind (a difference on a style dimension, else a shortfall of the side further from
   the better end), each side's goodness and whether it is in the weak zone, confidence from the number of
   respondents and their spread, severity, band and rank, red/amber/green of each side's self view and of
-  the other side's view of it, and the answers behind each score ("H01=4; H02=3");
+  the other side's view of it (the answers behind each score are not part of the scoring: gaps.csv and the
+  dashboard list them for their one deal);
 - perception_gaps.sql: each organization's self view against the other side's view of it;
 - internal_disagreement.sql: the spread of one organization's division means about itself;
 - findings.sql: gaps, shared weaknesses, perception gaps and internal disagreement ranked together;
@@ -16,7 +17,9 @@ computed" in README.md), from each answer normalized to 0..1 on its dimension's 
   scores, the risk index and the counts of critical and high findings.
 
 Values are rounded as the warehouse stores them, with DuckDB's rounding (half away from zero), and each
-step reads the rounded values of the steps before it, as the SQL does. An alliance manager's overrides
+step reads the rounded values of the steps before it, as the SQL does. Means of answers are taken as avg()
+takes them, the answers added one after another in row order, so that a value exactly on a rounding
+boundary rounds the same way in both. An alliance manager's overrides
 (apply_overrides.sql) are not applied: the generated portfolio has none.
 """
 
@@ -66,8 +69,6 @@ GAP_EXACT = [
     "partner_n",
     "home_basis",
     "partner_basis",
-    "home_answers",
-    "partner_answers",
     "weight",
     "band",
     "band_rank",
@@ -253,48 +254,27 @@ def _answered(answers: pd.DataFrame, dims: pd.DataFrame) -> pd.DataFrame:
 
 def _views(answered: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per deal, dimension, organization rated and basis (own side or the other side): count, means, spread.
-    Also the profile: the self view, else the other side's view, with the answers behind it as text
-    ("H01=4; H02=3", by respondent id)."""
+    Also the profile: the self view, else the other side's view."""
     grouped = answered.groupby(["deal_id", "dimension_id", "rated_side", "own"], observed=True, sort=False)
-    group_of_row = grouped.ngroup().to_numpy()  # groups are numbered in the order agg() lists them
-    views = grouped.agg(n=("norm_value", "size"), mean_raw=("raw_value", "mean"), mean_norm=("norm_value", "mean"))
+    group = grouped.ngroup().to_numpy()  # groups are numbered in the order agg() lists them
+    views = grouped.agg(n=("norm_value", "size"))
+    views["mean_raw"] = _plain_means(answered["raw_value"].to_numpy(), group, len(views))
+    views["mean_norm"] = _plain_means(answered["norm_value"].to_numpy(), group, len(views))
     views["sd_norm"] = grouped["norm_value"].std(ddof=0).fillna(0.0)
     views = views.reset_index()
-    views["group"] = np.arange(len(views))
     views = views.assign(**{c: views[c].astype(str) for c in ("deal_id", "dimension_id", "rated_side")})
     profile = views.sort_values("own", ascending=False, kind="stable")  # own view first
     profile = profile.drop_duplicates(["deal_id", "dimension_id", "rated_side"], keep="first")
-    texts = _answer_texts(answered, group_of_row, profile["group"].to_numpy(), len(views))
-    profile = profile.assign(
-        basis=np.where(profile["own"].to_numpy(), "self", "other"), answers_text=texts[profile["group"].to_numpy()]
-    )
-    return views.drop(columns="group"), profile.drop(columns=["own", "group"])
+    profile = profile.assign(basis=np.where(profile["own"].to_numpy(), "self", "other"))
+    return views, profile.drop(columns="own")
 
 
-def _answer_texts(answered: pd.DataFrame, group_of_row: np.ndarray, chosen: np.ndarray, groups: int) -> np.ndarray:
-    """'id=value; id=value' per group (ordered by respondent id), built for the chosen groups only."""
-    keep = np.zeros(groups, dtype=bool)
-    keep[chosen] = True
-    rows = keep[group_of_row]
-    people = answered["respondent_id"]
-    if not isinstance(people.dtype, pd.CategoricalDtype):
-        people = people.astype("category")
-    names = np.asarray(people.cat.categories, dtype=object)
-    rank = np.empty(len(names), dtype="int64")
-    rank[np.argsort(names.astype(str), kind="stable")] = np.arange(len(names))  # byte order of the ids
-    person = rank[people.cat.codes.to_numpy()[rows]]
-    value = duck_round(answered["raw_value"].to_numpy()[rows], 0).astype("int64")
-    group = group_of_row[rows]
-    order = np.lexsort((person, group))
-    person, value, group = person[order], value[order], group[order]
-    by_rank = names[np.argsort(rank)]
-    pairs, where = np.unique(person * 1_000_003 + value, return_inverse=True)
-    tokens = np.array([f"{by_rank[p // 1_000_003]}={p % 1_000_003}" for p in pairs], dtype=object)[where]
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    texts = np.full(groups, None, dtype=object)
-    for start, end in zip(starts, np.r_[starts[1:], len(group)], strict=True):
-        texts[group[start]] = "; ".join(tokens[start:end])
-    return texts
+def _plain_means(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Each group's mean as DuckDB's avg() takes it: its values added one after another in row order, then
+    divided by their count. pandas' groupby mean adds with compensation, which can end one bit away, and on
+    a value exactly on a rounding boundary (a severity of 6.75) that bit decides the rounding."""
+    sums = np.bincount(group, weights=values, minlength=groups)  # adds in the order of the rows
+    return sums / np.bincount(group, minlength=groups)
 
 
 def _side_confidence(n: np.ndarray, sd: np.ndarray, conf) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -346,7 +326,6 @@ def reference_gaps(
                     "mean_norm": f"{side}_norm",
                     "sd_norm": f"{side}_sd",
                     "basis": f"{side}_basis",
-                    "answers_text": f"{side}_answers",
                 }
             )
             .drop(columns="rated_side")
@@ -405,8 +384,6 @@ def reference_gaps(
             "partner_n",
             "home_basis",
             "partner_basis",
-            "home_answers",
-            "partner_answers",
             "evidence_count",
         ]
     ].copy()
@@ -519,8 +496,9 @@ def reference_internal_disagreement(
     rules = pb.scoring
     keys = ["deal_id", "rated_side", "dimension_id"]
     own = answered.loc[answered["own"], [*keys, "division", "norm_value"]]
-    by_division = own.groupby([*keys, "division"], observed=True, sort=False)["norm_value"].agg(["mean", "size"])
-    by_division = by_division.reset_index()
+    divisions = own.groupby([*keys, "division"], observed=True, sort=False)["norm_value"]
+    by_division = divisions.agg(["size"]).reset_index()
+    by_division["mean"] = _plain_means(own["norm_value"].to_numpy(), divisions.ngroup().to_numpy(), len(by_division))
     group = by_division.groupby(keys, observed=True, sort=False).ngroup().to_numpy()
     groups = int(group.max()) + 1 if len(group) else 0
     mean = duck_round(by_division["mean"].to_numpy(), 6)  # the SQL rounds division means so ties go by name

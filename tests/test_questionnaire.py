@@ -23,6 +23,7 @@ from sample_project import accept_and_score, sample_file
 from dd_pipeline.intake import read_inputs
 from dd_pipeline.settings import PROJECT_ROOT
 from dd_pipeline.warehouse.connection import connect, frame
+from dd_pipeline.warehouse.dashboard_reads import gaps_csv
 from tests.conftest import cli_for, write_csv
 
 CATEGORY_SHEETS = ["Strategy", "Structure", "Capabilities", "Risk", "Norms"]
@@ -186,6 +187,8 @@ def test_filled_workbooks_from_both_sides_give_the_expected_scores(cli, empty_pr
     with connect(empty_project.warehouse_path) as con:
         inputs = accept_and_score(con, empty_project, playbook, "acme")
         gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = 'acme'").set_index("dimension_id")
+        lists = gaps_csv(con, "acme").set_index("dimension")[["home_answers", "partner_answers"]]
+        gaps = gaps.join(lists)  # the answers behind each score, as gaps.csv lists them
         answers = frame(con, "SELECT * FROM answers WHERE deal_id = 'acme'")
 
     assert not inputs.errors

@@ -6,6 +6,7 @@ import pytest
 from sample_project import accept_and_score
 
 from dd_pipeline.warehouse.connection import connect, frame
+from dd_pipeline.warehouse.dashboard_reads import gaps_csv
 
 
 def score(builder, playbook, home, partner_self, **kwargs):
@@ -14,6 +15,9 @@ def score(builder, playbook, home, partner_self, **kwargs):
     with connect(builder.settings.warehouse_path) as con:
         accept_and_score(con, builder.settings, playbook, "d1")
         gaps = frame(con, "SELECT * FROM gaps WHERE deal_id = 'd1'").set_index("dimension_id")
+        # the answers behind each score, as gaps.csv lists them
+        lists = gaps_csv(con, "d1").set_index("dimension")[["home_answers", "partner_answers"]]
+        gaps = gaps.join(lists)
         tables = {
             name: frame(con, f"SELECT * FROM {name} WHERE deal_id = 'd1'")
             for name in (

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import duckdb
 
-from dd_pipeline.scoring import SCORING_STEPS, rescore_many
+from dd_pipeline.scoring import SCORING_STEPS, answer_views, rescore_many
 
 SCORING_TABLES = tuple(table for table, _ in SCORING_STEPS)
 
 
-def score_table(con: duckdb.DuckDBPyConnection, table: str, deal_ids: list[str]) -> int:
-    """Recompute one scoring table for ``deal_ids``; returns the number of rows written."""
-    return rescore_many(con, deal_ids, table)
+def score_table(con: duckdb.DuckDBPyConnection, table: str, deal_ids: list[str], views_built: bool = False) -> int:
+    """Recompute one scoring table for ``deal_ids``; returns the number of rows written. ``views_built``: inside
+    ``answer_views(con, deal_ids)``, whose aggregated answers the step then reads instead of building them."""
+    return rescore_many(con, deal_ids, table, views_built)
 
 
 def score_deals(con: duckdb.DuckDBPyConnection, deal_ids: list[str]) -> dict[str, int]:
-    """Every scoring table for a set of accepted deals, in dependency order: rows written per table."""
-    return {table: score_table(con, query, deal_ids) for table, query in SCORING_STEPS}
+    """Every scoring table for a set of accepted deals, in dependency order: rows written per table. The answers
+    are read once, for the three tables computed from them."""
+    with answer_views(con, deal_ids):
+        return {table: score_table(con, query, deal_ids, views_built=True) for table, query in SCORING_STEPS}
 
 
 def score_deal(con: duckdb.DuckDBPyConnection, deal_id: str) -> dict[str, int]:

@@ -16,14 +16,20 @@ from dd_pipeline.settings import Lake
 SQL_DIR = Path(__file__).parent / "sql"
 
 
+# Placeholders a query may hold, each standing for the text of another query (without its comment lines):
+# the one-row scoring rules, and the answers behind one deal's gap scores (gaps.csv and the dashboard).
+INCLUDES = {"{rules}": "rules", "{answer_lists}": "read/answer_lists"}
+
+
 @cache
 def query_text(name: str) -> str:
-    """The text of sql/<name>.sql, with ``{rules}`` standing for the one-row scoring-rules query."""
+    """The text of sql/<name>.sql, each placeholder of INCLUDES replaced by the query it stands for."""
     text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    if "{rules}" in text:
-        rules = (SQL_DIR / "rules.sql").read_text(encoding="utf-8")
-        rules = "\n".join(line for line in rules.splitlines() if not line.startswith("--"))
-        text = text.replace("{rules}", rules)
+    for placeholder, included in INCLUDES.items():
+        if placeholder in text:
+            body = (SQL_DIR / f"{included}.sql").read_text(encoding="utf-8")
+            body = "\n".join(line for line in body.splitlines() if not line.startswith("--"))
+            text = text.replace(placeholder, body)
     return text
 
 

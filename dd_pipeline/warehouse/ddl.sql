@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS gaps (
     direction VARCHAR, scale_min DOUBLE, scale_max DOUBLE,
     home_score DOUBLE, partner_score DOUBLE, home_norm DOUBLE, partner_norm DOUBLE,
     home_n INTEGER, partner_n INTEGER, home_sd DOUBLE, partner_sd DOUBLE,
-    home_basis VARCHAR, partner_basis VARCHAR, home_answers VARCHAR, partner_answers VARCHAR,
+    home_basis VARCHAR, partner_basis VARCHAR,
     signed_gap DOUBLE, abs_gap DOUBLE, effective_gap DOUBLE, weight DOUBLE,
     home_confidence DOUBLE, partner_confidence DOUBLE, confidence DOUBLE,
     severity DOUBLE, band VARCHAR, band_rank INTEGER, rank INTEGER,
@@ -87,6 +87,10 @@ ALTER TABLE gaps ADD COLUMN IF NOT EXISTS home_other_rag VARCHAR;
 ALTER TABLE gaps ADD COLUMN IF NOT EXISTS partner_other_rag VARCHAR;
 ALTER TABLE gaps ADD COLUMN IF NOT EXISTS size_factor DOUBLE;
 ALTER TABLE gaps ADD COLUMN IF NOT EXISTS confidence_factor DOUBLE;
+-- The answers behind each score are listed where one deal is reported (read/answer_lists.sql), not stored
+-- for every deal scored; warehouses made before lose the two columns here.
+ALTER TABLE gaps DROP COLUMN IF EXISTS home_answers;
+ALTER TABLE gaps DROP COLUMN IF EXISTS partner_answers;
 CREATE TABLE IF NOT EXISTS category_scores (
     deal_id VARCHAR, category_id VARCHAR, category_name VARCHAR, dimensions_scored INTEGER,
     dimensions_total INTEGER, home_mean DOUBLE, partner_mean DOUBLE, mean_abs_gap DOUBLE,

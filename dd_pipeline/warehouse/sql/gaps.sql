@@ -6,23 +6,22 @@
 -- weaknesses of findings.sql.
 -- A side's score is the mean of its own respondents' answers about it ("self" basis); when nobody on that
 -- side answered, the other side's view of it is used instead ("other" basis). Not-applicable and unknown
--- answers are not counted. $1 = the list of deal ids to score.
+-- answers are not counted. The answers behind each score, as text, are not kept here: gaps.csv and the
+-- dashboard list them for their one deal (read/answer_lists.sql). $1 = the list of deal ids to score.
 INSERT INTO gaps (
     deal_id, dimension_id, category_id, dimension_name, direction, scale_min, scale_max,
     home_score, partner_score, home_norm, partner_norm, home_n, partner_n, home_sd, partner_sd,
-    home_basis, partner_basis, home_answers, partner_answers, signed_gap, abs_gap, effective_gap, weight,
+    home_basis, partner_basis, signed_gap, abs_gap, effective_gap, weight,
     home_confidence, partner_confidence, confidence, severity, band, band_rank, rank, home_rag, partner_rag,
     evidence_count, kind, short_side, home_goodness, partner_goodness, home_weak, partner_weak,
     home_other_score, partner_other_score, home_other_rag, partner_other_rag, size_factor, confidence_factor)
 WITH rules AS ({rules}),
 deal AS (SELECT deal_id, alliance_type FROM deals WHERE list_contains($1, deal_id)),
-answered AS (SELECT * FROM answers WHERE list_contains($1, deal_id) AND status = 'answered'),
+-- the answers of each view, aggregated once for the three statements that read them (answer_views.sql)
 views AS (
-    SELECT deal_id, dimension_id, rated_side,
-           CASE WHEN respondent_side = rated_side THEN 'self' ELSE 'other' END AS basis,
-           count(*) AS n, avg(raw_value) AS mean_raw, avg(norm_value) AS mean_norm,
-           coalesce(stddev_pop(norm_value), 0) AS sd_norm
-    FROM answered GROUP BY ALL
+    SELECT deal_id, dimension_id, rated_side, CASE WHEN own THEN 'self' ELSE 'other' END AS basis,
+           n, mean_raw, mean_norm, coalesce(sd_norm, 0) AS sd_norm
+    FROM answer_views
 ),
 -- The other side's view of each organization, for its red/amber/green.
 other_views AS (
@@ -34,15 +33,6 @@ self_views AS (
 chosen AS (
     SELECT * FROM views
     QUALIFY row_number() OVER (PARTITION BY deal_id, dimension_id, rated_side ORDER BY basis = 'self' DESC) = 1
-),
--- The answers behind each chosen score, as text ("P01=3; P02=4"), built only for the view that is kept.
-profile AS (
-    SELECT c.*, string_agg(a.respondent_id || '=' || CAST(CAST(a.raw_value AS INTEGER) AS VARCHAR), '; '
-                           ORDER BY a.respondent_id) AS answers_text
-    FROM chosen c JOIN answered a
-      ON a.deal_id = c.deal_id AND a.dimension_id = c.dimension_id AND a.rated_side = c.rated_side
-     AND (a.respondent_side = a.rated_side) = (c.basis = 'self')
-    GROUP BY ALL
 ),
 dims AS (
     SELECT deal.deal_id, d.*, coalesce(w.weight, d.default_weight) AS weight
@@ -56,12 +46,12 @@ joined AS (
            h.mean_norm AS home_norm, p.mean_norm AS partner_norm,
            coalesce(h.n, 0) AS home_n, coalesce(p.n, 0) AS partner_n, h.sd_norm AS home_sd,
            p.sd_norm AS partner_sd, h.basis AS home_basis, p.basis AS partner_basis,
-           h.answers_text AS home_answers, p.answers_text AS partner_answers, coalesce(ev.n, 0) AS evidence_count,
+           coalesce(ev.n, 0) AS evidence_count,
            hs.mean_raw AS home_self_score, ps.mean_raw AS partner_self_score,
            ho.mean_raw AS home_other_score, po.mean_raw AS partner_other_score
     FROM dims
-    LEFT JOIN profile h ON h.deal_id = dims.deal_id AND h.dimension_id = dims.dimension_id AND h.rated_side = 'home'
-    LEFT JOIN profile p ON p.deal_id = dims.deal_id AND p.dimension_id = dims.dimension_id
+    LEFT JOIN chosen h ON h.deal_id = dims.deal_id AND h.dimension_id = dims.dimension_id AND h.rated_side = 'home'
+    LEFT JOIN chosen p ON p.deal_id = dims.deal_id AND p.dimension_id = dims.dimension_id
                        AND p.rated_side = 'partner'
     LEFT JOIN ev ON ev.deal_id = dims.deal_id AND ev.dimension_id = dims.dimension_id
     LEFT JOIN self_views hs ON hs.deal_id = dims.deal_id AND hs.dimension_id = dims.dimension_id
@@ -112,7 +102,6 @@ severity AS (
 SELECT deal_id, dimension_id, category_id, name, direction, scale_min, scale_max,
        round(home_score, 4), round(partner_score, 4), round(home_norm, 4), round(partner_norm, 4),
        home_n, partner_n, round(home_sd, 4), round(partner_sd, 4), home_basis, partner_basis,
-       home_answers, partner_answers,
        round(signed_gap, 4), round(abs_gap, 4), round(effective_gap, 4), weight,
        round(home_confidence, 4), round(partner_confidence, 4), round(confidence, 4),
        severity, band_of(severity, b_mod, b_high, b_crit), band_rank(band_of(severity, b_mod, b_high, b_crit)),

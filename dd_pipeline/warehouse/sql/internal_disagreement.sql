@@ -7,15 +7,11 @@ INSERT INTO internal_disagreement (
     highest_mean, spread, respondent_sd, flagged, spread_scale, weight, confidence, severity, band)
 WITH rules AS ({rules}),
 deal AS (SELECT deal_id, alliance_type FROM deals WHERE list_contains($1, deal_id)),
-own AS (
-    SELECT * FROM answers
-    WHERE list_contains($1, deal_id) AND status = 'answered' AND respondent_side = rated_side
-),
+-- an organization's own answers about itself, aggregated once per division and in all (answer_views.sql)
 by_division AS (
     -- rounded, so that divisions with equal means tie and the tie goes by division name, whatever the row order
-    SELECT deal_id, rated_side AS side, dimension_id, division, round(avg(norm_value), 6) AS mean_norm,
-           count(*) AS n
-    FROM own GROUP BY ALL
+    SELECT deal_id, rated_side AS side, dimension_id, division, round(mean_norm, 6) AS mean_norm, n
+    FROM division_views
 ),
 spread AS (
     SELECT deal_id, side, dimension_id, count(*) AS divisions,
@@ -25,8 +21,7 @@ spread AS (
     FROM by_division GROUP BY ALL
 ),
 people AS (
-    SELECT deal_id, rated_side AS side, dimension_id, count(*) AS respondents, stddev_pop(norm_value) AS sd
-    FROM own GROUP BY ALL
+    SELECT deal_id, rated_side AS side, dimension_id, n AS respondents, sd_norm AS sd FROM answer_views WHERE own
 ),
 scored AS (
     SELECT s.*, p.respondents, p.sd, d.sort_order, d.scale_min, d.scale_max,

@@ -7,18 +7,13 @@ INSERT INTO perception_gaps (
     flagged, difference_scale, self_rag, other_rag, weight, confidence, severity, band)
 WITH rules AS ({rules}),
 deal AS (SELECT deal_id, alliance_type FROM deals WHERE list_contains($1, deal_id)),
-answered AS (SELECT * FROM answers WHERE list_contains($1, deal_id) AND status = 'answered'),
+-- both views of an organization, each aggregated once from the answers (answer_views.sql)
 views AS (
-    SELECT deal_id, dimension_id, rated_side,
-           avg(raw_value) FILTER (WHERE respondent_side = rated_side) AS self_view,
-           avg(raw_value) FILTER (WHERE respondent_side <> rated_side) AS other_view,
-           avg(norm_value) FILTER (WHERE respondent_side = rated_side) AS self_norm,
-           avg(norm_value) FILTER (WHERE respondent_side <> rated_side) AS other_norm,
-           coalesce(stddev_pop(norm_value) FILTER (WHERE respondent_side = rated_side), 0) AS self_sd,
-           coalesce(stddev_pop(norm_value) FILTER (WHERE respondent_side <> rated_side), 0) AS other_sd,
-           count(*) FILTER (WHERE respondent_side = rated_side) AS self_n,
-           count(*) FILTER (WHERE respondent_side <> rated_side) AS other_n
-    FROM answered GROUP BY ALL
+    SELECT s.deal_id, s.dimension_id, s.rated_side, s.mean_raw AS self_view, o.mean_raw AS other_view,
+           s.mean_norm AS self_norm, o.mean_norm AS other_norm, coalesce(s.sd_norm, 0) AS self_sd,
+           coalesce(o.sd_norm, 0) AS other_sd, s.n AS self_n, o.n AS other_n
+    FROM answer_views s JOIN answer_views o USING (deal_id, dimension_id, rated_side)
+    WHERE s.own AND NOT o.own
 ),
 scored AS (
     SELECT v.*, d.sort_order, d.scale_kind, d.scale_min, d.scale_max,
