@@ -93,8 +93,10 @@ def _attach(lake: Lake, folders: list[str]) -> duckdb.DuckDBPyConnection:
             break
         except (OSError, duckdb.Error) as exc:
             # two workers opening a new catalog at once both create DuckLake's tables; the loser's CREATE fails
-            # on PostgreSQL's unique type names, and the catalog is there when it tries again
-            if "duplicate key" in str(exc) and attempt + 1 < ATTACH_TRIES:
+            # ("already exists", or a duplicate key in PostgreSQL's type names), and the catalog is there when it
+            # tries again
+            racing = "duplicate key" in str(exc) or "already exists" in str(exc)
+            if racing and "initialize DuckLake" in str(exc) and attempt + 1 < ATTACH_TRIES:
                 time.sleep(0.2 * (attempt + 1))
                 continue
             db.close()
