@@ -285,6 +285,9 @@ def test_a_run_killed_while_it_holds_the_warehouse_pool_does_not_block_the_next(
         process.wait()
     assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
 
+    from dd_pipeline.defs import liveness
+
+    monkeypatch.setattr(liveness, "SLOT_WAIT_SECONDS", 120.0)  # a slot left taken fails the test, as a timeout
     rerun = _run_here(env, monkeypatch)
     assert rerun.exit_code == 0, rerun.output
     assert "1 deal(s) done" in rerun.output
