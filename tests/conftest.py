@@ -1,4 +1,5 @@
-"""Shared fixtures: a temporary project (copy of assets/ and inputs/) and a builder for small deals."""
+"""Shared fixtures: a temporary project (copy of assets/ and inputs/), the same project after one run of
+helix-jv, and a builder for small deals."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sample_project import copy_sample_inputs
+from sample_project import copy_ran_project, copy_sample_inputs, copy_sample_project
 
 from dd_pipeline.playbook import Playbook, load_playbook
 from dd_pipeline.settings import PROJECT_ROOT, Settings
@@ -49,6 +50,39 @@ def project(tmp_path: Path) -> Settings:
     return Settings(
         tmp_path / "assets", tmp_path / "inputs", tmp_path / "outputs", tmp_path / "outputs" / "warehouse.duckdb"
     )
+
+
+@pytest.fixture(scope="session")
+def helix_jv_ran_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project after one successful `dd-pipeline run --deal helix-jv` from scratch: assets/,
+    inputs/, outputs/ (the deal's files and the warehouse) and the Dagster home dagster_home/. Built once per
+    test session, in-process, and never changed afterwards: a test takes its own copy (copy_ran_project).
+    Nothing in outputs/ or the warehouse names the folder it was written in, so a copy is up to date."""
+    from typer.testing import CliRunner
+
+    from dd_pipeline.cli import app
+
+    root = tmp_path_factory.mktemp("helix-jv-ran")
+    settings = copy_sample_project(root)
+    home = root / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DD_ASSETS", str(settings.assets_dir))
+        mp.setenv("DD_INPUTS", str(settings.inputs_dir))
+        mp.setenv("DD_OUTPUTS", str(settings.outputs_dir))
+        mp.setenv("DAGSTER_HOME", str(home))
+        result = CliRunner().invoke(app, ["run", "--deal", "helix-jv", "--top", "1"])
+    assert result.exit_code == 0, result.output
+    assert "1 deal(s) done" in result.output, result.output
+    return root
+
+
+@pytest.fixture
+def ran_project(tmp_path: Path, helix_jv_ran_once: Path) -> Settings:
+    """A private copy of the sample project after one run of helix-jv; its Dagster home is
+    tmp_path/dagster_home (where the dagster_home fixture would put it)."""
+    return copy_ran_project(helix_jv_ran_once, tmp_path)
 
 
 @pytest.fixture

@@ -36,6 +36,15 @@ def copy_sample_project(root: Path) -> Settings:
     return Settings(root / "assets", root / "inputs", root / "outputs", root / "outputs" / "warehouse.duckdb")
 
 
+def copy_ran_project(source: Path, root: Path, dagster_home: Path | None = None) -> Settings:
+    """Copy the project ``source`` (helix_jv_ran_once) to ``root``/assets, inputs and outputs, and its Dagster
+    home to ``dagster_home`` (default ``root``/dagster_home)."""
+    for sub in ("assets", "inputs", "outputs"):
+        shutil.copytree(source / sub, root / sub)
+    shutil.copytree(source / "dagster_home", dagster_home or root / "dagster_home")
+    return Settings(root / "assets", root / "inputs", root / "outputs", root / "outputs" / "warehouse.duckdb")
+
+
 def sample_file(relative: str) -> Path:
     """A file of the sample deals, e.g. 'deals/helix-jv/deal.yaml' (read only; never a user's deal)."""
     deal = relative.split("/")[1] if relative.startswith("deals/") else None

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from bad_input_cases import ANSWER_HEADER, Case, load_cases
-from sample_project import copy_sample_inputs
+from sample_project import copy_ran_project, copy_sample_inputs
 from typer.testing import CliRunner
 
 from dd_pipeline.cli import app
@@ -137,20 +137,12 @@ def _outputs(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def ran(tmp_path_factory: pytest.TempPathFactory):
-    """A copy of the sample project after one successful run of helix-jv, and its outputs' digest."""
+def ran(tmp_path_factory: pytest.TempPathFactory, helix_jv_ran_once: Path) -> tuple[Path, Path]:
+    """A copy of the sample project after one successful run of helix-jv (the session's run), shared by the
+    module's runs in order, and its Dagster home."""
     root = tmp_path_factory.mktemp("ran")
-    shutil.copytree(PROJECT_ROOT / "assets", root / "assets")
-    copy_sample_inputs(root / "inputs")
-    home = root / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        _env(root, mp)
-        mp.setenv("DAGSTER_HOME", str(home))
-        result = CliRunner().invoke(app, ["run", "--deal", "helix-jv", "--top", "1"])
-        assert result.exit_code == 0, result.output
-        yield root, home
+    copy_ran_project(helix_jv_ran_once, root)
+    return root, root / "dagster_home"
 
 
 @pytest.mark.parametrize("name", RUN_SUBSET)

@@ -1,8 +1,9 @@
 """A run killed with SIGKILL while it writes leaves complete files, a warehouse that opens and its history;
 the next run succeeds and gives the same bytes as a clean run.
 
-The command line runs in a subprocess on a private copy of the sample project, and is killed at points
-chosen by what it has written: while it writes the warehouse, after the first and the eighth file of the deal
+The command line runs in a subprocess on a private copy of the sample project after one clean run of the
+deal (built once for the test session, in the test process), and is killed at points chosen by what it has
+written: while it writes the warehouse, after the first and the eighth file of the deal
 have been rewritten in the run's staging folder, and after the run is recorded but before its files are
 published. Nothing of a killed run is ever visible in outputs/<deal_id>/. A temporary file that a killed
 writer leaves behind is hidden (its name starts with '.') and the next run removes it.
@@ -26,8 +27,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from sample_project import copy_sample_inputs
+from sample_project import copy_ran_project, copy_sample_inputs
+from typer.testing import CliRunner
 
+from dd_pipeline.cli import app
 from dd_pipeline.outputs import TEMP_SUFFIX
 from dd_pipeline.settings import PROJECT_ROOT
 
@@ -38,12 +41,25 @@ HISTORY_DEPENDENT = {"changes.md", "run.json"}  # they say what changed since th
 
 @pytest.fixture
 def project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A private copy of the sample project with no outputs yet, and the environment of its command line."""
     root = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT / "assets", root / "assets")
     copy_sample_inputs(root / "inputs")
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    return root, _environment(root, home)
+
+
+@pytest.fixture
+def ran(tmp_path: Path, helix_jv_ran_once: Path) -> tuple[Path, dict[str, str]]:
+    """As ``project``, after one clean run of the deal (a copy of the session's run, made in this process)."""
+    root, home = tmp_path / "project", tmp_path / "dagster_home"
+    copy_ran_project(helix_jv_ran_once, root, home)
+    return root, _environment(root, home)
+
+
+def _environment(root: Path, home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DD_", "DAGSTER_"))}
     env.update(
         DD_ASSETS=str(root / "assets"),
@@ -53,11 +69,20 @@ def project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         DAGSTER_DISABLE_TELEMETRY="1",
         GX_ANALYTICS_ENABLED="False",
     )
-    return root, env
+    return env
 
 
 def _run(env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*COMMAND, *extra], env=env, capture_output=True, text=True, timeout=180)
+
+
+def _run_here(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, *extra: str):  # type: ignore[no-untyped-def]
+    """The same command in this process (typer's runner), for a step that is not about processes; the
+    warehouse and the Dagster home are left closed, as a command that ended leaves them."""
+    with monkeypatch.context() as mp:
+        for name in ("DD_ASSETS", "DD_INPUTS", "DD_OUTPUTS", "DAGSTER_HOME"):
+            mp.setenv(name, env[name])
+        return CliRunner().invoke(app, [*COMMAND[1:], *extra], catch_exceptions=False)
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -165,12 +190,10 @@ def _history(warehouse: Path) -> list[tuple]:
         con.close()
 
 
-def test_killed_runs_leave_complete_outputs_and_the_next_run_repairs_everything(project):
-    root, env = project
+def test_killed_runs_leave_complete_outputs_and_the_next_run_repairs_everything(ran, monkeypatch):
+    root, env = ran
     outputs = root / "outputs"
-    first = _run(env)
-    assert first.returncode == 0, first.stdout + first.stderr
-    clean = _digest(outputs / DEAL)
+    clean = _digest(outputs / DEAL)  # written by a clean run in this process; the last rerun is another one
     assert {"gaps.csv", "clauses.docx", "launch_plan.xlsx", "launch_plan.ics", "clauses.json"} <= set(clean)
     history = _history(outputs / "warehouse.duckdb")
 
@@ -188,9 +211,9 @@ def test_killed_runs_leave_complete_outputs_and_the_next_run_repairs_everything(
 
     # The last kill came after the run was recorded: the next command publishes that run's files, so
     # run.json names the last run in the history, and the deal is up to date.
-    resumed = _run(env)
-    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
-    assert "unchanged since its last run" in resumed.stdout
+    resumed = _run_here(env, monkeypatch)
+    assert resumed.exit_code == 0, resumed.output
+    assert "unchanged since its last run" in resumed.output
     assert json.loads((outputs / DEAL / "run.json").read_text(encoding="utf-8"))["run_id"] == history[-1][0]
     assert not list((outputs / ".staging").iterdir())
 
@@ -237,9 +260,10 @@ def test_only_temporary_files_of_ended_writers_are_removed(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
 
 
-def test_a_run_killed_while_it_holds_the_warehouse_pool_does_not_block_the_next(project):
+def test_a_run_killed_while_it_holds_the_warehouse_pool_does_not_block_the_next(project, monkeypatch):
     """Killed right after gaps.csv is written (its step holds the pool's only slot), the run's slot would
-    stay taken for ever; the next run marks it failed, frees the slot and runs."""
+    stay taken for ever; the next run (in this process: what it meets is a run whose process is gone) marks
+    it failed, frees the slot and runs."""
     import dagster as dg
 
     from dd_pipeline.defs.runner import DAGSTER_YAML
@@ -261,14 +285,14 @@ def test_a_run_killed_while_it_holds_the_warehouse_pool_does_not_block_the_next(
         process.wait()
     assert process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
 
-    rerun = subprocess.run(COMMAND, env=env, capture_output=True, text=True, timeout=120)
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert "1 deal(s) done" in rerun.stdout
-    os.environ["DAGSTER_HOME"], previous = str(home), os.environ.get("DAGSTER_HOME")
-    try:
-        instance = dg.DagsterInstance.get()
+    from dd_pipeline.defs import liveness
+
+    monkeypatch.setattr(liveness, "SLOT_WAIT_SECONDS", 120.0)  # a slot left taken fails the test, as a timeout
+    rerun = _run_here(env, monkeypatch)
+    assert rerun.exit_code == 0, rerun.output
+    assert "1 deal(s) done" in rerun.output
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as instance:
         statuses = [r.status for r in instance.get_runs(filters=dg.RunsFilter(tags={"dd/deal": DEAL}))]
         assert dg.DagsterRunStatus.FAILURE in statuses and dg.DagsterRunStatus.SUCCESS in statuses
         assert not instance.event_log_storage.get_concurrency_run_ids()
-    finally:
-        os.environ.pop("DAGSTER_HOME") if previous is None else os.environ.__setitem__("DAGSTER_HOME", previous)

@@ -8,15 +8,14 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
+from sample_project import copy_ran_project
 from typer.testing import CliRunner
 
 from dd_pipeline.cli import app
-from dd_pipeline.settings import PROJECT_ROOT
 
 DEAL = "helix-jv"
 
@@ -37,14 +36,11 @@ WRITERS = {
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def root(tmp_path_factory: pytest.TempPathFactory, helix_jv_ran_once: Path) -> Path:
+    """A copy of the sample project after one successful run of the deal (the session's run), shared by the
+    module's tests in order."""
     root = tmp_path_factory.mktemp("publication")
-    shutil.copytree(PROJECT_ROOT / "assets", root / "assets")
-    shutil.copytree(PROJECT_ROOT / "inputs", root / "inputs")
-    (root / "dagster_home").mkdir()
-    (root / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    result = _run(root, "--force")
-    assert result.exit_code == 0, result.output
+    copy_ran_project(helix_jv_ran_once, root)
     return root
 
 

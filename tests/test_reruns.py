@@ -23,12 +23,25 @@ from dd_pipeline.warehouse.connection import connect
 SAMPLE_DEALS = ["brightpath-comarketing", "helix-jv", "northwind-codev"]
 
 
+def _point_at(settings, monkeypatch) -> None:
+    monkeypatch.setenv("DD_ASSETS", str(settings.assets_dir))
+    monkeypatch.setenv("DD_INPUTS", str(settings.inputs_dir))
+    monkeypatch.setenv("DD_OUTPUTS", str(settings.outputs_dir))
+
+
 @pytest.fixture
 def env(project, dagster_home, monkeypatch):
-    monkeypatch.setenv("DD_ASSETS", str(project.assets_dir))
-    monkeypatch.setenv("DD_INPUTS", str(project.inputs_dir))
-    monkeypatch.setenv("DD_OUTPUTS", str(project.outputs_dir))
+    _point_at(project, monkeypatch)
     return project
+
+
+@pytest.fixture
+def ran(ran_project, tmp_path, monkeypatch):
+    """The sample project after `dd-pipeline run --deal helix-jv` from scratch (a copy of the session's run),
+    the command line pointed at it; DAGSTER_HOME is the run's Dagster home, tmp_path/dagster_home."""
+    _point_at(ran_project, monkeypatch)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    return ran_project
 
 
 def tick(instance, cursor=None):
@@ -81,11 +94,11 @@ def test_sensor_runs_new_and_changed_deals_only(env, dagster_home):
         assert requested(tick(instance, added.cursor)) == ["orion-supply"]
 
 
-def test_a_restarted_sensor_and_the_schedule_leave_a_deal_the_command_line_ran(env, dagster_home):
+def test_a_restarted_sensor_and_the_schedule_leave_a_deal_the_command_line_ran(ran, tmp_path):
     """The command line, the sensor and the schedule share one rule: after `run`, a restarted UI (its sensor
     cursor lost or stale) does not run the deal again, so no 'no change' run hides the real change."""
-    assert CliRunner().invoke(app, ["run", "--deal", "helix-jv"]).exit_code == 0
-    with dg.instance_for_test(temp_dir=str(dagster_home)) as instance:
+    env = ran  # `run --deal helix-jv` has run
+    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
         instance.add_dynamic_partitions(DEALS_NAME, SAMPLE_DEALS)
         fresh = tick(instance)
         assert requested(fresh) == ["brightpath-comarketing", "northwind-codev"]  # never ran
@@ -145,10 +158,10 @@ def outputs_digest(folder) -> dict[str, str]:
     }
 
 
-def test_reruns_keep_history_skip_unchanged_and_report_changes(env):
+def test_reruns_keep_history_skip_unchanged_and_report_changes(ran):
+    env = ran  # run 1: `run --deal helix-jv` from scratch
     runner = CliRunner()
     deal = ["--deal", "helix-jv"]
-    assert runner.invoke(app, ["run", *deal]).exit_code == 0
     folder = env.deal_outputs("helix-jv")
     assert "First run of this deal" in (folder / "changes.md").read_text()
 
