@@ -6,7 +6,8 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from dd_pipeline.outputs import atomic_write_text
 from dd_pipeline.playbook import playbook_fingerprint
 from dd_pipeline.publish import discard, is_recorded
 from dd_pipeline.recovery import recover_outputs
-from dd_pipeline.settings import Settings, dagster_pg_url, warehouse_writers
+from dd_pipeline.settings import PG_URL_SCHEME, Settings, dagster_pg_url, warehouse_writers
 
 from . import all_assets, all_checks
 from .liveness import free_dead_runs, process_tags, wait_for_deal, wait_for_pool, watched_run
@@ -119,7 +120,7 @@ def open_instance(home: Path) -> dg.DagsterInstance:
     the same time on a new home would otherwise both try to create the same tables."""
     import fcntl
 
-    with (home / ".dd-instance.lock").open("w") as lock:
+    with (home / ".dd-instance.lock").open("w") as lock, _instance_creation_lock():
         fcntl.flock(lock, fcntl.LOCK_EX)
         instance = dg.DagsterInstance.get()
         if dagster_pg_url():
@@ -133,6 +134,31 @@ def open_instance(home: Path) -> dg.DagsterInstance:
         free_dead_runs(instance)
         fcntl.flock(lock, fcntl.LOCK_UN)
     return instance
+
+
+INSTANCE_LOCK_KEY = 0x64642D696E7374  # "dd-inst": the advisory lock around creating a shared instance's tables
+
+
+@contextmanager
+def _instance_creation_lock() -> Iterator[None]:
+    """In a shared instance, workers on other machines may open a new instance at the same moment, and
+    Dagster's table creation is not safe against that: a PostgreSQL advisory lock on the instance's database
+    lets one of them create the tables while the others wait. The embedded instance needs no lock of this kind
+    (the file lock in its home covers it)."""
+    url = dagster_pg_url()
+    if not url:
+        yield
+        return
+    import psycopg2  # type: ignore[import-untyped]
+
+    con = psycopg2.connect(url.replace(PG_URL_SCHEME, "postgresql://", 1))
+    try:
+        con.autocommit = True
+        with con.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", [INSTANCE_LOCK_KEY])
+        yield
+    finally:
+        con.close()  # ends the session, which releases the lock
 
 
 def _quiet_dagster() -> None:
