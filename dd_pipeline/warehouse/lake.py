@@ -27,7 +27,7 @@ import duckdb
 
 from dd_pipeline.settings import Lake
 
-from .connection import (
+from .engine import (
     MARKER,
     NO_NETWORK,
     WarehouseRefused,
