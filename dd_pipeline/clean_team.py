@@ -15,15 +15,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import yaml
 
 from dd_pipeline.errors import InputProblem, ProblemList
 from dd_pipeline.errors import shown as quoted
 
-if TYPE_CHECKING:
-    from dd_pipeline.settings import Settings
+
+class Settings(Protocol):
+    """The folders this module reads from the settings (dd_pipeline.settings.Settings, which asks this module
+    where a deal's outputs go and so is not imported here)."""
+
+    @property
+    def inputs_dir(self) -> Path: ...
+    @property
+    def outputs_dir(self) -> Path: ...
+    @property
+    def clean_team_root(self) -> Path | None: ...
+    def deal_dir(self, deal_id: str) -> Path: ...
+
 
 ROOT_SETTING = "DD_CLEAN_TEAM_ROOT"
 FLAG = "clean_team"
