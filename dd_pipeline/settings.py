@@ -18,6 +18,11 @@ class Lake:
     data_path: Path
 
     @classmethod
+    def of(cls, catalog: str, data_path: str) -> Lake | None:
+        """The lake a resource's two text fields name, or None when the catalog is empty (the embedded file)."""
+        return cls(catalog, Path(data_path)) if catalog else None
+
+    @classmethod
     def from_env(cls) -> Lake | None:
         """DD_LAKE_CATALOG and DD_LAKE_DATA, or None (the embedded DuckDB file) when DD_LAKE_CATALOG is unset."""
         catalog = os.environ.get("DD_LAKE_CATALOG", "").strip()

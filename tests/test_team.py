@@ -178,7 +178,7 @@ def _change_answers(settings: Settings, deal_id: str) -> None:
     path = settings.deal_dir(deal_id) / "answers_partner.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     numeric = frame[frame["value"].str.fullmatch(r"\d+")].index[0]
-    frame.loc[numeric, "value"] = str(6 - int(frame.loc[numeric, "value"]) if frame.loc[numeric, "value"] != "3" else 4)
+    frame.loc[numeric, "value"] = "2" if frame.loc[numeric, "value"] == "1" else "1"
     frame.to_csv(path, index=False)
 
 

@@ -176,25 +176,47 @@ class SlotWaitExpired(KeyboardInterrupt):
     pending slot claims are withdrawn), not as a failure of a step."""
 
 
-def wait_for_pool(
-    instance: dg.DagsterInstance, pool: str, say: Callable[[str], None], seconds: float | None = None
+def _wait(
+    instance: dg.DagsterInstance,
+    blockers: Callable[[], str],
+    waiting: str,
+    expired: str,
+    say: Callable[[str], None],
+    seconds: float | None,
+    pause: float,
 ) -> None:
-    """Return once a slot of ``pool`` is free; dead runs are freed on the way. Raises SlotWaitExpired."""
+    """Return once ``blockers()`` names no run in the way (''), freeing dead runs on every look. Says who is in
+    the way whenever that changes; raises SlotWaitExpired after ``seconds``. ``waiting`` and ``expired`` are
+    messages with {who} and {seconds} in them."""
     seconds = SLOT_WAIT_SECONDS if seconds is None else seconds
     deadline = time.monotonic() + seconds
     told = ""
     while True:
         free_dead_runs(instance)
-        holders = pool_holders(instance, pool)
-        if not holders:
+        who = blockers()
+        if not who:
             return
-        who = describe(holders)
         if who != told:
-            say(f"waiting for the warehouse: it is in use by {who}; giving up after {int(seconds)} s (Ctrl-C stops)")
+            say(waiting.format(who=who, seconds=int(seconds)))
             told = who
         if time.monotonic() > deadline:
-            raise SlotWaitExpired(f"the warehouse stayed in use by {who} for {int(seconds)} s")
-        time.sleep(0.5)
+            raise SlotWaitExpired(expired.format(who=who, seconds=int(seconds)))
+        time.sleep(pause)
+
+
+def wait_for_pool(
+    instance: dg.DagsterInstance, pool: str, say: Callable[[str], None], seconds: float | None = None
+) -> None:
+    """Return once a slot of ``pool`` is free; dead runs are freed on the way. Raises SlotWaitExpired."""
+    _wait(
+        instance,
+        lambda: describe(pool_holders(instance, pool)),
+        "waiting for the warehouse: it is in use by {who}; giving up after {seconds} s (Ctrl-C stops)",
+        "the warehouse stayed in use by {who} for {seconds} s",
+        say,
+        seconds,
+        pause=0.5,
+    )
 
 
 def wait_for_deal(
@@ -203,21 +225,20 @@ def wait_for_deal(
     """Return once no other run of ``deal_id`` is under way. In a shared instance two workers (the command line
     on two machines, the sensor, the UI) can be asked for the same deal at once; the second waits for the
     first, since two first runs of a deal would both insert its rows. Runs of dead processes are freed."""
-    seconds = SLOT_WAIT_SECONDS if seconds is None else seconds
-    deadline = time.monotonic() + seconds
-    told = False
-    while True:
-        free_dead_runs(instance)
-        others = instance.get_runs(filters=RunsFilter(statuses=UNFINISHED, tags={"dagster/partition": deal_id}))
-        others = [r for r in others if r.status != dg.DagsterRunStatus.QUEUED]
-        if not others:
-            return
-        if not told:
-            say(f"waiting for run {others[0].run_id[:8]} of deal {deal_id}, started elsewhere, to finish")
-            told = True
-        if time.monotonic() > deadline:
-            raise SlotWaitExpired(f"run {others[0].run_id[:8]} of deal {deal_id} did not finish in {int(seconds)} s")
-        time.sleep(1.0)
+
+    def others() -> str:
+        runs = instance.get_runs(filters=RunsFilter(statuses=UNFINISHED, tags={"dagster/partition": deal_id}))
+        return ", ".join(f"run {r.run_id[:8]}" for r in runs if r.status != dg.DagsterRunStatus.QUEUED)
+
+    _wait(
+        instance,
+        others,
+        f"waiting for {{who}} of deal {deal_id}, started elsewhere, to finish; giving up after {{seconds}} s",
+        f"{{who}} of deal {deal_id} did not finish in {{seconds}} s",
+        say,
+        seconds,
+        pause=1.0,
+    )
 
 
 def _raise_in_main_thread(exc_type: type[BaseException]) -> None:

@@ -22,7 +22,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @property
     def lake(self) -> Lake | None:
-        return Lake(self.lake_catalog, Path(self.lake_data)) if self.lake_catalog else None
+        return Lake.of(self.lake_catalog, self.lake_data)
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -45,7 +45,7 @@ class ProjectResource(dg.ConfigurableResource):
     def settings(self) -> Settings:
         outputs = Path(self.outputs_dir)
         warehouse = Path(self.warehouse_path) if self.warehouse_path else outputs / "warehouse.duckdb"
-        lake = Lake(self.lake_catalog, Path(self.lake_data)) if self.lake_catalog else None
+        lake = Lake.of(self.lake_catalog, self.lake_data)
         clean_team = Path(self.clean_team_root) if self.clean_team_root else None
         return Settings(
             Path(self.assets_dir), Path(self.inputs_dir), outputs, warehouse, lake=lake, clean_team_root=clean_team
